@@ -1,0 +1,243 @@
+"""Assemble stage: the converted body + annexes → the final PDF.
+
+Adds, in one pass: the annex files after their cover pages, a bookmark outline,
+« N / M » on every page, French metadata, the « PROJET » mark for drafts and,
+for final documents, one empty signature field per signatory over that
+signatory's block, located on the rendered page.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+
+from paraphe import __version__
+from paraphe.assemble.layout import Heading, find_text, fragments, headings, normalise
+from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_page_number
+from paraphe.diagnostics import Location
+from paraphe.errors import AssemblyError
+from paraphe.manifest.model import Annex, Convention
+from paraphe.render.context import annex_heading
+from paraphe.render.typography import fr_text
+
+log = logging.getLogger(__name__)
+
+SIGNATURES_HEADING = "Signatures"
+# Footer geometry shared with the template: 2 cm side margins, footer baseline ~1 cm up.
+SIDE_MARGIN = 56.7
+FOOTER_BASELINE = 30.0
+FIELD_HEIGHT_MIN = 30.0
+
+
+@dataclass(frozen=True)
+class SignatureField:
+    name: str
+    page: int
+    rect: tuple[float, float, float, float]
+
+
+def assemble(convention: Convention, body: bytes, name: str) -> bytes:
+    """The final PDF bytes; `name` is the document named in errors."""
+    reader = PdfReader(io.BytesIO(body))
+    marks = headings(reader)
+    writer = PdfWriter(clone_from=reader)
+    _drop_outline(writer)
+
+    inserted = _insert_annex_files(convention, writer, marks)
+    final_page = _page_mapper(inserted)
+
+    _add_outline(writer, convention, marks, final_page)
+    fields: list[SignatureField] = []
+    if convention.is_final:
+        fields = _locate_signature_fields(convention, reader, marks, name)
+        _add_signature_fields(writer, [SignatureField(f.name, final_page(f.page), f.rect) for f in fields])
+    total = len(writer.pages)
+    for index, page in enumerate(writer.pages):
+        if not convention.is_final:
+            stamp_draft(page)
+        stamp_page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
+    _set_metadata(writer, convention)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _drop_outline(writer: PdfWriter) -> None:
+    root = writer.root_object
+    if "/Outlines" in root:
+        del root["/Outlines"]
+
+
+def _find_heading(marks: list[Heading], title: str) -> Heading | None:
+    wanted = normalise(title)
+    return next((m for m in marks if m.title == wanted), None)
+
+
+def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[Heading]) -> list[tuple[int, int]]:
+    """Insert each file annex after its cover page; return (after_body_page, count) pairs."""
+    inserted: list[tuple[int, int]] = []
+    shift = 0
+    for number, annex in enumerate(convention.annexes, 1):
+        if annex.file is None:
+            continue
+        cover = _find_heading(marks, annex_heading(number, annex.title))
+        if cover is None:
+            raise AssemblyError.at(annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover")
+        reader = _read_annex(annex)
+        position = cover.page + 1 + shift
+        for offset, page in enumerate(reader.pages):
+            writer.insert_page(page, position + offset)
+        inserted.append((cover.page, len(reader.pages)))
+        shift += len(reader.pages)
+    return inserted
+
+
+def _page_mapper(inserted: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    def final_page(body_page: int) -> int:
+        return body_page + sum(count for after, count in inserted if body_page > after)
+
+    return final_page
+
+
+def _read_annex(annex: Annex) -> PdfReader:
+    assert annex.file is not None
+    where: Location = annex.location
+    try:
+        reader = PdfReader(annex.file, strict=False)
+        if reader.is_encrypted:
+            raise AssemblyError.at(where, f"annex {annex.file.name!r} is encrypted; attach an unprotected copy", "annex.encrypted")
+        if len(reader.pages) == 0:
+            raise AssemblyError.at(where, f"annex {annex.file.name!r} has no page", "annex.empty")
+        return reader
+    except AssemblyError:
+        raise
+    except OSError as exc:
+        raise AssemblyError.at(where, f"cannot read annex {annex.file.name!r}: {exc.strerror}", "annex.unreadable") from None
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise AssemblyError.at(where, f"annex {annex.file.name!r} is not a readable PDF ({exc})", "annex.invalid") from None
+
+
+def _add_outline(writer: PdfWriter, convention: Convention, marks: list[Heading], final_page) -> None:  # type: ignore[no-untyped-def]
+    """Bookmarks: every top heading (preamble, identity, parts, themes, signatures, annexes) and themes within parts."""
+    parent = None
+    for mark in marks:
+        if mark.level == 0:
+            parent = writer.add_outline_item(mark.title, final_page(mark.page))
+        elif mark.level == 1 and parent is not None and _is_fiche(convention, mark.title):
+            writer.add_outline_item(mark.title, final_page(mark.page), parent=parent)
+    writer.page_mode = "/UseOutlines"
+
+
+def _is_fiche(convention: Convention, title: str) -> bool:
+    return any(normalise(title).endswith(normalise(fr_text(s.title))) for s in convention.sections)
+
+
+def _locate_signature_fields(convention: Convention, reader: PdfReader, marks: list[Heading], name: str) -> list[SignatureField]:
+    start = _find_heading(marks, SIGNATURES_HEADING)
+    if start is None:
+        raise AssemblyError.at(Location(name), "the rendered document has no « Signatures » heading", "signature.page")
+    later = [m.page for m in marks if m.level == 0 and m.page > start.page]
+    end = min(later) if later else len(reader.pages)
+    pages = {index: fragments(reader.pages[index]) for index in range(start.page, max(end, start.page + 1))}
+    fields = []
+    for signatory in convention.signatories:
+        field = _field_for(signatory.id, fr_text(signatory.name), pages, reader)
+        if field is None:
+            raise AssemblyError.at(
+                Location(name), f"signatory block of {signatory.name!r} not found on the signature page", "signature.block"
+            )
+        fields.append(field)
+    return fields
+
+
+def _field_for(field_name: str, person: str, pages, reader: PdfReader) -> SignatureField | None:  # type: ignore[no-untyped-def]
+    for index, pieces in pages.items():
+        found = find_text(pieces, person)
+        if found is None:
+            continue
+        box = reader.pages[index].mediabox
+        text_left = min(p.x for p in pieces)
+        column = (float(box.width) - 2 * text_left) / 2
+        left = found.x - 2
+        right = min(left + column - 12, float(box.right) - text_left)
+        bottom = found.y + found.size + 2
+        above = [p.y for p in pieces if p.y > bottom and left - 4 <= p.x < right]
+        top = (min(above) - 4) if above else bottom + 70
+        if top - bottom < FIELD_HEIGHT_MIN:
+            top = bottom + FIELD_HEIGHT_MIN
+        return SignatureField(field_name, index, (left, bottom, right, top))
+    return None
+
+
+def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> None:
+    root = writer.root_object
+    form = root.get("/AcroForm")
+    if form is None:
+        form = DictionaryObject()
+        root[NameObject("/AcroForm")] = writer._add_object(form)
+    form = form.get_object()
+    if "/Fields" not in form:
+        form[NameObject("/Fields")] = ArrayObject()
+    for field in fields:
+        page = writer.pages[field.page]
+        x0, y0, x1, y1 = field.rect
+        appearance = DecodedStreamObject()
+        appearance.set_data(
+            f"q 0.6 g 0.6 G 0.5 w [2 2] 0 d 0.25 0.25 {x1 - x0 - 0.5:.2f} {y1 - y0 - 0.5:.2f} re S Q".encode()
+        )
+        appearance.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): rectangle(0, 0, x1 - x0, y1 - y0),
+            }
+        )
+        widget = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Sig"),
+                NameObject("/T"): TextStringObject(field.name),
+                NameObject("/TU"): TextStringObject(f"Signature : {field.name}"),
+                NameObject("/F"): NumberObject(4),
+                NameObject("/Rect"): rectangle(x0, y0, x1, y1),
+                NameObject("/P"): page.indirect_reference,
+                NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+            }
+        )
+        reference = writer._add_object(widget)
+        if "/Annots" not in page:
+            page[NameObject("/Annots")] = ArrayObject()
+        page["/Annots"].get_object().append(reference)
+        form["/Fields"].append(reference)
+
+
+def _set_metadata(writer: PdfWriter, convention: Convention) -> None:
+    c = convention
+    bodies = ", ".join(o.name for o in c.organisations if o.is_acronym)
+    keywords = "; ".join(
+        [c.kind.upper(), c.territory_name, f"{c.period.start}-{c.period.end}"] + [s.title for s in c.sections]
+    )
+    writer.add_metadata(
+        {
+            "/Title": c.title,
+            "/Subject": f"{c.title} – {c.territory_label} ({c.period.start}-{c.period.end})",
+            "/Author": ", ".join(dict.fromkeys(s.organisation.name for s in c.signatories)),
+            "/Keywords": keywords,
+            "/Creator": f"paraphe {__version__}",
+            "/Organisations": bodies,
+        }
+    )
+    writer.root_object[NameObject("/Lang")] = TextStringObject("fr-FR")

@@ -1,0 +1,1 @@
+"""Command-line interface: parse, call one core function, print, exit."""

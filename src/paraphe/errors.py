@@ -1,0 +1,35 @@
+"""The one exception root of paraphe; every error carries its diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from paraphe.diagnostics import Diagnostic, Location
+
+
+class ParapheError(Exception):
+    """Root of every error paraphe raises on purpose (bad input, failed tool)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    @classmethod
+    def at(cls, location: Location, message: str, rule: str) -> "ParapheError":
+        return cls([Diagnostic(location, message, rule)])
+
+
+class ManifestError(ParapheError):
+    """The manifest cannot be read or is invalid."""
+
+
+class RenderError(ParapheError):
+    """A template could not be filled."""
+
+
+class ConversionError(ParapheError):
+    """LibreOffice failed to turn a document into PDF."""
+
+
+class AssemblyError(ParapheError):
+    """The final PDF could not be assembled (annexes, fields, outline)."""

@@ -1,0 +1,1 @@
+"""Manifest stages: load (safe YAML with positions), validate, model."""

@@ -1,0 +1,220 @@
+"""Safe YAML loading that remembers where every node came from.
+
+The loader accepts a deliberately small YAML: no tags, no aliases, no duplicate
+keys, one document, and only the plain scalars YAML 1.2 would type (``true``,
+``false``, ``null``, decimal integers and decimals). Everything else is a
+string, so ``no``, ``012345``, ``1:20`` or ``2020-10-09`` stay as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from paraphe.diagnostics import Diagnostic, Location
+from paraphe.errors import ManifestError
+
+MAX_MANIFEST_BYTES = 2 * 1024 * 1024
+
+Pointer = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+# Characters that have no business in a manifest: C0/C1 controls (tab and line
+# ends aside), bidirectional overrides that can disguise text, lone surrogates.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed", "yaml.alias")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _Refused(event.start_mark, f"YAML tags are not allowed (found {tag!r})", "yaml.tag")
+        return super().compose_node(parent, index)
+
+
+_StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
+_StrictLoader.add_implicit_resolver(
+    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_StrictLoader.add_implicit_resolver(
+    _FLOAT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789")
+)
+_StrictLoader.add_implicit_resolver(_NULL, re.compile(r"^(?:null|~|)$"), ["n", "~", ""])
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Positions of the nodes of one manifest, by JSON pointer."""
+
+    file: str
+    values: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, pointer: Pointer, *, key: bool = False) -> Location:
+        """The value at `pointer` (or its key), else its nearest located ancestor."""
+        table = self.keys if key else self.values
+        if pointer in table:
+            return Location(self.file, *table[pointer])
+        while pointer:
+            pointer = pointer[:-1]
+            if pointer in self.values:
+                return Location(self.file, *self.values[pointer])
+        return Location(self.file, 1, 1)
+
+
+@dataclass(frozen=True)
+class LoadedManifest:
+    path: Path
+    data: Any
+    source: SourceMap
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_manifest(path: Path) -> LoadedManifest:
+    """Read and parse one manifest; raise ManifestError with its location."""
+    shown = display_path(path)
+    text = _read_text(path, shown)
+    try:
+        loader = _StrictLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _Refused as refused:
+        raise _error(shown, refused.mark, refused.message, refused.rule) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            message = "several YAML documents in one manifest; keep one"
+        raise _error(shown, mark, message, "yaml.syntax") from None
+    except yaml.YAMLError as exc:
+        raise ManifestError.at(Location(shown, 1, 1), f"invalid YAML: {exc}", "yaml.syntax") from None
+    if root is None:
+        raise ManifestError.at(Location(shown, 1, 1), "the manifest is empty", "yaml.empty")
+    source = SourceMap(shown)
+    data = _build(root, (), source)
+    return LoadedManifest(path, data, source)
+
+
+def _read_text(path: Path, shown: str) -> str:
+    where = Location(shown)
+    try:
+        if not path.is_file():
+            raise ManifestError.at(where, "not a regular file", "io.read")
+        size = path.stat().st_size
+        if size > MAX_MANIFEST_BYTES:
+            raise ManifestError.at(
+                where, f"manifest too large ({size} bytes; the limit is {MAX_MANIFEST_BYTES})", "io.size"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError.at(where, f"cannot read the manifest: {exc.strerror}", "io.read") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), len(raw[: exc.start].decode("utf-8", "replace")))
+        raise ManifestError.at(
+            Location(shown, line, col), "the manifest is not valid UTF-8; save it as UTF-8", "io.encoding"
+        ) from None
+    problems = [
+        Diagnostic(
+            Location(shown, *_line_col(text, m.start())),
+            f"forbidden character {_describe(m.group())} in the manifest",
+            "text.control-character",
+        )
+        for m in _FORBIDDEN.finditer(text)
+    ]
+    if problems:
+        raise ManifestError(problems[:20])
+    return text
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _error(shown: str, mark: yaml.Mark | None, message: str, rule: str) -> ManifestError:
+    if mark is None:
+        return ManifestError.at(Location(shown, 1, 1), message, rule)
+    return ManifestError.at(Location(shown, mark.line + 1, mark.column + 1), message, rule)
+
+
+def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
+    source.values[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _error(source.file, key_node.start_mark, "mapping keys must be plain text", "yaml.key")
+            key = key_node.value
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                raise _error(source.file, key_node.start_mark, "YAML merge keys (<<) are not allowed", "yaml.merge")
+            if key in result:
+                first = source.keys[pointer + (key,)]
+                raise _error(
+                    source.file,
+                    key_node.start_mark,
+                    f"duplicate key {key!r} (first defined at line {first[0]})",
+                    "yaml.duplicate-key",
+                )
+            source.keys[pointer + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _build(value_node, pointer + (key,), source)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, pointer + (i,), source) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value = node.value
+    if node.tag == _BOOL:
+        return value == "true"
+    if node.tag == _INT:
+        return int(value)
+    if node.tag == _FLOAT:
+        return float(value)
+    if node.tag == _NULL:
+        return None
+    return value

@@ -1,0 +1,1 @@
+"""Render stage: model → template context → filled .docx."""

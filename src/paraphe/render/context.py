@@ -1,0 +1,159 @@
+"""Model → template context: every string typeset, every number formatted.
+
+Templates receive only what they print, already in French typography, so a
+secretariat editing the Word template never writes formatting logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from paraphe.manifest.model import Action, Convention, FigureItem, Section, Signatory
+from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a fiche's table: a group heading (axe, objectif…) or an action."""
+
+    kind: str  # "group" or "action"
+    depth: int
+    label: str
+    title: str
+    details: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+    calendar: str = ""
+    actors: tuple[str, ...] = ()
+    note: str = ""
+
+
+def build_context(convention: Convention) -> dict[str, Any]:
+    c = convention
+    period = f"{c.period.start}-{c.period.end}"
+    return {
+        "title": fr_text(c.title),
+        "subtitle": fr_text(c.subtitle) if c.subtitle else "",
+        "territory": fr_text(c.territory_name),
+        "territory_label": fr_text(c.territory_label),
+        "period": period,
+        "is_draft": not c.is_final,
+        "preamble": [fr_text(p) for p in c.preamble],
+        "identity": _identity(c),
+        "fiches": [_fiche(c, s, i) for i, s in enumerate(c.sections)],
+        "signature_place": fr_text(c.signature_place),
+        "signature_date": fr_date(c.signature_date),
+        "signatory_rows": _pairs([_signatory(s) for s in c.signatories]),
+        "annexes": _annexes(c),
+        "footer": fr_text(f"{c.title} – {c.territory_label}"),
+    }
+
+
+def _identity(c: Convention) -> dict[str, Any] | None:
+    if c.identity is None:
+        return None
+    return {
+        "title": fr_text(c.identity.title),
+        "blocks": [
+            {
+                "title": fr_text(b.title) + (f" ({fr_text(b.source)})" if b.source else ""),
+                "lines": [_figure_line(i) for i in b.items],
+                "note": fr_text(b.note) if b.note else "",
+            }
+            for b in c.identity.figures
+        ],
+    }
+
+
+def _figure_line(item: FigureItem) -> str:
+    label = fr_text(item.label)
+    if item.value is None:
+        return label
+    value = fr_number(item.value)
+    unit = f"{NBSP}{fr_text(item.unit)}" if item.unit else ""
+    return f"{label}{NBSP}: {value}{unit}"
+
+
+def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
+    previous = c.sections[index - 1].part if index else None
+    part = c.part(section.part) if section.part and section.part != previous else None
+    heading = fr_text(f"{section.label} : {section.title}") if section.number or section.label else fr_text(section.title)
+    return {
+        "heading": heading,
+        "in_part": section.part is not None,
+        "part": {
+            "title": fr_text(part.title),
+            "subtitle": fr_text(part.subtitle) if part.subtitle else "",
+            "text": [fr_text(t) for t in part.text],
+        } if part else None,
+        "context_sources": fr_text(f"Contexte : {section.context_sources}") if section.context_sources else "",
+        "context": [fr_text(t) for t in section.context],
+        "orientations_title": fr_text(f"{section.orientations_title} :") if section.orientations_title else "",
+        "orientations": [
+            {"heading": fr_text(o.heading) if o.heading else "", "points": [fr_text(i) for i in o.items]}
+            for o in section.orientations
+        ],
+        "rows": list(_rows(section)),
+    }
+
+
+def _rows(section: Section) -> Any:
+    for action in section.actions:
+        yield _action_row(action, section.depth + 1)
+    for sub in section.sections:
+        yield Row("group", sub.depth, fr_text(sub.label), fr_text(sub.title))
+        yield from _rows(sub)
+
+
+def _action_row(action: Action, depth: int) -> Row:
+    return Row(
+        kind="action",
+        depth=depth,
+        label=fr_text(action.label),
+        title=fr_text(action.title),
+        details=tuple(fr_text(d) for d in action.details),
+        results=tuple(fr_text(r) for r in action.results),
+        calendar=str(action.calendar).replace("-", "–") if action.calendar else "",
+        actors=tuple(fr_text(a.label) for a in action.actors),
+        note=fr_text(action.note) if action.note else "",
+    )
+
+
+def _signatory(s: Signatory) -> dict[str, str]:
+    return {"id": s.id, "title": fr_text(s.title), "name": fr_text(s.name), "organisation": fr_text(s.organisation.name)}
+
+
+def _pairs(items: list[dict[str, str]]) -> list[list[dict[str, str]]]:
+    return [items[i : i + 2] for i in range(0, len(items), 2)]
+
+
+def glossary_entries(c: Convention) -> list[tuple[str, str]]:
+    """Every acronym of the convention with its meaning, in French alphabetical order."""
+    entries = {o.key: o.name for o in c.organisations if o.is_acronym}
+    entries.update(dict(c.glossary))
+    return sorted(entries.items(), key=lambda kv: _collate(kv[0]))
+
+
+def _collate(text: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
+
+
+def _annexes(c: Convention) -> list[dict[str, Any]]:
+    annexes = []
+    for number, annex in enumerate(c.annexes, 1):
+        entry: dict[str, Any] = {
+            "heading": annex_heading(number, annex.title),
+            "is_glossary": annex.generated == "glossary",
+            "glossary": [],
+        }
+        if entry["is_glossary"]:
+            entry["glossary"] = [{"acronym": k, "meaning": fr_text(v)} for k, v in glossary_entries(c)]
+        annexes.append(entry)
+    return annexes
+
+
+def annex_heading(number: int, title: str) -> str:
+    """The annex's heading, shared by the template and the assembler that finds it."""
+    return fr_text(f"Annexe {number} – {title}")

@@ -1,0 +1,64 @@
+"""Fill a docxtpl Word template with a convention's context.
+
+Unlike docxtpl's defaults, undefined variables are errors and every value is
+XML-escaped, so `&`, `<` or `{{ }}` in a manifest print as written.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from paraphe.diagnostics import Location
+from paraphe.errors import RenderError
+from paraphe.manifest.model import Convention
+from paraphe.render.context import build_context
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
+
+
+def template_path(kind: str) -> Path:
+    return TEMPLATES_DIR / f"{kind}.docx"
+
+
+def render_docx(convention: Convention, template: Path | None = None) -> bytes:
+    """The filled .docx as bytes; nothing is written."""
+    template = template or template_path(convention.kind)
+    where = Location(str(template))
+    if not template.is_file():
+        raise RenderError.at(where, f"no template for kind {convention.kind!r}", "template.missing")
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        document = DocxTemplate(str(template))
+        document.render(build_context(convention), environment, autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError.at(where, f"broken template tag: {exc.message}", "template.syntax") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError.at(where, f"template uses an undefined variable: {exc.message}", "template.undefined") from None
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
+    data = buffer.getvalue()
+    _check_wellformed(data, where)
+    return data
+
+
+def _check_wellformed(data: bytes, where: Location) -> None:
+    """docxtpl's XML recovery can drop content silently; re-parse strictly instead."""
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                try:
+                    etree.fromstring(archive.read(name), parser)
+                except etree.XMLSyntaxError as exc:
+                    raise RenderError.at(where, f"the filled document is not valid XML ({name}: {exc})", "template.output") from None
+
+
