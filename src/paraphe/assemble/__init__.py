@@ -134,9 +134,9 @@ def _add_outline(writer: PdfWriter, convention: Convention, marks: list[Heading]
     parent = None
     for mark in marks:
         if mark.level == 0:
-            parent = writer.add_outline_item(mark.title, final_page(mark.page))
+            parent = writer.add_outline_item(title=mark.title, page_number=final_page(mark.page))
         elif mark.level == 1 and parent is not None and _is_fiche(convention, mark.title):
-            writer.add_outline_item(mark.title, final_page(mark.page), parent=parent)
+            writer.add_outline_item(title=mark.title, page_number=final_page(mark.page), parent=parent)
     writer.page_mode = "/UseOutlines"
 
 

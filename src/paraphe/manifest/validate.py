@@ -141,7 +141,8 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
             if depth + 1 >= levels:
                 yield at(here, f"this action is at depth {depth + 2} but 'levels' names only {levels}", "levels.depth")
             yield from unique("action", action["id"], here + ("id",))
-            yield from _calendar_problems(action.get("calendar"), start, end, here + ("calendar",), at)
+            if start <= end:
+                yield from _calendar_problems(action.get("calendar"), start, end, here + ("calendar",), at)
             for k, actor in enumerate(action.get("actors", [])):
                 key = actor if isinstance(actor, str) else actor.get("org")
                 if key is not None and key not in organisations:

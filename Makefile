@@ -1,0 +1,25 @@
+# paraphe — two commands on a fresh machine: `make demo`, then `make test`.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTEST ?= $(BIN)/python -m pytest
+
+.PHONY: setup demo test validate templates clean
+
+setup:            ## install what is missing (system packages, .venv/)
+	@scripts/setup
+
+demo: setup       ## set up, then build every convention into build/
+	$(BIN)/paraphe validate conventions/
+	$(BIN)/paraphe build conventions/ --out build
+
+test: setup       ## run the test suite (real LibreOffice, real PDFs)
+	$(PYTEST) $(PYTEST_ARGS)
+
+validate: setup
+	$(BIN)/paraphe validate conventions/
+
+templates: setup  ## regenerate templates/*.docx from scripts/make-templates (overwrites edits)
+	$(BIN)/python scripts/make-templates --force
+
+clean:
+	rm -rf build/

@@ -1,0 +1,50 @@
+"""Invalid manifests, one folder each: the exact diagnostics, exit code 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paraphe.cli.main import cli
+
+CASES = sorted((Path(__file__).parent / "cases" / "invalid").iterdir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_invalid_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(case)
+    result = CliRunner().invoke(cli, ["validate", "manifest.yaml"])
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    lines = [line for line in result.stderr.splitlines() if "manifest(s) invalid" not in line]
+    assert lines == expected
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_valid_manifest_exits_0() -> None:
+    minimal = Path(__file__).parent / "manifests" / "minimal"
+    result = CliRunner().invoke(cli, ["validate", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert "1 manifest(s) valid" in result.output
+
+
+def test_json_format_lists_every_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.chdir(Path(__file__).parent / "cases" / "invalid" / "several-at-once")
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", "manifest.yaml"])
+    assert result.exit_code == 1
+    [report] = json.loads(result.stdout)
+    assert report["valid"] is False
+    assert [(d["line"], d["rule"]) for d in report["diagnostics"]] == [
+        (59, "ref.organisation"), (63, "calendar.period"), (67, "id.unique"), (67, "ref.organisation"),
+    ]
+
+
+def test_bad_usage_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.stderr
+    assert CliRunner().invoke(cli, ["validate", "--format", "xml"]).exit_code == 2
