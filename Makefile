@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST ?= $(BIN)/python -m pytest
 
-.PHONY: setup demo test validate templates clean
+.PHONY: setup demo test lint validate templates clean
 
 setup:            ## install what is missing (system packages, .venv/)
 	@scripts/setup
@@ -12,8 +12,13 @@ demo: setup       ## set up, then build every convention into build/
 	$(BIN)/paraphe validate conventions/
 	$(BIN)/paraphe build conventions/ --out build
 
-test: setup       ## run the test suite (real LibreOffice, real PDFs)
+test: setup lint  ## lint, then run the test suite (real LibreOffice, real PDFs)
 	$(PYTEST) $(PYTEST_ARGS)
+
+lint: setup       ## ruff and mypy (strict) on the code
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 validate: setup
 	$(BIN)/paraphe validate conventions/

@@ -62,7 +62,7 @@ def page_count(pdf: Path) -> int:
 
 def pdfsig_fields(pdf: Path) -> list[str]:
     """Signature field names as pdfsig lists them."""
-    out = subprocess.run([require("pdfsig"), str(pdf)], capture_output=True, text=True).stdout
+    out = subprocess.run([require("pdfsig"), str(pdf)], check=False, capture_output=True, text=True).stdout
     return re.findall(r"Signature Field Name: (\S+)", out)
 
 

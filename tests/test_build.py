@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import MINIMAL, docx_text, flat, page_count, pdf_text, pdfsig_fields, require
 from pypdf import PdfReader
 
-from conftest import MINIMAL, docx_text, flat, page_count, pdf_text, pdfsig_fields, require
 from paraphe.cli.main import cli
 from paraphe.convert import convert_to_pdf
 
@@ -73,7 +72,7 @@ def test_outputs_where_the_issue_says(final_build: Path) -> None:
 
 
 def test_pdf_is_structurally_sound(final_build: Path) -> None:
-    result = subprocess.run([require("qpdf"), "--check", str(final_build)], capture_output=True, text=True)
+    result = subprocess.run([require("qpdf"), "--check", str(final_build)], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -113,7 +112,9 @@ def test_every_page_numbered_and_annex_inserted(final_build: Path) -> None:
 
 def test_outline(final_build: Path) -> None:
     reader = PdfReader(final_build)
-    titles = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
+    titles = [
+        (item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)
+    ]
     names = [t for t, _ in titles]
     assert names == [
         "Préambule",
@@ -142,11 +143,22 @@ def test_signature_fields_over_each_block(final_build: Path) -> None:
         assert x1 - x0 > 150 and y1 - y0 > 40
         # The person's name sits just below the field, within its width.
         words = subprocess.run(
-            [require("pdftotext"), "-bbox", "-f", str(signature_page + 1), "-l", str(signature_page + 1), str(final_build), "-"],
-            capture_output=True, text=True, check=True,
+            [
+                require("pdftotext"),
+                "-bbox",
+                "-f",
+                str(signature_page + 1),
+                "-l",
+                str(signature_page + 1),
+                str(final_build),
+                "-",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         first_name = person.split()[0]
-        line = next(l for l in words.splitlines() if f">{first_name}<" in l)
+        line = next(row for row in words.splitlines() if f">{first_name}<" in row)
         import re
 
         x_min, y_min = (float(v) for v in re.search(r'xMin="([\d.]+)" yMin="([\d.]+)"', line).groups())

@@ -38,7 +38,10 @@ def test_hang_is_stopped_with_its_children(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(ConversionError) as caught:
         convert_to_pdf(b"docx", "conventions/x/y.yaml", timeout=1)
     assert time.monotonic() - started < 10
-    assert str(caught.value) == "conventions/x/y.yaml: error: LibreOffice did not finish within 1 s and was stopped [convert.timeout]"
+    assert (
+        str(caught.value)
+        == "conventions/x/y.yaml: error: LibreOffice did not finish within 1 s and was stopped [convert.timeout]"
+    )
     child = int(pid_file.read_text())
     time.sleep(0.2)
     assert not alive(child)
@@ -46,7 +49,10 @@ def test_hang_is_stopped_with_its_children(tmp_path: Path, monkeypatch: pytest.M
 
 def test_exit_0_without_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_soffice(tmp_path, monkeypatch, "echo 'Error: source file could not be loaded' >&2\nexit 0")
-    with pytest.raises(ConversionError, match=r"exited without writing a PDF \(Error: source file could not be loaded\) \[convert.no-output\]"):
+    with pytest.raises(
+        ConversionError,
+        match=r"exited without writing a PDF \(Error: source file could not be loaded\) \[convert.no-output\]",
+    ):
         convert_to_pdf(b"docx", "y.yaml")
 
 
@@ -58,7 +64,12 @@ def test_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_truncated_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # soffice's last two arguments are --outdir DIR and the source; write half a PDF there.
-    fake_soffice(tmp_path, monkeypatch, 'for last; do :; done\nout=$(eval echo \\${$(($#-1))})\nmkdir -p "$out"\nprintf "%%PDF-1.7\\n1 0 obj" > "$out/document.pdf"')
+    fake_soffice(
+        tmp_path,
+        monkeypatch,
+        'for last; do :; done\nout=$(eval echo \\${$(($#-1))})\nmkdir -p "$out"\n'
+        'printf "%%PDF-1.7\\n1 0 obj" > "$out/document.pdf"',
+    )
     with pytest.raises(ConversionError, match=r"incomplete PDF"):
         convert_to_pdf(b"docx", "y.yaml")
 

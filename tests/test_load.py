@@ -25,7 +25,16 @@ def error_of(tmp_path: Path, text: str | bytes) -> str:
 
 def test_yaml_11_surprises_stay_text(tmp_path: Path) -> None:
     data = load(tmp_path, "a: no\nb: 012345\nc: 1:20\nd: 2020-10-09\ne: on\nf: 2021\ng: 14.8\nh: true\n").data
-    assert data == {"a": "no", "b": "012345", "c": "1:20", "d": "2020-10-09", "e": "on", "f": 2021, "g": 14.8, "h": True}
+    assert data == {
+        "a": "no",
+        "b": "012345",
+        "c": "1:20",
+        "d": "2020-10-09",
+        "e": "on",
+        "f": 2021,
+        "g": 14.8,
+        "h": True,
+    }
 
 
 def test_positions_of_values_and_keys(tmp_path: Path) -> None:

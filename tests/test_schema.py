@@ -37,5 +37,10 @@ def test_every_property_has_title_and_description() -> None:
 
 
 def test_readme_reference_is_up_to_date() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "manifest-reference"), "--check"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "manifest-reference"), "--check"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr

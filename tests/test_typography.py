@@ -12,7 +12,15 @@ def test_dates() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(76601, f"76{NNBSP}601"), (14.8, "14,8"), (70.72, "70,72"), (6, "6"), (2020, "2020"), (1234567, f"1{NNBSP}234{NNBSP}567"), (-12.5, "-12,5")],
+    [
+        (76601, f"76{NNBSP}601"),
+        (14.8, "14,8"),
+        (70.72, "70,72"),
+        (6, "6"),
+        (2020, "2020"),
+        (1234567, f"1{NNBSP}234{NNBSP}567"),
+        (-12.5, "-12,5"),
+    ],
 )
 def test_numbers(value: float, expected: str) -> None:
     assert fr_number(value) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Self
 
 from paraphe.diagnostics import Diagnostic, Location
 
@@ -15,7 +16,7 @@ class ParapheError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
     @classmethod
-    def at(cls, location: Location, message: str, rule: str) -> "ParapheError":
+    def at(cls, location: Location, message: str, rule: str) -> Self:
         return cls([Diagnostic(location, message, rule)])
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -24,7 +26,7 @@ from pypdf.generic import (
 )
 
 from paraphe import __version__
-from paraphe.assemble.layout import Heading, find_text, fragments, headings, normalise
+from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
 from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_page_number
 from paraphe.diagnostics import Location
 from paraphe.errors import AssemblyError
@@ -44,6 +46,7 @@ FIELD_HEIGHT_MIN = 30.0
 @dataclass(frozen=True)
 class SignatureField:
     name: str
+    tooltip: str
     page: int
     rect: tuple[float, float, float, float]
 
@@ -62,7 +65,7 @@ def assemble(convention: Convention, body: bytes, name: str) -> bytes:
     fields: list[SignatureField] = []
     if convention.is_final:
         fields = _locate_signature_fields(convention, reader, marks, name)
-        _add_signature_fields(writer, [SignatureField(f.name, final_page(f.page), f.rect) for f in fields])
+        _add_signature_fields(writer, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(writer.pages)
     for index, page in enumerate(writer.pages):
         if not convention.is_final:
@@ -94,7 +97,9 @@ def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[H
             continue
         cover = _find_heading(marks, annex_heading(number, annex.title))
         if cover is None:
-            raise AssemblyError.at(annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover")
+            raise AssemblyError.at(
+                annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
+            )
         reader = _read_annex(annex)
         position = cover.page + 1 + shift
         for offset, page in enumerate(reader.pages):
@@ -104,7 +109,7 @@ def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[H
     return inserted
 
 
-def _page_mapper(inserted: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:
     def final_page(body_page: int) -> int:
         return body_page + sum(count for after, count in inserted if body_page > after)
 
@@ -117,19 +122,27 @@ def _read_annex(annex: Annex) -> PdfReader:
     try:
         reader = PdfReader(annex.file, strict=False)
         if reader.is_encrypted:
-            raise AssemblyError.at(where, f"annex {annex.file.name!r} is encrypted; attach an unprotected copy", "annex.encrypted")
+            raise AssemblyError.at(
+                where, f"annex {annex.file.name!r} is encrypted; attach an unprotected copy", "annex.encrypted"
+            )
         if len(reader.pages) == 0:
             raise AssemblyError.at(where, f"annex {annex.file.name!r} has no page", "annex.empty")
         return reader
     except AssemblyError:
         raise
     except OSError as exc:
-        raise AssemblyError.at(where, f"cannot read annex {annex.file.name!r}: {exc.strerror}", "annex.unreadable") from None
+        raise AssemblyError.at(
+            where, f"cannot read annex {annex.file.name!r}: {exc.strerror}", "annex.unreadable"
+        ) from None
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise AssemblyError.at(where, f"annex {annex.file.name!r} is not a readable PDF ({exc})", "annex.invalid") from None
+        raise AssemblyError.at(
+            where, f"annex {annex.file.name!r} is not a readable PDF ({exc})", "annex.invalid"
+        ) from None
 
 
-def _add_outline(writer: PdfWriter, convention: Convention, marks: list[Heading], final_page) -> None:  # type: ignore[no-untyped-def]
+def _add_outline(
+    writer: PdfWriter, convention: Convention, marks: list[Heading], final_page: Callable[[int], int]
+) -> None:
     """Bookmarks: every top heading (preamble, identity, parts, themes, signatures, annexes) and themes within parts."""
     parent = None
     for mark in marks:
@@ -144,7 +157,9 @@ def _is_fiche(convention: Convention, title: str) -> bool:
     return any(normalise(title).endswith(normalise(fr_text(s.title))) for s in convention.sections)
 
 
-def _locate_signature_fields(convention: Convention, reader: PdfReader, marks: list[Heading], name: str) -> list[SignatureField]:
+def _locate_signature_fields(
+    convention: Convention, reader: PdfReader, marks: list[Heading], name: str
+) -> list[SignatureField]:
     start = _find_heading(marks, SIGNATURES_HEADING)
     if start is None:
         raise AssemblyError.at(Location(name), "the rendered document has no « Signatures » heading", "signature.page")
@@ -153,16 +168,21 @@ def _locate_signature_fields(convention: Convention, reader: PdfReader, marks: l
     pages = {index: fragments(reader.pages[index]) for index in range(start.page, max(end, start.page + 1))}
     fields = []
     for signatory in convention.signatories:
-        field = _field_for(signatory.id, fr_text(signatory.name), pages, reader)
+        tooltip = f"Signature de {signatory.title} ({signatory.name})"
+        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, reader)
         if field is None:
             raise AssemblyError.at(
-                Location(name), f"signatory block of {signatory.name!r} not found on the signature page", "signature.block"
+                Location(name),
+                f"signatory block of {signatory.name!r} not found on the signature page",
+                "signature.block",
             )
         fields.append(field)
     return fields
 
 
-def _field_for(field_name: str, person: str, pages, reader: PdfReader) -> SignatureField | None:  # type: ignore[no-untyped-def]
+def _field_for(
+    field_name: str, tooltip: str, person: str, pages: dict[int, list[Fragment]], reader: PdfReader
+) -> SignatureField | None:
     for index, pieces in pages.items():
         found = find_text(pieces, person)
         if found is None:
@@ -177,19 +197,19 @@ def _field_for(field_name: str, person: str, pages, reader: PdfReader) -> Signat
         top = (min(above) - 4) if above else bottom + 70
         if top - bottom < FIELD_HEIGHT_MIN:
             top = bottom + FIELD_HEIGHT_MIN
-        return SignatureField(field_name, index, (left, bottom, right, top))
+        return SignatureField(field_name, tooltip, index, (left, bottom, right, top))
     return None
 
 
 def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> None:
     root = writer.root_object
-    form = root.get("/AcroForm")
-    if form is None:
-        form = DictionaryObject()
-        root[NameObject("/AcroForm")] = writer._add_object(form)
-    form = form.get_object()
+    if "/AcroForm" not in root:
+        # pypdf has no public call to add an indirect object; _add_object is what its own helpers use.
+        root[NameObject("/AcroForm")] = writer._add_object(DictionaryObject())
+    form = cast(DictionaryObject, root["/AcroForm"].get_object())
     if "/Fields" not in form:
         form[NameObject("/Fields")] = ArrayObject()
+    form_fields = cast(ArrayObject, form["/Fields"].get_object())
     for field in fields:
         page = writer.pages[field.page]
         x0, y0, x1, y1 = field.rect
@@ -210,7 +230,7 @@ def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> No
                 NameObject("/Subtype"): NameObject("/Widget"),
                 NameObject("/FT"): NameObject("/Sig"),
                 NameObject("/T"): TextStringObject(field.name),
-                NameObject("/TU"): TextStringObject(f"Signature : {field.name}"),
+                NameObject("/TU"): TextStringObject(field.tooltip),
                 NameObject("/F"): NumberObject(4),
                 NameObject("/Rect"): rectangle(x0, y0, x1, y1),
                 NameObject("/P"): page.indirect_reference,
@@ -220,8 +240,8 @@ def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> No
         reference = writer._add_object(widget)
         if "/Annots" not in page:
             page[NameObject("/Annots")] = ArrayObject()
-        page["/Annots"].get_object().append(reference)
-        form["/Fields"].append(reference)
+        cast(ArrayObject, page["/Annots"].get_object()).append(reference)
+        form_fields.append(reference)
 
 
 def _set_metadata(writer: PdfWriter, convention: Convention) -> None:

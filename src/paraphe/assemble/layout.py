@@ -70,7 +70,9 @@ def find_text(pieces: list[Fragment], wanted: str) -> Fragment | None:
         j = i + 1
         while candidates and target not in candidates and j < len(pieces) and abs(pieces[j].y - first.y) < 1:
             piece = pieces[j].text
-            candidates = {c + sep + piece for c in candidates for sep in ("", " ") if target.startswith(c + sep + piece)}
+            candidates = {
+                c + sep + piece for c in candidates for sep in ("", " ") if target.startswith(c + sep + piece)
+            }
             j += 1
         if target in candidates:
             return first

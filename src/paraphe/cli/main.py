@@ -28,8 +28,14 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: one object per manifest, for tools.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per manifest, for tools.",
+)
 def validate(paths: tuple[Path, ...], output_format: str) -> None:
     """Check manifests (files or folders; default: conventions/)."""
     try:
@@ -38,10 +44,16 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         _report(exc)
         sys.exit(2)
     if output_format == "json":
-        click.echo(json.dumps(
-            [{"file": str(r.path), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]} for r in reports],
-            ensure_ascii=False, indent=2,
-        ))
+        click.echo(
+            json.dumps(
+                [
+                    {"file": str(r.path), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
+                    for r in reports
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for report in reports:
             for diagnostic in report.diagnostics:
@@ -57,8 +69,14 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=pipeline.DEFAULT_OUT,
-              show_default=True, help="Folder that receives X/Y.docx and X/Y.pdf.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=pipeline.DEFAULT_OUT,
+    show_default=True,
+    help="Folder that receives X/Y.docx and X/Y.pdf.",
+)
 def build(paths: tuple[Path, ...], out: Path) -> None:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:

@@ -52,9 +52,7 @@ def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) 
     where = Location(name)
     soffice = find_soffice()
     if soffice is None:
-        raise ConversionError.at(
-            where, "LibreOffice (soffice) is not installed; run `make setup`", "convert.missing"
-        )
+        raise ConversionError.at(where, "LibreOffice (soffice) is not installed; run `make setup`", "convert.missing")
     with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
         folder = Path(work)
         source = folder / "document.docx"
@@ -86,7 +84,9 @@ def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) 
                 env={**os.environ, "HOME": str(folder)},
             )
         except OSError as exc:
-            raise ConversionError.at(where, f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start") from None
+            raise ConversionError.at(
+                where, f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"
+            ) from None
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

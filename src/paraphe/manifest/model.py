@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from paraphe.diagnostics import Location
-from paraphe.manifest.load import LoadedManifest, Pointer
+from paraphe.manifest.load import LoadedManifest
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Section:
     context: tuple[str, ...]
     orientations_title: str | None
     orientations: tuple[Orientation, ...]
-    sections: tuple["Section", ...]
+    sections: tuple[Section, ...]
     actions: tuple[Action, ...]
 
     def all_actions(self) -> tuple[Action, ...]:
@@ -294,8 +294,10 @@ def build_model(loaded: LoadedManifest) -> Convention:
         ),
         signature_place=data["signature"]["place"],
         signature_date=dt.date.fromisoformat(data["signature"]["date"]),
-        annexes=tuple(_annex(a, folder, loaded.source.locate(("annexes", i, "file")))
-                      for i, a in enumerate(data.get("annexes", ()))),
+        annexes=tuple(
+            _annex(a, folder, loaded.source.locate(("annexes", i, "file")))
+            for i, a in enumerate(data.get("annexes", ()))
+        ),
         source=loaded.path,
     )
 
@@ -340,5 +342,3 @@ def _identity(raw: dict[str, Any]) -> Identity:
 def _annex(raw: dict[str, Any], folder: Path, location: Location) -> Annex:
     file = (folder / raw["file"]).resolve() if "file" in raw else None
     return Annex(raw["title"], file, raw.get("generated"), location)
-
-

@@ -91,7 +91,9 @@ def _suggest(key: str, allowed: set[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(sorted(allowed))}"
 
 
-def _walk_sections(sections: list[dict[str, Any]], pointer: Pointer, depth: int = 0) -> Iterator[tuple[Pointer, dict[str, Any], int]]:
+def _walk_sections(
+    sections: list[dict[str, Any]], pointer: Pointer, depth: int = 0
+) -> Iterator[tuple[Pointer, dict[str, Any], int]]:
     for i, section in enumerate(sections):
         here = pointer + (i,)
         yield here, section, depth

@@ -77,7 +77,9 @@ def _figure_line(item: FigureItem) -> str:
 def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
     previous = c.sections[index - 1].part if index else None
     part = c.part(section.part) if section.part and section.part != previous else None
-    heading = fr_text(f"{section.label} : {section.title}") if section.number or section.label else fr_text(section.title)
+    heading = (
+        fr_text(f"{section.label} : {section.title}") if section.number or section.label else fr_text(section.title)
+    )
     return {
         "heading": heading,
         "in_part": section.part is not None,
@@ -85,7 +87,9 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
             "title": fr_text(part.title),
             "subtitle": fr_text(part.subtitle) if part.subtitle else "",
             "text": [fr_text(t) for t in part.text],
-        } if part else None,
+        }
+        if part
+        else None,
         "context_sources": fr_text(f"Contexte : {section.context_sources}") if section.context_sources else "",
         "context": [fr_text(t) for t in section.context],
         "orientations_title": fr_text(f"{section.orientations_title} :") if section.orientations_title else "",
@@ -120,7 +124,12 @@ def _action_row(action: Action, depth: int) -> Row:
 
 
 def _signatory(s: Signatory) -> dict[str, str]:
-    return {"id": s.id, "title": fr_text(s.title), "name": fr_text(s.name), "organisation": fr_text(s.organisation.name)}
+    return {
+        "id": s.id,
+        "title": fr_text(s.title),
+        "name": fr_text(s.name),
+        "organisation": fr_text(s.organisation.name),
+    }
 
 
 def _pairs(items: list[dict[str, str]]) -> list[list[dict[str, str]]]:

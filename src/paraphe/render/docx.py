@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -42,7 +41,9 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError.at(where, f"broken template tag: {exc.message}", "template.syntax") from None
     except jinja2.UndefinedError as exc:
-        raise RenderError.at(where, f"template uses an undefined variable: {exc.message}", "template.undefined") from None
+        raise RenderError.at(
+            where, f"template uses an undefined variable: {exc.message}", "template.undefined"
+        ) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
     data = buffer.getvalue()
@@ -59,6 +60,6 @@ def _check_wellformed(data: bytes, where: Location) -> None:
                 try:
                     etree.fromstring(archive.read(name), parser)
                 except etree.XMLSyntaxError as exc:
-                    raise RenderError.at(where, f"the filled document is not valid XML ({name}: {exc})", "template.output") from None
-
-
+                    raise RenderError.at(
+                        where, f"the filled document is not valid XML ({name}: {exc})", "template.output"
+                    ) from None
