@@ -37,6 +37,7 @@ def build_context(convention: Convention) -> dict[str, Any]:
         "territory": fr_text(c.territory_name),
         "territory_label": fr_text(c.territory_label),
         "period": period,
+        "partners": list(dict.fromkeys(fr_text(s.organisation.name) for s in c.signatories)),
         "is_draft": not c.is_final,
         "preamble": [fr_text(p) for p in c.preamble],
         "identity": _identity(c),
