@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL, docx_text, flat, page_count, pdf_text, pdfsig_fields, require
 from pypdf import PdfReader
 
+from conftest import MINIMAL, docx_text, flat, page_count, pdf_text, pdfsig_fields, require
 from paraphe.cli.main import cli
 from paraphe.convert import convert_to_pdf
 

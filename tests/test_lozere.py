@@ -38,9 +38,43 @@ THEMES = [
 
 
 def words(text: str) -> str:
-    """Lower-case words only: compares the seed's extraction with the PDF's text."""
-    text = re.sub(r"<[^>]+>", " ", text).replace("’", "'")
+    """Lower-case words only: compares the seed's extraction with the PDF's text.
+
+    Hyphens are dropped, not split on: pdftotext joins « Mont-» + « Lozère » at a line end
+    into « MontLozère », so both sides must read compounds the same way.
+    """
+    text = re.sub(r"<[^>]+>", " ", text).replace("’", "'").replace(" ^{er}", "er").replace("-", "")
     return " ".join(re.findall(r"[\w']+", text.lower()))
+
+
+def uncovered(text: str, haystack: str, max_runs: float = 3) -> list[str]:
+    """Why `text` cannot be read from `haystack` as at most `max_runs` runs of words.
+
+    Both the seed (a PDF extraction) and our PDF split a table cell that spans two pages into
+    pieces with other cells in between; a faithful text is still a short sequence of runs.
+    A one-word run costs one and a half, so scattered common words do not pass for a text.
+    Returns [] when it is, else the pieces a greedy reading could not find.
+    """
+    tokens = words(text).split()
+    if " ".join(tokens) in haystack:
+        return []
+    runs: list[float] = [0.0] + [float("inf")] * len(tokens)  # fewest runs covering tokens[:i]
+    for end in range(1, len(tokens) + 1):
+        for start in range(end):
+            cost = runs[start] + (1.5 if end - start == 1 else 1)
+            if cost < runs[end] and " ".join(tokens[start:end]) in haystack:
+                runs[end] = cost
+    if runs[-1] <= max_runs:
+        return []
+    missing, start = [], 0
+    while start < len(tokens):
+        end = start + 1
+        while end < len(tokens) and " ".join(tokens[start : end + 1]) in haystack:
+            end += 1
+        if " ".join(tokens[start:end]) not in haystack or end - start < 2:
+            missing.append(" ".join(tokens[start:end]))
+        start = end
+    return missing or [f"{runs[-1]} runs: {text}"]
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +112,15 @@ def test_manifest_invents_nothing(convention) -> None:
     missing = []
     for action in convention.all_actions():
         for text in (action.title, *action.details, *action.results):
-            # Cells split across pages in the extraction: compare the first and last six words.
-            tokens = words(text).split()
-            for part in {" ".join(tokens[:6]), " ".join(tokens[-6:])}:
-                if part not in seed:
-                    missing.append((action.id, part))
+            missing += [(action.id, piece) for piece in uncovered(text, seed)]
     assert missing == []
+
+
+def test_invented_text_is_caught() -> None:
+    seed = words("Action 1 : Promouvoir le site\tFavoriser l'accès\n\nInternet monenfant.fr auprès des familles")
+    assert uncovered("Promouvoir le site Internet monenfant.fr", seed) == []
+    assert uncovered("Promouvoir le site officiel", seed) == ["officiel"]
+    assert uncovered("Favoriser le site des familles", seed) != []
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the seed documents are not beside this checkout")
@@ -103,9 +140,9 @@ def test_pdf_has_every_action_of_the_seed_in_order(pdf_words: str) -> None:
 def test_pdf_has_every_result_actor_and_detail(convention, pdf_words: str) -> None:
     for action in convention.all_actions():
         for text in (action.title, *action.details, *action.results, *(a.label for a in action.actors)):
-            assert words(text) in pdf_words, (action.id, text)
+            assert uncovered(text, pdf_words) == [], (action.id, text)
         if action.calendar:
-            assert words(str(action.calendar)) in pdf_words
+            assert words(str(action.calendar).replace("-", "–")) in pdf_words
 
 
 def test_pdf_signature_page(lozere_pdf: Path) -> None:
