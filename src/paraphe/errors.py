@@ -34,3 +34,7 @@ class ConversionError(ParapheError):
 
 class AssemblyError(ParapheError):
     """The final PDF could not be assembled (annexes, fields, outline)."""
+
+
+class SigningError(ParapheError):
+    """A document cannot be signed or certified (credentials, field, earlier signatures)."""

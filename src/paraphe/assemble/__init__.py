@@ -27,10 +27,11 @@ from pypdf.generic import (
 
 from paraphe import __version__
 from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
-from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_page_number
+from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, stamp_page_number
 from paraphe.diagnostics import Location
 from paraphe.errors import AssemblyError
 from paraphe.manifest.model import Annex, Convention
+from paraphe.provenance import RECORD_KEY, BuildRecord, content_digest
 from paraphe.render.context import annex_heading
 from paraphe.render.typography import fr_text
 
@@ -51,8 +52,12 @@ class SignatureField:
     rect: tuple[float, float, float, float]
 
 
-def assemble(convention: Convention, body: bytes, name: str) -> bytes:
-    """The final PDF bytes; `name` is the document named in errors."""
+def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord | None = None) -> bytes:
+    """The final PDF bytes; `name` is the document named in errors.
+
+    With a `record`, its fingerprint goes in every footer and the record, completed
+    with the digest of the finished pages, into the document information.
+    """
     reader = PdfReader(io.BytesIO(body))
     marks = headings(reader)
     writer = PdfWriter(clone_from=reader)
@@ -71,7 +76,18 @@ def assemble(convention: Convention, body: bytes, name: str) -> bytes:
         if not convention.is_final:
             stamp_draft(page)
         stamp_page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
+        if record is not None:
+            stamp_fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
     _set_metadata(writer, convention)
+    if record is None:
+        return _write(writer)
+    # The content digest is read back the way `sign` and `verify` will read it: from the written file.
+    finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(writer)))))
+    writer.add_metadata({RECORD_KEY: finished.to_json(), "/ParapheFingerprint": finished.fingerprint})
+    return _write(writer)
+
+
+def _write(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

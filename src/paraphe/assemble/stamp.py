@@ -1,4 +1,4 @@
-"""Text stamped over finished pages: page numbers and the « PROJET » mark.
+"""Text stamped over finished pages: page numbers, the build fingerprint and the « PROJET » mark.
 
 pypdf cannot typeset, and these stamps are a few ASCII characters in a
 standard PDF font, so they are written as tiny content streams whose widths
@@ -66,6 +66,12 @@ def stamp_page_number(page: PageObject, number: int, total: int, *, right_margin
     size = 8.0
     x = float(page.mediabox.width) - right_margin - text_width(text, size)
     content = f"BT /PF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td ({text}) Tj ET".encode()
+    _overlay(page, content)
+
+
+def stamp_fingerprint(page: PageObject, fingerprint: str, *, left_margin: float, baseline: float) -> None:
+    """« Empreinte : … » under the footer, left-aligned: the build's provenance on every page."""
+    content = f"BT /PF 6 Tf 0.45 g {left_margin:.2f} {baseline:.2f} Td (Empreinte : {fingerprint}) Tj ET".encode()
     _overlay(page, content)
 
 

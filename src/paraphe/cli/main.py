@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from paraphe import __version__, pipeline
+from paraphe.cli.sign import load_credentials, sign, verify
 from paraphe.errors import ParapheError
 
 
@@ -24,6 +25,9 @@ def _report(error: ParapheError) -> None:
 def cli(verbose: bool) -> None:
     """Build signature-ready French conventions (SDSF, CTG) from YAML manifests."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    # pyHanko logs every certificate path it cannot build; the verify report already says so.
+    logging.getLogger("pyhanko").setLevel(logging.INFO if verbose else logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
 @cli.command()
@@ -77,20 +81,55 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
     show_default=True,
     help="Folder that receives X/Y.docx and X/Y.pdf.",
 )
-def build(paths: tuple[Path, ...], out: Path) -> None:
+@click.option(
+    "--certify-pkcs12",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="PARAPHE_CERTIFY_PKCS12",
+    help="Secretariat's key (.p12) that certifies final documents [env PARAPHE_CERTIFY_PKCS12].",
+)
+@click.option("--certify-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="…or a PEM key,")
+@click.option("--certify-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="…with its cert.")
+@click.option(
+    "--certify-password-env",
+    metavar="VAR",
+    envvar="PARAPHE_CERTIFY_PASSWORD_ENV",
+    help="Environment variable holding the certification key's password.",
+)
+@click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    certify_pkcs12: Path | None,
+    certify_key: Path | None,
+    certify_cert: Path | None,
+    certify_password_env: str | None,
+    no_certify: bool,
+) -> None:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
-        results, failures = pipeline.build(paths, out)
+        certify_with = None
+        if not no_certify:
+            certify_with = load_credentials(
+                certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
+            )
+        results, failures = pipeline.build(paths, out, certify_with)
     except ParapheError as exc:
         _report(exc)
         sys.exit(2)
     for result in results:
-        click.echo(f"built {result.pdf} ({result.pages} pages)")
+        certification = ""
+        if result.final:
+            certification = ", certified" if result.certified else ", not certified (no certification key given)"
+        click.echo(f"built {result.pdf} ({result.pages} pages, fingerprint {result.fingerprint}{certification})")
     for failure in failures:
         _report(failure)
     if failures:
         click.echo(f"{len(failures)} convention(s) failed", err=True)
         sys.exit(1)
+
+
+cli.add_command(sign)
+cli.add_command(verify)
 
 
 def main() -> None:

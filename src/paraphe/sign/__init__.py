@@ -1,0 +1,18 @@
+"""PAdES signing and verification (pyHanko): sign a signatory's field, certify a build, verify a PDF."""
+
+from paraphe.sign.credentials import Credentials, load_pem, load_pkcs12, password_from_env
+from paraphe.sign.signing import SignResult, certify_document, sign_document
+from paraphe.sign.verify import SignatureReport, VerificationReport, verify_pdf
+
+__all__ = [
+    "Credentials",
+    "SignResult",
+    "SignatureReport",
+    "VerificationReport",
+    "certify_document",
+    "load_pem",
+    "load_pkcs12",
+    "password_from_env",
+    "sign_document",
+    "verify_pdf",
+]

@@ -1,0 +1,163 @@
+"""Signing (PAdES, pyHanko): one signatory's field, or the secretariat's certification.
+
+Every check runs before anything is written: the document must be one paraphe built
+and unchanged since, its earlier signatures must verify, the field must be the
+signatory's and empty, and the certificate must be valid and the signatory's own.
+The signature is an incremental update, so earlier signatures stay valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.stamp import TextStampStyle
+
+from paraphe.diagnostics import Location
+from paraphe.errors import SigningError
+from paraphe.fsutil import atomic_write_bytes
+from paraphe.provenance import SignatoryRecord
+from paraphe.render.typography import fr_date
+from paraphe.sign.credentials import Credentials, same_person
+from paraphe.sign.verify import CERTIFICATION_FIELD, VerificationReport, verify_bytes
+
+STAMP = TextStampStyle(
+    stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",
+    text_box_style=TextBoxStyle(font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
+    border_width=0,
+    background_opacity=0,
+)
+
+
+@dataclass(frozen=True)
+class SignResult:
+    output: Path
+    signatory: SignatoryRecord
+    holder: str
+    signed_at: dt.datetime
+    pending: tuple[SignatoryRecord, ...]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def sign_document(source: Path, output: Path, signatory_id: str, credentials: Credentials) -> SignResult:
+    """Sign `source` in `signatory_id`'s field and write `output` atomically."""
+    where = Location(str(source))
+    data = _read(source)
+    report = verify_bytes(data, str(source))
+    _refuse_unless_signable(report, where)
+    record = report.record
+    assert record is not None  # _refuse_unless_signable checked it
+    signatory = record.signatory(signatory_id)
+    if signatory is None:
+        known = ", ".join(s.id for s in record.signatories)
+        raise SigningError.at(
+            where, f"unknown signatory {signatory_id!r}; this document's are: {known}", "sign.unknown"
+        )
+    if any(s.field == signatory_id for s in report.signatures):
+        raise SigningError.at(where, f"the field of {signatory_id} is already signed", "sign.already-signed")
+    if signatory not in report.pending:
+        raise SigningError.at(where, f"the document has no signature field for {signatory_id}", "sign.no-field")
+    now = _now()
+    credentials.check_valid_at(now)
+    if not same_person(signatory.name, credentials.holder):
+        raise SigningError.at(
+            Location(credentials.source),
+            f"this certificate is {credentials.holder}'s, not {signatory.name}'s ({signatory_id})",
+            "sign.wrong-person",
+        )
+    meta = PdfSignatureMetadata(
+        field_name=signatory_id,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=f"Signature de {signatory.title}",
+        location=record.place or None,
+        name=signatory.name,
+    )
+    params = {
+        "person": _winansi(signatory.name),
+        "quality": _winansi(signatory.title),
+        "date": _winansi(f"{fr_date(now.date())} à {now:%H:%M} UTC"),
+    }
+    signed = _sign(data, meta, credentials, params, where, existing_field=True)
+    atomic_write_bytes(output, signed)
+    pending = tuple(s for s in report.pending if s.id != signatory_id)
+    return SignResult(output, signatory, credentials.holder, now, pending)
+
+
+def certify_document(data: bytes, credentials: Credentials, name: str) -> bytes:
+    """The secretariat's certification (DocMDP: filling in forms and signing allowed, nothing else)."""
+    credentials.check_valid_at(_now())
+    meta = PdfSignatureMetadata(
+        field_name=CERTIFICATION_FIELD,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=MDPPerm.FILL_FORMS,
+        reason="Certification du document tel que construit",
+    )
+    return _sign(data, meta, credentials, {}, Location(name), existing_field=False)
+
+
+def _sign(
+    data: bytes,
+    meta: PdfSignatureMetadata,
+    credentials: Credentials,
+    params: dict[str, str],
+    where: Location,
+    *,
+    existing_field: bool,
+) -> bytes:
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        signer = PdfSigner(
+            meta,
+            signer=credentials.signer,
+            stamp_style=STAMP,
+            new_field_spec=None if existing_field else SigFieldSpec(CERTIFICATION_FIELD),
+        )
+        out = signer.sign_pdf(writer, existing_fields_only=existing_field, appearance_text_params=params or None)
+    except Exception as exc:  # pyHanko's SigningError, ValueError, PdfError: no shared root to catch
+        raise SigningError.at(where, f"pyHanko could not sign: {exc}", "sign.failed") from None
+    return bytes(out.getbuffer())
+
+
+def _refuse_unless_signable(report: VerificationReport, where: Location) -> None:
+    if report.record is None:
+        raise SigningError.at(where, "not a document built by paraphe (no build record)", "sign.not-built")
+    broken = [s for s in report.signatures if not s.ok]
+    if broken:
+        details = "; ".join(f"{s.field}: {', '.join(s.problems)}" for s in broken)
+        raise SigningError.at(where, f"earlier signatures no longer verify ({details})", "sign.broken-earlier")
+    if report.content_unchanged is False:
+        raise SigningError.at(where, "the document was changed since it was built; rebuild it", "sign.changed")
+    if report.problems:
+        raise SigningError.at(where, "; ".join(report.problems), "sign.document")
+
+
+def _read(source: Path) -> bytes:
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        raise SigningError.at(Location(str(source)), f"cannot read: {exc.strerror}", "sign.io") from None
+
+
+_PLAIN = str.maketrans({"’": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
+
+
+def _winansi(text: str) -> str:
+    """Text the stamp's standard PDF font shows as written.
+
+    pyHanko writes stamp text in PDFDocEncoding and falls back to UTF-16 (shown as
+    « þÿ » and spaced-out letters) for any character outside it, no-break spaces
+    and typographic apostrophes included.
+    """
+    return text.translate(_PLAIN)

@@ -1,0 +1,252 @@
+"""Verification: is this the document that was built, and does every signature still hold?
+
+Reads a PDF with pyHanko and reports, as frozen dataclasses, for every signature:
+who signed and when, whether the signed bytes are intact, whether the certificate
+chain leads to a trusted root (when roots are given), whether the certificate is
+the named signatory's, and what changed after it (pyHanko's difference analysis).
+Beside the signatures: the build record (fingerprint, content unchanged since the
+build, optionally the manifest it came from) and the signatories still pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from paraphe.diagnostics import Location
+from paraphe.errors import ParapheError, SigningError
+from paraphe.manifest.model import Convention
+from paraphe.provenance import BuildRecord, SignatoryRecord, annex_digests, content_digest, read_record
+from paraphe.render.docx import template_path
+from paraphe.sign.credentials import same_person
+
+log = logging.getLogger(__name__)
+
+CERTIFICATION_FIELD = "certification"
+# Filling in and signing the fields the build made is what a signature allows after it.
+ALLOWED_AFTER_SIGNING = ModificationLevel.FORM_FILLING
+MODIFICATION_WORDS = {
+    ModificationLevel.NONE: "nothing",
+    ModificationLevel.LTA_UPDATES: "validation data only",
+    ModificationLevel.FORM_FILLING: "later signatures only",
+    ModificationLevel.ANNOTATIONS: "annotations added",
+    ModificationLevel.OTHER: "content changed",
+}
+
+Trust = Literal["trusted", "untrusted", "not checked"]
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    field: str
+    signatory: SignatoryRecord | None
+    certification: bool
+    holder: str
+    signed_at: dt.datetime | None
+    intact: bool
+    trust: Trust
+    holder_is_signatory: bool | None
+    changes_after: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ManifestCheck:
+    manifest: str
+    matches: bool
+    problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    path: str
+    record: BuildRecord | None
+    content_unchanged: bool | None
+    signatures: tuple[SignatureReport, ...]
+    pending: tuple[SignatoryRecord, ...]
+    manifest: ManifestCheck | None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def certified(self) -> bool:
+        return any(s.certification for s in self.signatures)
+
+    def all_problems(self) -> tuple[str, ...]:
+        found = list(self.problems)
+        for signature in self.signatures:
+            found += [f"{signature.field}: {p}" for p in signature.problems]
+        if self.manifest is not None:
+            found += list(self.manifest.problems)
+        return tuple(found)
+
+    def ok(self, complete: bool = False) -> bool:
+        return not self.all_problems() and not (complete and self.pending)
+
+
+def load_trust_roots(paths: Sequence[Path]) -> list[object]:
+    roots = []
+    for path in paths:
+        try:
+            roots.append(load_cert_from_pemder(str(path)))
+        except (OSError, ValueError) as exc:
+            raise SigningError.at(
+                Location(str(path)), f"cannot read trusted certificate: {exc}", "verify.trust"
+            ) from None
+    return roots
+
+
+def verify_pdf(
+    pdf: Path,
+    *,
+    trust: Sequence[Path] = (),
+    convention: Convention | None = None,
+    manifest_bytes: bytes | None = None,
+) -> VerificationReport:
+    """Verify the PDF at `pdf`; with a `convention` (and its bytes), also that it was built from it."""
+    try:
+        data = pdf.read_bytes()
+    except OSError as exc:
+        raise SigningError.at(Location(str(pdf)), f"cannot read: {exc.strerror}", "verify.io") from None
+    report = verify_bytes(data, str(pdf), trust_roots=load_trust_roots(trust))
+    if convention is not None and manifest_bytes is not None:
+        check = check_manifest(report.record, convention, manifest_bytes)
+        report = VerificationReport(
+            report.path, report.record, report.content_unchanged, report.signatures, report.pending, check,
+            report.problems,
+        )  # fmt: skip
+    return report
+
+
+def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) -> VerificationReport:
+    """The verification report of a PDF held in memory; `name` is used in messages."""
+    where = Location(name)
+    try:
+        plain = PdfReader(io.BytesIO(data), strict=False)
+        record = read_record(plain)
+        content = content_digest(plain)
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        fields = {field_name: value for field_name, value, _ in enumerate_sig_fields(reader)}
+        embedded = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise SigningError.at(where, f"not a readable PDF ({exc})", "verify.unreadable") from None
+    except ParapheError:
+        raise
+    except Exception as exc:  # pyHanko's own PdfReadError and friends have no common root with pypdf's.
+        raise SigningError.at(where, f"not a readable PDF ({exc})", "verify.unreadable") from None
+
+    problems: list[str] = []
+    content_unchanged: bool | None = None
+    if record is None:
+        problems.append("no paraphe build record: this PDF was not built by paraphe, or its record was removed")
+    else:
+        content_unchanged = record.content == content
+        if not content_unchanged:
+            problems.append("the pages differ from the document as built (content, image or annotation changed)")
+
+    # Without roots given, the chain is reported as not checked; never the operating system's list.
+    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
+    signatures = tuple(_check_signature(sig, record, context, bool(trust_roots)) for sig in embedded)
+    signed = {s.field for s in signatures}
+    for field_name in fields:
+        if field_name not in signed and fields[field_name] is not None:
+            problems.append(f"field {field_name} holds a signature that cannot be read")
+    pending: tuple[SignatoryRecord, ...] = ()
+    if record is not None:
+        pending = tuple(s for s in record.signatories if s.id not in signed)
+        missing = [s.id for s in pending if s.id not in fields]
+        if missing:
+            problems.append(f"signature field(s) missing: {', '.join(missing)}")
+    return VerificationReport(name, record, content_unchanged, signatures, pending, None, tuple(problems))
+
+
+def _check_signature(
+    sig: EmbeddedPdfSignature, record: BuildRecord | None, context: ValidationContext, check_trust: bool
+) -> SignatureReport:
+    field_name = sig.field_name
+    signatory = record.signatory(field_name) if record is not None else None
+    certification = sig.sig_object.get("/Reference") is not None or field_name == CERTIFICATION_FIELD
+    try:
+        status: PdfSignatureStatus = validate_pdf_signature(sig, context)
+    except Exception as exc:  # a malformed signature must be reported, not crash the report
+        log.debug("validation of %s failed", field_name, exc_info=True)
+        return SignatureReport(
+            field_name, signatory, certification, "?", None, False, "not checked", None, "unknown",
+            (f"signature cannot be validated ({exc})",),
+        )  # fmt: skip
+    holder = _holder(status)
+    problems = []
+    intact = bool(status.intact and status.valid)
+    if not status.intact:
+        problems.append("the signed bytes were modified: the signature no longer matches the document")
+    elif not status.valid:
+        problems.append("the signature value does not match its certificate")
+    trust: Trust = "not checked"
+    if check_trust:
+        trust = "trusted" if status.trusted else "untrusted"
+        if not status.trusted:
+            problems.append(f"certificate of {holder} does not lead to a trusted root")
+    holder_is_signatory: bool | None = None
+    if signatory is not None:
+        holder_is_signatory = same_person(signatory.name, holder)
+        if not holder_is_signatory:
+            problems.append(f"signed with the certificate of {holder}, not that of {signatory.name}")
+    elif not certification:
+        problems.append("signature in a field that is not one of the document's signatories")
+    level = status.modification_level
+    changes = MODIFICATION_WORDS.get(level, "unknown") if level is not None else "unknown"
+    if level is None or level > ALLOWED_AFTER_SIGNING or status.docmdp_ok is False:
+        problems.append(f"changed after this signature beyond filling in signatures: {changes}")
+    return SignatureReport(
+        field_name,
+        signatory,
+        certification,
+        holder,
+        status.signer_reported_dt,
+        intact,
+        trust,
+        holder_is_signatory,
+        changes,
+        tuple(problems),
+    )
+
+
+def _holder(status: PdfSignatureStatus) -> str:
+    subject = status.signing_cert.subject
+    return str(subject.native.get("common_name") or subject.human_friendly)
+
+
+def check_manifest(record: BuildRecord | None, convention: Convention, manifest_bytes: bytes) -> ManifestCheck:
+    shown = str(convention.source)
+    if record is None:
+        return ManifestCheck(shown, False, ("no build record to compare the manifest with",))
+    problems, notes = [], []
+    if hashlib.sha256(manifest_bytes).hexdigest() != record.manifest:
+        problems.append(f"not built from {shown}: the manifest differs from the one recorded in the PDF")
+    if annex_digests(convention) != record.annexes:
+        problems.append(f"annex files of {shown} differ from those the PDF was built with")
+    template = template_path(convention.kind)
+    if template.is_file() and hashlib.sha256(template.read_bytes()).hexdigest() != record.template:
+        notes.append(f"built with another version of {template.name} than the current one")
+    return ManifestCheck(shown, not problems, tuple(problems), tuple(notes))
