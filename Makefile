@@ -8,9 +8,10 @@ PYTEST ?= $(BIN)/python -m pytest
 setup:            ## install what is missing (system packages, .venv/)
 	@scripts/setup
 
-demo: setup       ## set up, then build every convention into build/
+demo: setup       ## set up, build every convention into build/, then sign a copy of the SDSF with throwaway keys
 	$(BIN)/paraphe validate conventions/
 	$(BIN)/paraphe build conventions/ --out build
+	$(BIN)/python scripts/demo-sign build/lozere/sdsf-2020-2023.pdf
 
 test: setup lint  ## lint, then run the test suite (real LibreOffice, real PDFs)
 	$(PYTEST) $(PYTEST_ARGS)
