@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from paraphe import __version__, pipeline
+from paraphe.cli.diff import diff
 from paraphe.cli.sign import load_credentials, sign, verify
 from paraphe.errors import ParapheError
 
@@ -130,6 +131,7 @@ def build(
 
 cli.add_command(sign)
 cli.add_command(verify)
+cli.add_command(diff)
 
 
 def main() -> None:

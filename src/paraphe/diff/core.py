@@ -350,7 +350,10 @@ class _Differ:
             self.value(here, pointer(*field.split(".")), field, a, b)
         self.value((PERIOD,), "/period/start", "period.start", o.period.start, n.period.start)
         self.value((PERIOD,), "/period/end", "period.end", o.period.end, n.period.end)
-        self.extra(here, "", o, n, _CONVENTION_FIELDS)
+        handled = _CONVENTION_FIELDS
+        if all(getattr(c, "duration", None) in (None, c.period.end - c.period.start + 1) for c in (o, n)):
+            handled |= {"duration"}  # derived from the period, whose change is already shown
+        self.extra(here, "", o, n, handled)
 
     def organisations(self) -> None:
         old, new = self.old.organisations, self.new.organisations
@@ -364,7 +367,8 @@ class _Differ:
                 continue
             a = old[i]
             self.value(here, ptr, "key", a.key, b.key, op="renamed")
-            self.value(here, _org_field(ptr, b, "label"), "label", a.label, b.label, op="renamed")
+            if not (a.is_acronym and b.is_acronym):  # an acronym's label is its key
+                self.value(here, _org_field(ptr, b, "label"), "label", a.label, b.label, op="renamed")
             self.value(here, _org_field(ptr, b, "name"), "name", a.name, b.name, op="renamed")
             self.value(here, ptr, "acronym", a.is_acronym, b.is_acronym)
             self.extra(here, ptr, a, b, _ORGANISATION_FIELDS)

@@ -1,0 +1,133 @@
+"""`paraphe diff`: what changed between two versions of a convention.
+
+Exit codes, as diff(1): 0 no change, 1 changes, 2 error (bad usage, invalid manifest,
+git failure). Invoked by git as a diff driver (`--git-external`), it always exits 0
+so that `git diff` goes on to the next file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from paraphe.diff.format import FORMATS, Header, render
+from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
+from paraphe.errors import ParapheError
+from paraphe.fsutil import atomic_write_bytes
+
+DEV_NULL = "/dev/null"
+
+
+def _report(error: ParapheError) -> None:
+    for diagnostic in error.diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+def _sides(paths: tuple[Path, ...], rev: str | None) -> tuple[Side, Side]:
+    if rev is not None:
+        if len(paths) != 1:
+            raise click.UsageError("with --rev, give one manifest: paraphe diff MANIFEST --rev REV[..REV2]")
+        old_rev, new_rev = parse_rev(rev)
+        old = from_git(paths[0], old_rev)
+        new = from_git(paths[0], new_rev) if new_rev else from_file(paths[0])
+        return old, new
+    if len(paths) != 2:
+        raise click.UsageError("give two manifests (paraphe diff OLD NEW), or one with --rev REV")
+    return from_file(paths[0]), from_file(paths[1])
+
+
+def _use_color(choice: str, output: Path | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@click.command("diff")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="OLD NEW | MANIFEST --rev REV")
+@click.option("--rev", metavar="REV[..REV2]", help="Compare MANIFEST with its version at a git revision (or two).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="markdown: for a merge-request comment; json: for tools; html: a standalone page.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text format (auto: on a terminal).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of the standard output.",
+)
+@click.option("--git-external", is_flag=True, hidden=True, help="Called by git as diff.<driver>.command.")
+def diff(
+    paths: tuple[Path, ...], rev: str | None, output_format: str, color: str, output: Path | None, git_external: bool
+) -> None:
+    """Show what changed between two versions of a convention, element by element.
+
+    \b
+    paraphe diff OLD.yaml NEW.yaml
+    paraphe diff MANIFEST --rev HEAD~1        # the file against its version at HEAD~1
+    paraphe diff MANIFEST --rev v1..v2        # two versions from git
+    """
+    if git_external:
+        _git_external([str(p) for p in paths], _use_color(color, None))
+        return
+    try:
+        old, new = _sides(paths, rev)
+        changes = compare(old, new)
+    except ParapheError as exc:
+        _report(exc)
+        sys.exit(2)
+    header = Header(old.name, new.name, new.convention.title)
+    text = render(changes, output_format, header, color=_use_color(color, output))
+    if output is not None:
+        try:
+            atomic_write_bytes(output, text.encode("utf-8"))
+        except OSError as exc:
+            click.echo(f"{output}: error: cannot write the report: {exc.strerror} [io.write]", err=True)
+            sys.exit(2)
+        click.echo(f"wrote {output} ({len(changes)} change(s))", err=True)
+    else:
+        click.echo(text, nl=False, color=True)
+    sys.exit(1 if changes else 0)
+
+
+def _git_external(args: list[str], color: bool) -> None:
+    """`path old-file old-hex old-mode new-file new-hex new-mode [new-path info]`, from git."""
+    if len(args) not in (7, 9):
+        raise click.UsageError("--git-external expects the 7 (or 9) arguments git gives a diff driver")
+    path, old_file, new_file = Path(args[0]), args[1], args[4]
+    new_path = Path(args[7]) if len(args) == 9 else path
+    click.echo(f"paraphe diff a/{path.as_posix()} b/{new_path.as_posix()}")
+    if old_file == DEV_NULL or new_file == DEV_NULL:
+        click.echo("nouveau manifeste" if old_file == DEV_NULL else "manifeste supprimé")
+        return
+    old_bytes, new_bytes = Path(old_file).read_bytes(), Path(new_file).read_bytes()
+    try:
+        old = from_bytes(path, old_bytes, f"a/{path.as_posix()}")
+        new = from_bytes(new_path, new_bytes, f"b/{new_path.as_posix()}")
+        changes = compare(old, new)
+    except ParapheError as exc:
+        # A manifest being written may not validate yet: say why, then show the lines.
+        _report(exc)
+        lines = difflib.unified_diff(
+            old_bytes.decode("utf-8", "replace").splitlines(keepends=True),
+            new_bytes.decode("utf-8", "replace").splitlines(keepends=True),
+            f"a/{path.as_posix()}",
+            f"b/{new_path.as_posix()}",
+        )
+        click.echo("".join(lines), nl=False)
+        return
+    click.echo(render(changes, "text", Header("", "", ""), color=color), nl=False, color=True)
