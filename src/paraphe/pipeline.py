@@ -18,6 +18,7 @@ from paraphe.errors import ManifestError, ParapheError
 from paraphe.fsutil import atomic_path
 from paraphe.manifest.load import display_path, load_manifest
 from paraphe.manifest.model import Convention, build_model
+from paraphe.manifest.territories import TERRITORIES_FILE
 from paraphe.manifest.validate import validate
 from paraphe.provenance import record_for
 from paraphe.render.docx import render_docx, template_path
@@ -51,12 +52,17 @@ class BuildResult:
     final: bool = True
 
 
+def is_manifest_name(path: Path) -> bool:
+    """A YAML file that is not shared data (the territories list) found while searching a folder."""
+    return path.suffix in MANIFEST_SUFFIXES and path.name != TERRITORIES_FILE
+
+
 def discover(paths: Sequence[Path]) -> list[Path]:
     """Manifests named by `paths` (files, or folders searched recursively), in a stable order."""
     found: list[Path] = []
     for path in paths or [DEFAULT_SOURCE]:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()))
+            found.extend(sorted(p for p in path.rglob("*") if is_manifest_name(p) and p.is_file()))
         elif path.exists():
             found.append(path)
         else:

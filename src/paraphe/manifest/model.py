@@ -21,6 +21,14 @@ class Organisation:
     label: str
     name: str
     is_acronym: bool
+    type: str = "autre"  # caf, departement, etat, epci, msa, commune, autre (declared or inferred)
+
+
+@dataclass(frozen=True)
+class Marker:
+    key: str
+    symbol: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Action:
     calendar: Calendar | None
     actors: tuple[Actor, ...]
     note: str | None
+    markers: tuple[Marker, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,9 @@ class Section:
     orientations: tuple[Orientation, ...]
     sections: tuple[Section, ...]
     actions: tuple[Action, ...]
+    text: tuple[str, ...] = ()
+    diagnostic: tuple[str, ...] = ()
+    legend: tuple[Marker, ...] = ()
 
     def all_actions(self) -> tuple[Action, ...]:
         nested = tuple(a for s in self.sections for a in s.all_actions())
@@ -132,18 +144,55 @@ class Identity:
 class Signatory:
     id: str
     organisation: Organisation
-    civility: str
+    civility: str | None
     role: str
     name: str
+    delegation: str | None = None
 
     @property
     def title(self) -> str:
-        """« Madame la Préfète », « Monsieur l'Inspecteur »."""
+        """« Madame la Préfète », « Monsieur l'Inspecteur »; the role alone when the civility is not known yet."""
+        if self.civility is None:
+            return self.role
         article = "la" if self.civility == "Madame" else "le"
         if self.role[:1].lower() in "aeiouyhâàéèêîïôûœ":
             article = "l'"
             return f"{self.civility} {article}{self.role}"
         return f"{self.civility} {article} {self.role}"
+
+
+@dataclass(frozen=True)
+class Deliberation:
+    body: str  # with its article: « le conseil communautaire »
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Party:
+    """A body that concludes a CTG, « représentée par » its signatories."""
+
+    organisation: Organisation
+    name: str  # with its article: « la Caisse commune de sécurité sociale de la Lozère »
+    feminine: bool
+    called: str | None
+    side: int | None
+    representatives: tuple[Signatory, ...]
+    deliberation: Deliberation | None
+    commitments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stake:
+    title: str
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    date: dt.date | None
+    stakes: tuple[Stake, ...]
+    transversal: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -173,9 +222,18 @@ class Convention:
     sections: tuple[Section, ...]
     signatories: tuple[Signatory, ...]
     signature_place: str
-    signature_date: dt.date
+    signature_date: dt.date | None
     annexes: tuple[Annex, ...]
     source: Path
+    territory_example: str | None = None
+    duration: int = 0  # years; the period's length unless the manifest says otherwise
+    parties: tuple[Party, ...] = ()
+    visas: tuple[str, ...] = ()
+    diagnostic: tuple[str, ...] = ()
+    steering: tuple[str, ...] = ()
+    court: str | None = None
+    plan: Plan | None = None
+    markers: tuple[Marker, ...] = ()
 
     @property
     def is_final(self) -> bool:
@@ -191,10 +249,12 @@ class Convention:
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
-def format_number(position: int, numbering: str) -> str:
-    """The 1-based `position` in a level's numbering style."""
+def format_number(position: int, numbering: str, parent: str = "") -> str:
+    """The 1-based `position` in a level's numbering style; `parent` is the enclosing number, for « nested »."""
     if numbering == "none":
         return ""
+    if numbering == "nested":
+        return f"{parent}.{position}" if parent else str(position)
     if numbering in ("upper-alpha", "lower-alpha"):
         letters = ""
         n = position
@@ -219,12 +279,48 @@ def _label(level: Level, number: str) -> str:
     return f"{level.name} {number}"
 
 
+def organisation_type(key: str, value: Any) -> str:
+    """The declared nature of an organisation, else the one its acronym or name says."""
+    if isinstance(value, dict) and "type" in value:
+        return str(value["type"])
+    name = value if isinstance(value, str) else value.get("name", value["label"])
+    folded = _fold(f"{key} | {name}")
+    for kind, keys, starts in _ORG_TYPES:
+        if _fold(key) in keys or any(_fold(name).startswith(s) for s in starts):
+            return kind
+    if "prefecture" in folded or "direction departementale" in folded:
+        return "etat"
+    return "autre"
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.replace("’", "'").casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+_ORG_TYPES = (
+    ("caf", {"ccss", "caf", "cgss"}, ("caisse d'allocations familiales", "caisse commune de securite sociale")),
+    ("departement", {"departement", "cd", "conseil departemental"}, ("conseil departemental", "departement")),
+    (
+        "etat",
+        {"etat", "prefecture", "prefet", "prefete", "ddcspp", "ddcs", "ddets", "ddetspp"},
+        ("etat", "l'etat", "prefecture", "direction departementale"),
+    ),
+    ("msa", {"msa"}, ("mutualite sociale agricole",)),
+    ("epci", {"cc", "epci"}, ("communaute de communes", "communaute d'agglomeration")),
+    ("commune", {"commune", "mairie", "ville"}, ("commune ", "ville ", "mairie ")),
+)
+
+
 def build_model(loaded: LoadedManifest) -> Convention:
     """Turn a validated manifest into the frozen model."""
     data: dict[str, Any] = loaded.data
     organisations = {key: _organisation(key, value) for key, value in data["organisations"].items()}
     levels = tuple(Level(lv["name"], lv.get("numbering", "arabic")) for lv in data["levels"])
     folder = loaded.path.resolve().parent
+    markers = {key: Marker(key, m["symbol"], m["label"]) for key, m in data.get("markers", {}).items()}
 
     def actor(raw: Any) -> Actor:
         if isinstance(raw, str):
@@ -233,9 +329,9 @@ def build_model(loaded: LoadedManifest) -> Convention:
             return Actor(organisations[raw["org"]], raw["detail"], None)
         return Actor(None, None, raw["text"])
 
-    def action(raw: dict[str, Any], position: int, depth: int) -> Action:
+    def action(raw: dict[str, Any], position: int, depth: int, parent: str) -> Action:
         level = levels[depth]
-        number = format_number(position, level.numbering)
+        number = format_number(position, level.numbering, parent)
         return Action(
             id=raw["id"],
             number=number,
@@ -246,30 +342,42 @@ def build_model(loaded: LoadedManifest) -> Convention:
             calendar=_calendar(raw.get("calendar")),
             actors=tuple(actor(a) for a in raw.get("actors", ())),
             note=raw.get("note"),
+            markers=tuple(markers[k] for k in raw.get("markers", ())),
         )
 
-    def section(raw: dict[str, Any], position: int, depth: int) -> Section:
+    def section(raw: dict[str, Any], position: int | None, depth: int, parent: str) -> Section:
         level = levels[depth]
-        number = format_number(position, level.numbering)
+        number = "" if position is None else format_number(position, level.numbering, parent)
         context = raw.get("context", {})
         orientations = raw.get("orientations", {})
+        # A « nested » child of an unnumbered section starts from the nearest numbered ancestor.
+        inherited = number or parent
         return Section(
             id=raw.get("id"),
             depth=depth,
             number=number,
-            label=_label(level, number),
+            label=_label(level, number) if position is not None else "",
             title=raw["title"],
             part=raw.get("part"),
             context_sources=context.get("sources"),
             context=tuple(context.get("text", ())),
             orientations_title=orientations.get("title"),
             orientations=tuple(_orientation(o) for o in orientations.get("items", ())),
-            sections=tuple(section(s, i, depth + 1) for i, s in enumerate(raw.get("sections", ()), 1)),
-            actions=tuple(action(a, i, depth + 1) for i, a in enumerate(raw.get("actions", ()), 1)),
+            sections=_numbered(raw.get("sections", ()), lambda s, i: section(s, i, depth + 1, inherited)),
+            actions=tuple(action(a, i, depth + 1, inherited) for i, a in enumerate(raw.get("actions", ()), 1)),
+            text=tuple(raw.get("text", ())),
+            diagnostic=tuple(raw.get("diagnostic", ())),
+            legend=tuple(markers[k] for k in raw.get("legend", ())),
         )
 
     identity = data.get("identity")
     territory = data["territory"]
+    period = Period(data["period"]["start"], data["period"]["end"])
+    signatories = tuple(
+        Signatory(s["id"], organisations[s["org"]], s.get("civility"), s["role"], s["name"], s.get("delegation"))
+        for s in data["signatories"]
+    )
+    signature = data["signature"]
     return Convention(
         id=data["id"],
         kind=data["kind"],
@@ -278,7 +386,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         subtitle=data.get("subtitle"),
         territory_name=territory["name"],
         territory_label=territory.get("label", territory["name"]),
-        period=Period(data["period"]["start"], data["period"]["end"]),
+        period=period,
         organisations=tuple(organisations.values()),
         glossary=tuple(data.get("glossary", {}).items()),
         preamble=tuple(data.get("preamble", ())),
@@ -287,25 +395,74 @@ def build_model(loaded: LoadedManifest) -> Convention:
         parts=tuple(
             Part(p["id"], p["title"], p.get("subtitle"), tuple(p.get("text", ()))) for p in data.get("parts", ())
         ),
-        sections=tuple(section(s, i, 0) for i, s in enumerate(data["sections"], 1)),
-        signatories=tuple(
-            Signatory(s["id"], organisations[s["org"]], s["civility"], s["role"], s["name"])
-            for s in data["signatories"]
-        ),
-        signature_place=data["signature"]["place"],
-        signature_date=dt.date.fromisoformat(data["signature"]["date"]),
+        sections=_numbered(data["sections"], lambda s, i: section(s, i, 0, "")),
+        signatories=signatories,
+        signature_place=signature["place"],
+        signature_date=dt.date.fromisoformat(signature["date"]) if "date" in signature else None,
         annexes=tuple(
             _annex(a, folder, loaded.source.locate(("annexes", i, "file")))
             for i, a in enumerate(data.get("annexes", ()))
         ),
         source=loaded.path,
+        territory_example=territory.get("example"),
+        duration=data.get("duration", period.end - period.start + 1),
+        parties=tuple(_party(p, organisations, signatories) for p in data.get("parties", ())),
+        visas=tuple(data.get("visas", ())),
+        diagnostic=tuple(data.get("diagnostic", ())),
+        steering=tuple(data.get("steering", ())),
+        court=data.get("court"),
+        plan=_plan(data["plan"]) if "plan" in data else None,
+        markers=tuple(markers.values()),
+    )
+
+
+def _numbered(raws: Any, make: Any) -> tuple[Section, ...]:
+    """Sections in order; those with « numbered: false » get no number and do not count."""
+    out, position = [], 0
+    for raw in raws:
+        if raw.get("numbered", True):
+            position += 1
+            out.append(make(raw, position))
+        else:
+            out.append(make(raw, None))
+    return tuple(out)
+
+
+def _party(raw: dict[str, Any], organisations: dict[str, Organisation], signatories: tuple[Signatory, ...]) -> Party:
+    organisation = organisations[raw["org"]]
+    if "signatories" in raw:
+        by_id = {s.id: s for s in signatories}
+        representatives = tuple(by_id[i] for i in raw["signatories"])
+    else:
+        representatives = tuple(s for s in signatories if s.organisation.key == organisation.key)
+    deliberation = raw.get("deliberation")
+    return Party(
+        organisation=organisation,
+        name=raw.get("name", organisation.name),
+        feminine=raw["gender"] == "feminine",
+        called=raw.get("called"),
+        side=raw.get("side"),
+        representatives=representatives,
+        deliberation=Deliberation(deliberation["body"], dt.date.fromisoformat(deliberation["date"]))
+        if deliberation
+        else None,
+        commitments=tuple(raw.get("commitments", ())),
+    )
+
+
+def _plan(raw: dict[str, Any]) -> Plan:
+    return Plan(
+        title=raw.get("title", "Plan d'actions"),
+        date=dt.date.fromisoformat(raw["date"]) if "date" in raw else None,
+        stakes=tuple(Stake(s["title"], tuple(s.get("means", ()))) for s in raw.get("stakes", ())),
+        transversal=tuple(raw.get("transversal", ())),
     )
 
 
 def _organisation(key: str, value: Any) -> Organisation:
     if isinstance(value, str):
-        return Organisation(key, key, value, True)
-    return Organisation(key, value["label"], value.get("name", value["label"]), False)
+        return Organisation(key, key, value, True, organisation_type(key, value))
+    return Organisation(key, value["label"], value.get("name", value["label"]), False, organisation_type(key, value))
 
 
 def _calendar(raw: Any) -> Calendar | None:

@@ -7,7 +7,9 @@ secretariat fixes a manifest in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -17,7 +19,9 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from paraphe.diagnostics import Diagnostic
-from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
+from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, display_path
+from paraphe.manifest.model import organisation_type
+from paraphe.manifest.territories import find_territories_file, fold, load_territories
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "convention.schema.json"
 
@@ -110,11 +114,20 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
 
     if start > end:
         yield at(("period", "end"), f"the period ends ({end}) before it starts ({start})", "period.order")
+    elif "duration" in data and data["duration"] != end - start + 1:
+        years = end - start + 1
+        yield at(
+            ("duration",),
+            f"a duration of {data['duration']} year(s) does not match the period {start}-{end} ({years} year(s))",
+            "period.duration",
+        )
 
-    try:
-        dt.date.fromisoformat(data["signature"]["date"])
-    except ValueError:
-        yield at(("signature", "date"), f"{data['signature']['date']!r} is not a date of the calendar", "date.invalid")
+    for pointer in _date_pointers(data):
+        value = _get(data, pointer)
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            yield at(pointer, f"{value!r} is not a date of the calendar", "date.invalid")
 
     levels = len(data["levels"])
     part_ids = {part["id"] for part in data.get("parts", [])}
@@ -126,6 +139,12 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
             line = source.locate(first).line
             yield at(pointer, f"{namespace} id {value!r} is already used at line {line}", "id.unique")
 
+    markers = set(data.get("markers", {}))
+
+    def marker(key: str, pointer: Pointer) -> Iterator[Diagnostic]:
+        if key not in markers:
+            yield at(pointer, f"marker {key!r} is not declared under 'markers'", "ref.marker")
+
     for pointer, section, depth in _walk_sections(data["sections"], ("sections",)):
         if "id" in section:
             yield from unique("section", section["id"], pointer + ("id",))
@@ -136,10 +155,15 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
                 yield at(pointer + ("part",), "only top-level sections belong to a part", "part.depth")
             elif section["part"] not in part_ids:
                 yield at(pointer + ("part",), f"unknown part {section['part']!r}; declare it under 'parts'", "ref.part")
-        if "sections" not in section and "actions" not in section:
-            yield at(pointer, f"section {section['title']!r} has neither sections nor actions", "section.empty")
+        if data["status"] == "final" and not any(k in section for k in ("sections", "actions", "text", "diagnostic")):
+            # A draft may keep a section to fill in later (an objective whose actions are still to write).
+            yield at(pointer, f"section {section['title']!r} has neither sections, actions nor text", "section.empty")
+        for k, key in enumerate(section.get("legend", [])):
+            yield from marker(key, pointer + ("legend", k))
         for j, action in enumerate(section.get("actions", [])):
             here = pointer + ("actions", j)
+            for k, key in enumerate(action.get("markers", [])):
+                yield from marker(key, here + ("markers", k))
             if depth + 1 >= levels:
                 yield at(here, f"this action is at depth {depth + 2} but 'levels' names only {levels}", "levels.depth")
             yield from unique("action", action["id"], here + ("id",))
@@ -170,6 +194,212 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
     for i, annex in enumerate(data.get("annexes", [])):
         if "file" in annex:
             yield from _annex_problems(manifest.path, annex["file"], ("annexes", i, "file"), at)
+
+    yield from _kind_problems(data, at)
+    if data["kind"] == "ctg":
+        yield from _ctg_problems(manifest, at)
+    if data["status"] == "final":
+        yield from _final_problems(data, at)
+
+
+_DATES: tuple[Pointer, ...] = (("signature", "date"), ("plan", "date"))
+
+
+def _date_pointers(data: dict[str, Any]) -> Iterator[Pointer]:
+    for pointer in _DATES:
+        if _get(data, pointer) is not None:
+            yield pointer
+    for i, party in enumerate(data.get("parties", [])):
+        if "deliberation" in party:
+            yield ("parties", i, "deliberation", "date")
+
+
+def _get(data: Any, pointer: Pointer) -> Any:
+    for step in pointer:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+# Fields only the CTG template prints: elsewhere they would vanish from the document silently.
+_CTG_ONLY = ("parties", "visas", "diagnostic", "steering", "court", "plan")
+
+
+def _kind_problems(data: dict[str, Any], at: Any) -> Iterator[Diagnostic]:
+    if data["kind"] == "ctg":
+        return
+    for key in _CTG_ONLY:
+        if key in data:
+            yield at((key,), f"{key!r} is printed only in a ctg; the {data['kind']} template ignores it", "kind.field")
+
+
+_STATE = "the State (préfecture, DDCSPP)"
+_REQUIRED_PARTIES = (
+    ("caf", "the CAF or the CCSS"),
+    ("departement", "the Département"),
+    ("etat", _STATE),
+)
+
+
+def _ctg_problems(manifest: LoadedManifest, at: Any) -> Iterator[Diagnostic]:
+    """A CTG is tripartite plus its communauté de communes, which must be a listed one."""
+    data, source = manifest.data, manifest.source
+    organisations: dict[str, Any] = data["organisations"]
+    signatories: list[dict[str, Any]] = data["signatories"]
+
+    def kind_of(key: str) -> str | None:
+        return organisation_type(key, organisations[key]) if key in organisations else None
+
+    signed_by = {kind_of(s["org"]) for s in signatories}
+    where = source.locate(("signatories",), key=True)
+    for kind, who in _REQUIRED_PARTIES:
+        if kind not in signed_by:
+            yield Diagnostic(
+                where,
+                f"a CTG is signed by {who}: no signatory represents an organisation of type {kind!r}",
+                "ctg.signatories",
+            )
+
+    territory = data["territory"]["name"]
+    epcis = [
+        s for s in signatories if kind_of(s["org"]) == "epci" and _names(organisations[s["org"]], s["org"], territory)
+    ]
+    if not epcis:
+        yield Diagnostic(
+            where,
+            f"a CTG is signed by its communauté de communes: no signatory represents « {territory} » "
+            "(an organisation of type 'epci' whose name contains the territory's)",
+            "ctg.signatories",
+        )
+
+    yield from _territory_problems(manifest, territory, at)
+    yield from _party_problems(data, at)
+
+
+def _names(value: Any, key: str, territory: str) -> bool:
+    name = value if isinstance(value, str) else value.get("name", value["label"])
+    label = key if isinstance(value, str) else value["label"]
+    return fold(territory) in fold(name) or fold(territory) in fold(label)
+
+
+def _territory_problems(manifest: LoadedManifest, territory: str, at: Any) -> Iterator[Diagnostic]:
+    path = find_territories_file(manifest.path)
+    if path is None:
+        yield at(
+            ("territory", "name"),
+            "no territories.yaml in the manifest's folder or above lists the département's communautés de communes",
+            "ctg.territory",
+        )
+        return
+    listed, problems = load_territories(path)
+    yield from problems
+    if listed is None or listed.find(territory) is not None:
+        return
+    close = difflib.get_close_matches(territory, listed.names, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    yield at(
+        ("territory", "name"),
+        f"{territory!r} is not one of the {len(listed.names)} communautés de communes of {listed.departement} "
+        f"listed in {display_path(path)}{hint}",
+        "ctg.territory",
+    )
+
+
+def _party_problems(data: dict[str, Any], at: Any) -> Iterator[Diagnostic]:
+    parties: list[dict[str, Any]] = data.get("parties", [])
+    if not parties:
+        yield at(("kind",), "a ctg names its parties under 'parties' (« Entre … Et … »)", "ctg.parties")
+        return
+    organisations = data["organisations"]
+    signatories = {s["id"]: s for s in data["signatories"]}
+    represented: set[str] = set()
+    party_orgs: set[str] = set()
+    for i, party in enumerate(parties):
+        org = party["org"]
+        if org not in organisations:
+            yield at(("parties", i, "org"), f"party {org!r} is not declared under 'organisations'", "ref.organisation")
+            continue
+        if org in party_orgs:
+            yield at(("parties", i, "org"), f"{org!r} is already a party", "id.unique")
+        party_orgs.add(org)
+        ids = party.get("signatories")
+        if ids is None:
+            ids = [s for s, raw in signatories.items() if raw["org"] == org]
+            if not ids:
+                yield at(("parties", i), f"no signatory represents the party {org!r}", "party.unrepresented")
+        for k, sid in enumerate(party.get("signatories", [])):
+            if sid not in signatories:
+                yield at(("parties", i, "signatories", k), f"no signatory has the id {sid!r}", "ref.signatory")
+            elif sid in represented:
+                yield at(("parties", i, "signatories", k), f"{sid!r} already represents a party", "id.unique")
+        represented.update(ids)
+    sides = [("side" in p) for p in parties]
+    if any(sides) and not all(sides):
+        i = sides.index(False)
+        yield at(("parties", i), "either every party has a 'side' (1 or 2) or none has", "party.side")
+    elif all(sides):
+        order = [p["side"] for p in parties]
+        if order != sorted(order) or set(order) != {1, 2}:
+            i = next((j for j in range(1, len(order)) if order[j] < order[j - 1]), 0)
+            yield at(
+                ("parties", i, "side"),
+                "parties of side 1 (« D'une part ») come first, then those of side 2 (« D'autre part »), "
+                "and both sides have one",
+                "party.side",
+            )
+    for i, signatory in enumerate(data["signatories"]):
+        if signatory["id"] not in represented:
+            yield at(
+                ("signatories", i, "org"),
+                f"signatory {signatory['id']!r} represents no party; add {signatory['org']!r} under 'parties' "
+                "or list the signatory in a party's 'signatories'",
+                "party.missing",
+            )
+
+
+# « [à compléter] », « [à préciser : date] », « […] », « [XX] », or a text that is only dots, dashes, X or TODO.
+_PLACEHOLDER = re.compile(
+    r"\[\s*(?:à|a)\s+(?:compl[ée]ter|pr[ée]ciser)[^\]]*\]|\[\s*(?:…|\.{2,}|_*|x{2,}|\?+)\s*\]"
+    r"|^\s*(?:…|\.{3,}|_{3,}|x{3,}|todo|tbd)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(text: str) -> bool:
+    return _PLACEHOLDER.search(text) is not None
+
+
+def _strings(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, pointer + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, pointer + (i,))
+    elif isinstance(node, str):
+        yield pointer, node
+
+
+def _final_problems(data: dict[str, Any], at: Any) -> Iterator[Diagnostic]:
+    """A final convention is complete: nothing left to fill in."""
+    for pointer, text in _strings(data):
+        if is_placeholder(text):
+            yield at(pointer, f"{text!r} is a placeholder; a final convention has none", "final.placeholder")
+    if "date" not in data["signature"]:
+        yield at(("signature",), "a final convention has a signature date", "final.incomplete")
+    for i, signatory in enumerate(data["signatories"]):
+        if "civility" not in signatory:
+            yield at(("signatories", i), f"signatory {signatory['id']!r} has no civility", "final.incomplete")
+    if "example" in data["territory"]:
+        yield at(
+            ("territory", "example"),
+            "an example territory cannot be signed; name the real territory and remove 'example'",
+            "final.example",
+        )
 
 
 def _calendar_problems(calendar: Any, start: int, end: int, pointer: Pointer, at: Any) -> Iterator[Diagnostic]:

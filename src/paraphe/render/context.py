@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from paraphe.manifest.model import Action, Convention, FigureItem, Section, Signatory
+from paraphe.manifest.model import Action, Convention, FigureItem, Marker, Section, Signatory
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
+
+TO_COMPLETE = "[à compléter]"
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,21 @@ class Row:
     calendar: str = ""
     actors: tuple[str, ...] = ()
     note: str = ""
+    text: tuple[str, ...] = ()
 
 
 def build_context(convention: Convention) -> dict[str, Any]:
     c = convention
     period = f"{c.period.start}-{c.period.end}"
+    context = _common(c, period)
+    if c.kind == "ctg":
+        from paraphe.render.ctg import ctg_context  # the CTG's articles build on the helpers below
+
+        context.update(ctg_context(c))
+    return context
+
+
+def _common(c: Convention, period: str) -> dict[str, Any]:
     return {
         "title": fr_text(c.title),
         "subtitle": fr_text(c.subtitle) if c.subtitle else "",
@@ -43,10 +55,13 @@ def build_context(convention: Convention) -> dict[str, Any]:
         "identity": _identity(c),
         "fiches": [_fiche(c, s, i) for i, s in enumerate(c.sections)],
         "signature_place": fr_text(c.signature_place),
-        "signature_date": fr_date(c.signature_date),
+        "signature_date": fr_date(c.signature_date) if c.signature_date else TO_COMPLETE,
         "signatory_rows": _pairs([_signatory(s) for s in c.signatories]),
         "annexes": _annexes(c),
-        "footer": fr_text(f"{c.title} – {c.territory_label}"),
+        "example": fr_text(f"Territoire d'exemple : {c.territory_example}") if c.territory_example else "",
+        "footer": fr_text(
+            f"{c.title} – {c.territory_label}" + (" (territoire d'exemple)" if c.territory_example else "")
+        ),
     }
 
 
@@ -98,15 +113,48 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
             {"heading": fr_text(o.heading) if o.heading else "", "points": [fr_text(i) for i in o.items]}
             for o in section.orientations
         ],
+        "text": [fr_text(t) for t in section.text],
+        "diagnostic": [fr_text(t) for t in section.diagnostic],
         "rows": list(_rows(section)),
+        "legend": _legend(section),
     }
+
+
+def _legend(section: Section) -> list[str]:
+    """« ● Pouvant être porté par un agrément AVS » for every marker the section shows or its actions carry."""
+    found: dict[str, Marker] = {}
+
+    def visit(s: Section) -> None:
+        found.update({m.key: m for m in s.legend})
+        for action in s.actions:
+            found.update({m.key: m for m in action.markers})
+        for sub in s.sections:
+            visit(sub)
+
+    visit(section)
+    return [fr_text(f"{m.symbol} {m.label}") for m in found.values()]
+
+
+def numbered_title(label: str, number: str, title: str) -> str:
+    """« Axe 1 : Titre », « A – Titre » (a bare letter or numeral), or the title alone."""
+    if not label:
+        return fr_text(title)
+    if label == number:
+        return fr_text(f"{number} – {title}")
+    return fr_text(f"{label} : {title}")
 
 
 def _rows(section: Section) -> Any:
     for action in section.actions:
         yield _action_row(action, section.depth + 1)
     for sub in section.sections:
-        yield Row("group", sub.depth, fr_text(sub.label), fr_text(sub.title))
+        yield Row(
+            "group",
+            sub.depth,
+            fr_text(sub.label),
+            fr_text(sub.title),
+            text=tuple(fr_text(t) for t in sub.context + sub.diagnostic + sub.text),
+        )
         yield from _rows(sub)
 
 
@@ -115,7 +163,7 @@ def _action_row(action: Action, depth: int) -> Row:
         kind="action",
         depth=depth,
         label=fr_text(action.label),
-        title=fr_text(action.title),
+        title=fr_text("".join(f"{m.symbol} " for m in action.markers) + action.title),
         details=tuple(fr_text(d) for d in action.details),
         results=tuple(fr_text(r) for r in action.results),
         calendar=str(action.calendar).replace("-", "–") if action.calendar else "",
@@ -130,6 +178,7 @@ def _signatory(s: Signatory) -> dict[str, str]:
         "title": fr_text(s.title),
         "name": fr_text(s.name),
         "organisation": fr_text(s.organisation.name),
+        "delegation": fr_text(s.delegation) if s.delegation else "",
     }
 
 

@@ -1,0 +1,243 @@
+"""The CTG's own template context: parties, visas, articles' figures, the plan d'actions.
+
+The articles' wording lives in templates/ctg.docx; this module gives it only
+what changes from one convention to the next, already typeset: the parties'
+paragraphs (« représentée par …, dûment autorisée par délibération du … »),
+durations and counts in words, the plan d'actions flattened for the template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paraphe.manifest.model import Action, Convention, Party, Section, Signatory
+from paraphe.render.context import _legend, _signatory, numbered_title
+from paraphe.render.typography import fr_date, fr_text
+
+_WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
+
+
+def in_words(n: int) -> str:
+    """« quatre », « douze »; figures beyond twelve."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+
+
+def years(n: int) -> str:
+    """« un an », « cinq ans »."""
+    return "un an" if n == 1 else f"{in_words(n)} ans"
+
+
+def ctg_context(c: Convention) -> dict[str, Any]:
+    parties = list(c.parties)
+    short = [_short(p) for p in parties]
+    return {
+        "party_lines": _party_lines(parties),
+        "visas": _visas(c.visas),
+        "territory_of": fr_text(_of(c.territory_label)),
+        "parties_list": fr_text(_enumerate(short)),
+        "duration_text": years(c.duration),
+        "period_start": str(c.period.start),
+        "period_end": str(c.period.end),
+        "copies": in_words(len(parties)),
+        "court": fr_text(f"le tribunal administratif de {c.court}")
+        if c.court
+        else "le tribunal administratif territorialement compétent",
+        "fields": [numbered_title(s.label, s.number, s.title) for s in c.sections],
+        "diagnostic": [fr_text(t) for t in c.diagnostic],
+        "has_syntheses": any(s.diagnostic for s in c.sections),
+        "steering": [fr_text(t) for t in c.steering],
+        "commitments": [
+            {"who": fr_text(f"{_capital(_short(p))} s'engage à :"), "points": [fr_text(t) for t in p.commitments]}
+            for p in parties
+            if p.commitments
+        ],
+        "plan": _plan(c),
+        "signature_blocks": _blocks(c),
+    }
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _short(party: Party) -> str:
+    return party.called or party.name
+
+
+def _enumerate(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def _of(label: str) -> str:
+    """« de la Communauté de communes X », « du Département de la Lozère », « de l'Aubrac »."""
+    first = label.split()[0].casefold() if label.split() else ""
+    if first[:1] in "aeiouyhâàéèêîïôûœ":
+        return f"de l'{label}"
+    if first in ("communauté", "commune", "métropole", "ville", "région", "collectivité"):
+        return f"de la {label}"
+    if first in ("département", "pays", "territoire", "syndicat", "pôle"):
+        return f"du {label}"
+    return f"de {label}"
+
+
+def _party_lines(parties: list[Party]) -> list[dict[str, str]]:
+    """« Entre », each party, « Et »…, grouped « D'une part » / « D'autre part » when parties have sides."""
+    lines: list[dict[str, str]] = [{"kind": "connector", "text": "Entre"}]
+    grouped = bool(parties) and all(p.side for p in parties)
+    for i, party in enumerate(parties):
+        if i:
+            previous = parties[i - 1]
+            if grouped and party.side != previous.side:
+                lines.append({"kind": "side", "text": "D’une part,"})
+            lines.append({"kind": "connector", "text": "Et"})
+        lines.append({"kind": "party", "text": _party_text(party)})
+    if grouped:
+        lines.append({"kind": "side", "text": "D’autre part,"})
+    return lines
+
+
+def _party_text(party: Party) -> str:
+    e = "e" if party.feminine else ""
+    text = _capital(party.name)
+    if party.representatives:
+        people = [_person(s) for s in party.representatives]
+        # Each person carries commas (« Madame X, Directrice »): the last one is set off by « , et ».
+        text += f", représenté{e} par " + (
+            ", ".join(people[:-1]) + ", et " + people[-1] if len(people) > 1 else people[0]
+        )
+    if party.deliberation:
+        body = party.deliberation.body
+        text += f", {_authorised(party.representatives)} par délibération {_of_body(body)} du " + fr_date(
+            party.deliberation.date
+        )
+    if party.called:
+        text += f", ci-après dénommé{e} « {party.called} »"
+    return fr_text(text + ",")
+
+
+def _person(s: Signatory) -> str:
+    who = f"{s.civility} {s.name}" if s.civility else s.name
+    text = f"{who}, {s.role}"
+    if s.delegation:
+        text += f", {s.delegation[:1].lower()}{s.delegation[1:]}"
+    return text
+
+
+def _authorised(people: tuple[Signatory, ...]) -> str:
+    """« dûment autorisé », « autorisée », « autorisés », « autorisées », or « autorisé(e) » when not known."""
+    civilities = {s.civility for s in people}
+    plural = "s" if len(people) > 1 else ""
+    if None in civilities:
+        return f"dûment autorisé(e){plural}"
+    if civilities == {"Madame"}:
+        return f"dûment autorisée{plural}"
+    return f"dûment autorisé{plural}"
+
+
+def _of_body(body: str) -> str:
+    """« du conseil communautaire », « de la commission permanente », « de l'assemblée », « des conseils »."""
+    lowered = body.casefold()
+    if lowered.startswith("le "):
+        return "du " + body[3:]
+    if lowered.startswith("les "):
+        return "des " + body[4:]
+    return "de " + body
+
+
+def _visas(visas: tuple[str, ...]) -> list[str]:
+    out = []
+    for i, visa in enumerate(visas):
+        end = "," if i == len(visas) - 1 else " ;"
+        out.append(fr_text(f"Vu {visa.rstrip(' ;,.')}{end}"))
+    return out
+
+
+def _plan(c: Convention) -> dict[str, Any]:
+    plan = c.plan
+    title = plan.title if plan else "Plan d'actions"
+    if plan and plan.date:
+        title += f" du {fr_date(plan.date)}"
+    top = c.levels[0].name
+    numbered = sum(1 for s in c.sections if s.number)
+    plural = top if top.endswith(("s", "x")) else f"{top}s"
+    count = f"{numbered} {(top if numbered == 1 else plural).casefold()}"
+    return {
+        "title": fr_text(title),
+        "stakes": [
+            {"title": fr_text(s.title), "means": [fr_text(m) for m in s.means]} for s in (plan.stakes if plan else ())
+        ],
+        "transversal": [fr_text(t) for t in (plan.transversal if plan else ())],
+        "structure": fr_text(f"Un projet social structuré en {count}"),
+        "overview": [
+            {
+                "title": numbered_title(s.label, s.number, s.title),
+                "objectives": [numbered_title(sub.label, sub.number, sub.title) for sub in s.sections],
+            }
+            for s in c.sections
+        ],
+        "axes": [_axis(s) for s in c.sections],
+    }
+
+
+def _axis(section: Section) -> dict[str, Any]:
+    return {
+        "heading": numbered_title(section.label, section.number, section.title),
+        "synthesis": fr_text(f"{section.label} : synthèse du diagnostic")
+        if section.label
+        else "Synthèse du diagnostic",
+        "diagnostic": [fr_text(t) for t in section.diagnostic],
+        "text": [fr_text(t) for t in section.context + section.text],
+        "blocks": list(_blocks_of(section)),
+        "legend": _legend(section),
+    }
+
+
+def _blocks_of(section: Section) -> Any:
+    """The subtree below an axis, in reading order: sub-sections (with their depth) and actions."""
+    for action in section.actions:
+        yield _action(action)
+    for sub in section.sections:
+        yield {
+            "kind": "section",
+            "depth": sub.depth,
+            "title": numbered_title(sub.label, sub.number, sub.title),
+            "text": [fr_text(t) for t in sub.context + sub.diagnostic + sub.text],
+        }
+        yield from _blocks_of(sub)
+
+
+def _action(action: Action) -> dict[str, Any]:
+    symbols = "".join(f"{m.symbol} " for m in action.markers)
+    facts = []
+    if action.results:
+        facts.append(fr_text("Résultat attendu : " + " ; ".join(action.results)))
+    if action.calendar:
+        facts.append(fr_text("Calendrier : " + str(action.calendar).replace("-", "–")))
+    if action.actors:
+        facts.append(fr_text("Acteurs : " + ", ".join(a.label for a in action.actors)))
+    return {
+        "kind": "action",
+        "depth": 0,
+        "title": numbered_title(action.label, action.number, symbols + action.title)
+        if not action.label
+        else fr_text(symbols) + "\u00a0" + numbered_title(action.label, action.number, action.title)
+        if symbols
+        else numbered_title(action.label, action.number, action.title),
+        "details": [fr_text(d) for d in action.details],
+        "facts": facts,
+        "note": fr_text(action.note) if action.note else "",
+    }
+
+
+def _blocks(c: Convention) -> list[list[dict[str, str]]]:
+    """Signature blocks two by two, each headed by the party it signs for."""
+    party_of = {s.id: p for p in c.parties for s in p.representatives}
+    blocks = []
+    for s in c.signatories:
+        block = _signatory(s)
+        party = party_of.get(s.id)
+        block["party"] = fr_text(f"Pour {_short(party)}") if party else fr_text(s.organisation.label)
+        blocks.append(block)
+    return [blocks[i : i + 2] for i in range(0, len(blocks), 2)]
