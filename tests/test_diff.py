@@ -664,3 +664,26 @@ def test_git_diff_driver(repo: Path) -> None:
     shown = git_run(repo, "diff")
     assert "+unknown: 1" in shown.stdout
     assert f"b/{MANIFEST}:" in shown.stderr and "unknown field 'unknown'" in shown.stderr
+
+
+# ---------------------------------------------------------------------- a CTG: the fields only that kind has
+
+CTG = LOZERE.with_name("ctg-plan-actions-2020.yaml")
+
+
+def test_ctg_fields_compared_element_by_element(tmp_path: Path) -> None:
+    data: dict[str, Any] = copy.deepcopy(load_manifest(CTG).data)
+    assert diff_conventions(load_convention(CTG), load_convention(CTG)) == []
+    data["court"] = "Montpellier"
+    data["parties"][3]["called"] = "la Communauté"
+    data["plan"]["stakes"][1]["means"][0] = "en répondant aux besoins, notamment les besoins nouveaux"
+    data["markers"]["avs"]["label"] = "Pouvant relever d’un agrément AVS"
+    new = write(tmp_path / "ctg.yaml", data)
+    shutil.copy(LOZERE.with_name("territories.yaml"), tmp_path / "territories.yaml")
+    changes = diff_conventions(load_convention(CTG), load_convention(new))
+    assert [(c.op, c.path, c.pointer) for c in changes] == [
+        ("changed", "Parties à la convention › la Communauté de communes Cœur de Lozère", "/parties/3/called"),
+        ("changed", "Juridiction", "/court"),
+        ("changed", "Plan d’actions › La consolidation et l'accessibilité des services", "/plan/stakes/1/means/0"),
+        ("changed", "Repères › avs", "/markers/avs/label"),  # and not every legend that cites it
+    ]

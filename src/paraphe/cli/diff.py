@@ -114,7 +114,11 @@ def _git_external(args: list[str], color: bool) -> None:
     if old_file == DEV_NULL or new_file == DEV_NULL:
         click.echo("nouveau manifeste" if old_file == DEV_NULL else "manifeste supprimé")
         return
-    old_bytes, new_bytes = Path(old_file).read_bytes(), Path(new_file).read_bytes()
+    try:
+        old_bytes, new_bytes = Path(old_file).read_bytes(), Path(new_file).read_bytes()
+    except OSError as exc:
+        click.echo(f"{exc.filename}: error: cannot read the version git gave: {exc.strerror} [io.read]", err=True)
+        return
     try:
         old = from_bytes(path, old_bytes, f"a/{path.as_posix()}")
         new = from_bytes(new_path, new_bytes, f"b/{new_path.as_posix()}")

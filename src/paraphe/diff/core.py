@@ -297,20 +297,59 @@ class _Differ:
         new: object,
         handled: frozenset[str],
         theme: str | None = None,
+        *,
+        top: bool = False,
     ) -> None:
-        """Fields of the model not compared one by one above (those a newer kind of convention adds)."""
+        """Fields of the model not compared one by one above: those a newer kind of convention adds.
+
+        Records are compared field by field, lists of records element by element (paired by
+        id, key, organisation or title); a record with an id or a key met inside another one is
+        a reference, shown by that id or key. At the top (`top`), each field is its own theme.
+        """
         for f in fields(old):  # type: ignore[arg-type]
             if f.name in handled or not hasattr(new, f.name):
                 continue
             a, b = getattr(old, f.name), getattr(new, f.name)
             if a == b:
                 continue
-            name = _MANIFEST_NAMES.get(f.name, f.name)
-            here = ptr + pointer(*name.split("."))
-            if isinstance(a, tuple) and isinstance(b, tuple):
-                self.texts(where, here, name, [_human(x) or "" for x in a], [_human(x) or "" for x in b], theme=theme)
+            name = _MANIFEST_NAMES.get(f"{type(old).__name__}.{f.name}", f.name)
+            here = (_EXTRA_THEMES.get(f.name, where[0]),) if top else where
+            self.generic(here, ptr + pointer(*name.split(".")), name, a, b, None if top else theme, top=top)
+
+    def generic(
+        self, where: tuple[str, ...], ptr: str, field: str, a: object, b: object, theme: str | None, *, top: bool
+    ) -> None:
+        if _is_record(a) and _is_record(b) and type(a) is type(b) and (top or not _is_reference(a)):
+            self.extra(where, ptr, a, b, frozenset(), theme)
+            return
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            records = [x for x in a + b if _is_record(x)]
+            if records and all(_is_record(x) for x in a + b) and (top or not any(map(_is_reference, records))):
+                self.records(where, ptr, field, a, b, theme)
             else:
-                self.emit("changed", where, here, name, _human(a), _human(b), theme=theme)
+                self.texts(where, ptr, field, [_human(x) or "" for x in a], [_human(x) or "" for x in b], theme=theme)
+            return
+        self.emit("changed", where, ptr, field, _human(a), _human(b), theme=theme)
+
+    def records(
+        self, where: tuple[str, ...], ptr: str, field: str, old: tuple[object, ...], new: tuple[object, ...],
+        theme: str | None,
+    ) -> None:  # fmt: skip
+        """A list of records (parties, stakes, markers): each one added, removed or compared."""
+        pairs = match(old, new, [_record_key], title=_record_title)
+        for j, b in enumerate(new):
+            step = ptr + pointer(_record_step(b, j))
+            here = where + ((_record_name(b),) if _record_name(b) else ())
+            i = _paired(pairs, j)
+            if i is None:
+                self.emit("added", here, step, field, None, _describe(b), theme=theme)
+            else:
+                self.extra(here, step, old[i], b, frozenset(), theme)
+        for i, a in enumerate(old):
+            if i not in pairs:
+                here = where + ((_record_name(a),) if _record_name(a) else ())
+                self.emit("removed", here, ptr + pointer(_record_step(a, i)), field, _describe(a), None, theme=theme)
+        self.reorder(where, ptr, field, pairs, [_record_name(x) or str(k + 1) for k, x in enumerate(old)])
 
     def reorder(
         self, where: tuple[str, ...], ptr: str, field: str, pairs: dict[int, int], names: Sequence[str]
@@ -353,7 +392,7 @@ class _Differ:
         handled = _CONVENTION_FIELDS
         if all(getattr(c, "duration", None) in (None, c.period.end - c.period.start + 1) for c in (o, n)):
             handled |= {"duration"}  # derived from the period, whose change is already shown
-        self.extra(here, "", o, n, handled)
+        self.extra(here, "", o, n, handled, top=True)
 
     def organisations(self) -> None:
         old, new = self.old.organisations, self.new.organisations
@@ -701,7 +740,73 @@ _SECTION_FIELDS = frozenset(
 )
 _ACTION_FIELDS = frozenset("id number label title details results calendar actors note".split())
 _SIGNATORY_FIELDS = frozenset("id organisation civility role name".split())
-_MANIFEST_NAMES = {"territory_example": "territory.example"}
+# Model field → manifest field, where they differ (for pointers).
+_MANIFEST_NAMES = {
+    "Convention.territory_example": "territory.example",
+    "Party.organisation": "org",
+    "Party.feminine": "gender",
+    "Party.representatives": "signatories",
+}
+# The theme of a convention field compared generically.
+_EXTRA_THEMES = {
+    "duration": PERIOD,
+    "parties": "Parties à la convention",
+    "visas": "Visas",
+    "diagnostic": "Diagnostic",
+    "steering": "Pilotage",
+    "court": "Juridiction",
+    "plan": "Plan d’actions",
+    "markers": "Repères",
+}
+
+
+def _is_record(value: object) -> bool:
+    return is_dataclass(value) and not isinstance(value, type)
+
+
+def _is_reference(value: object) -> bool:
+    """A record named by an id or a key (an organisation, a signatory, a marker) met inside another."""
+    return _is_record(value) and any(f.name in ("id", "key") for f in fields(value))  # type: ignore[arg-type]
+
+
+def _record_key(value: object) -> Hashable | None:
+    for name in ("id", "key"):
+        key = getattr(value, name, None)
+        if isinstance(key, str):
+            return (name, key)
+    organisation = getattr(value, "organisation", None)
+    if isinstance(organisation, Organisation):
+        return ("organisation", organisation.key)
+    return None
+
+
+def _record_title(value: object) -> str:
+    title = getattr(value, "title", None)
+    return title if isinstance(title, str) else ""
+
+
+def _record_name(value: object) -> str:
+    """How a path names a record: its title, key, id, organisation or label."""
+    for name in ("title", "key", "id", "label", "name"):
+        text = getattr(value, name, None)
+        if isinstance(text, str) and text:
+            return text
+    organisation = getattr(value, "organisation", None)
+    return organisation.label if isinstance(organisation, Organisation) else ""
+
+
+def _record_step(value: object, index: int) -> str | int:
+    """The pointer step to a record: its key in a map (organisations, markers), else its index."""
+    key = getattr(value, "key", None)
+    return key if isinstance(key, str) else index
+
+
+def _describe(value: object) -> str | None:
+    """A whole record as text, every field (references by their id or key)."""
+    if not _is_record(value):
+        return _human(value)
+    parts = (_human(getattr(value, f.name)) for f in fields(value))  # type: ignore[arg-type]
+    return ", ".join(p for p in parts if p)
 
 
 def _human(value: object) -> str | None:
@@ -710,10 +815,8 @@ def _human(value: object) -> str | None:
         return _text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Organisation):
-        return value.key
-    if isinstance(value, Signatory):
-        return value.id
+    if _is_reference(value):
+        return str(getattr(value, "id", None) or getattr(value, "key", ""))
     if isinstance(value, tuple | list):
         return "; ".join(filter(None, (_human(x) for x in value)))
     if is_dataclass(value):
