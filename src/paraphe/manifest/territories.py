@@ -39,13 +39,13 @@ def fold(text: str) -> str:
 
 
 def find_territories_file(manifest: Path) -> Path | None:
-    """The nearest territories.yaml in the manifest's folder or above, not beyond `conventions/`."""
+    """The nearest territories.yaml in the manifest's folder or above, not beyond `conventions/` or the repository."""
     folder = manifest.resolve().parent
     for candidate in (folder, *folder.parents):
         path = candidate / TERRITORIES_FILE
         if path.is_file():
             return path
-        if candidate.name == "conventions":
+        if candidate.name == "conventions" or (candidate / ".git").exists():
             break
     return None
 

@@ -39,7 +39,9 @@ def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     if problems:
         # The rules below assume the shape the schema guarantees.
         return problems
-    return list(_rule_problems(manifest))
+    # Reported in reading order; problems found in another file (the territories list) come last.
+    own = manifest.source.file
+    return sorted(_rule_problems(manifest), key=lambda d: (d.location.file != own, d.location.line, d.location.col))
 
 
 def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
