@@ -184,7 +184,7 @@ def _plan(c: Convention) -> dict[str, Any]:
 def _axis(section: Section) -> dict[str, Any]:
     return {
         "heading": numbered_title(section.label, section.number, section.title),
-        "synthesis": fr_text(f"{section.label} : synthèse du diagnostic")
+        "synthesis": fr_text(f"{_definite(section.label)} : synthèse du diagnostic")
         if section.label
         else "Synthèse du diagnostic",
         "diagnostic": [fr_text(t) for t in section.diagnostic],
@@ -192,6 +192,13 @@ def _axis(section: Section) -> dict[str, Any]:
         "blocks": list(_blocks_of(section)),
         "legend": _legend(section),
     }
+
+
+def _definite(label: str) -> str:
+    """« L'axe 1 » before a vowel, as the CTG's plan writes it; the label as is otherwise."""
+    if label[:1].lower() in "aeiouyhâàéèêîïôûœ":
+        return f"L'{label[:1].lower()}{label[1:]}"
+    return label
 
 
 def _blocks_of(section: Section) -> Any:
