@@ -197,7 +197,7 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
         if "file" in annex:
             yield from _annex_problems(manifest.path, annex["file"], ("annexes", i, "file"), at)
 
-    yield from _kind_problems(data, at)
+    yield from _kind_problems(data, source)
     if data["kind"] == "ctg":
         yield from _ctg_problems(manifest, at)
     if data["status"] == "final":
@@ -231,12 +231,16 @@ def _get(data: Any, pointer: Pointer) -> Any:
 _CTG_ONLY = ("parties", "visas", "diagnostic", "steering", "court", "plan")
 
 
-def _kind_problems(data: dict[str, Any], at: Any) -> Iterator[Diagnostic]:
+def _kind_problems(data: dict[str, Any], source: SourceMap) -> Iterator[Diagnostic]:
     if data["kind"] == "ctg":
         return
     for key in _CTG_ONLY:
         if key in data:
-            yield at((key,), f"{key!r} is printed only in a ctg; the {data['kind']} template ignores it", "kind.field")
+            yield Diagnostic(
+                source.locate((key,), key=True),
+                f"{key!r} is printed only in a ctg; the {data['kind']} template ignores it",
+                "kind.field",
+            )
 
 
 _STATE = "the State (préfecture, DDCSPP)"
