@@ -40,7 +40,8 @@ def test_hang_is_stopped_with_its_children(tmp_path: Path, monkeypatch: pytest.M
     assert time.monotonic() - started < 10
     assert (
         str(caught.value)
-        == "conventions/x/y.yaml: error: LibreOffice did not finish within 1 s and was stopped [convert.timeout]"
+        == "conventions/x/y.yaml: error: LibreOffice did not finish within 1 s and was stopped (tried twice) "
+        "[convert.timeout]"
     )
     child = int(pid_file.read_text())
     time.sleep(0.2)
@@ -51,7 +52,7 @@ def test_exit_0_without_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     fake_soffice(tmp_path, monkeypatch, "echo 'Error: source file could not be loaded' >&2\nexit 0")
     with pytest.raises(
         ConversionError,
-        match=r"exited without writing a PDF \(Error: source file could not be loaded\) \[convert.no-output\]",
+        match=r"exited without writing a PDF \(Error: source file could not be loaded\) \(tried twice\) \[convert.no-output\]",
     ):
         convert_to_pdf(b"docx", "y.yaml")
 

@@ -15,6 +15,10 @@ class ParapheError(Exception):
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[ParapheError], tuple[tuple[Diagnostic, ...]]]:
+        # Errors cross process boundaries in parallel builds; rebuild them from their diagnostics.
+        return (type(self), (self.diagnostics,))
+
     @classmethod
     def at(cls, location: Location, message: str, rule: str) -> Self:
         return cls([Diagnostic(location, message, rule)])

@@ -6,25 +6,22 @@ This module owns the paths under build/.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from paraphe.assemble import assemble
-from paraphe.convert import convert_to_pdf
+from paraphe.builder import BuildOptions, BuildResult, BuildSummary, Event, build_all
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError
-from paraphe.fsutil import atomic_path
-from paraphe.manifest.load import display_path, load_manifest
-from paraphe.manifest.model import Convention, build_model
+from paraphe.manifest.convention import load_convention
 from paraphe.manifest.territories import TERRITORIES_FILE
-from paraphe.manifest.validate import validate
-from paraphe.provenance import record_for
-from paraphe.render.docx import render_docx, template_path
-from paraphe.sign import Credentials, SignResult, VerificationReport, certify_document, sign_document, verify_pdf
+from paraphe.sign import Credentials, SignResult, VerificationReport, sign_document, verify_pdf
 
 log = logging.getLogger(__name__)
+
+__all__ = ["BuildResult", "BuildSummary", "build", "discover", "load_convention", "sign", "validate_paths", "verify"]
 
 DEFAULT_SOURCE = Path("conventions")
 DEFAULT_OUT = Path("build")
@@ -41,20 +38,13 @@ class ValidationReport:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    manifest: Path
-    docx: Path
-    pdf: Path
-    pages: int
-    fingerprint: str = ""
-    certified: bool = False
-    final: bool = True
-
-
 def is_manifest_name(path: Path) -> bool:
     """A YAML file that is not shared data (the territories list) found while searching a folder."""
     return path.suffix in MANIFEST_SUFFIXES and path.name != TERRITORIES_FILE
+
+
+def sha256_text(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:
@@ -68,15 +58,6 @@ def discover(paths: Sequence[Path]) -> list[Path]:
         else:
             raise ManifestError.at(Location(str(path)), "no such file or folder", "io.missing")
     return list(dict.fromkeys(found))
-
-
-def load_convention(path: Path) -> Convention:
-    """Load, validate and model one manifest; raise ManifestError listing every problem."""
-    loaded = load_manifest(path)
-    problems = validate(loaded)
-    if problems:
-        raise ManifestError(problems)
-    return build_model(loaded)
 
 
 def validate_paths(paths: Sequence[Path]) -> list[ValidationReport]:
@@ -102,45 +83,24 @@ def output_stem(manifest: Path, out: Path) -> Path:
     return out / relative.with_suffix("")
 
 
-def build_one(manifest: Path, out: Path = DEFAULT_OUT, certify_with: Credentials | None = None) -> BuildResult:
-    """Build one convention; on any failure, nothing under `out` changes.
+def build(
+    paths: Iterable[Path],
+    out: Path = DEFAULT_OUT,
+    certify_with: Credentials | None = None,
+    *,
+    jobs: int = 0,
+    force: bool = False,
+    on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
+) -> BuildSummary:
+    """Build every manifest into `out`, reusing what has not changed; a failing one does not stop the others.
 
     A `final` convention is certified when `certify_with` holds the secretariat's key.
+    `jobs` LibreOffice processes run at once (0: one per core).
     """
-    convention = load_convention(manifest)
-    shown = display_path(manifest)
-    template = template_path(convention.kind)
-    record = record_for(convention, manifest.read_bytes(), template)
-    docx = render_docx(convention, template)
-    body = convert_to_pdf(docx, shown)
-    pdf = assemble(convention, body, shown, record)
-    certified = certify_with is not None and convention.is_final
-    if certified:
-        assert certify_with is not None
-        pdf = certify_document(pdf, certify_with, shown)
-    stem = output_stem(manifest, out)
-    docx_path, pdf_path = stem.with_suffix(".docx"), stem.with_suffix(".pdf")
-    with atomic_path(docx_path) as docx_tmp, atomic_path(pdf_path) as pdf_tmp:
-        docx_tmp.write_bytes(docx)
-        pdf_tmp.write_bytes(pdf)
-    from pypdf import PdfReader
-
-    pages = len(PdfReader(pdf_path).pages)
-    log.info("built %s (%d pages)", pdf_path, pages)
-    return BuildResult(manifest, docx_path, pdf_path, pages, record.fingerprint, certified, convention.is_final)
-
-
-def build(
-    paths: Iterable[Path], out: Path = DEFAULT_OUT, certify_with: Credentials | None = None
-) -> tuple[list[BuildResult], list[ParapheError]]:
-    """Build every manifest; a failing one does not stop the others."""
-    results, failures = [], []
-    for manifest in discover(list(paths)):
-        try:
-            results.append(build_one(manifest, out, certify_with))
-        except ParapheError as exc:
-            failures.append(exc)
-    return results, failures
+    manifests = discover(list(paths))
+    identity = "none" if certify_with is None else sha256_text(certify_with.certificate.dump())
+    options = BuildOptions(out, jobs, force, certify_with, identity, on_event)
+    return build_all(manifests, options, output_stem)
 
 
 def sign(source: Path, output: Path, signatory_id: str, credentials: Credentials) -> SignResult:

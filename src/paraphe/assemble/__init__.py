@@ -8,6 +8,8 @@ signatory's block, located on the rendered page.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
 import logging
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
     NameObject,
@@ -79,6 +82,7 @@ def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord
         if record is not None:
             stamp_fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
     _set_metadata(writer, convention)
+    _set_identifier(writer, convention, record)
     if record is None:
         return _write(writer)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
@@ -262,6 +266,7 @@ def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> No
 
 def _set_metadata(writer: PdfWriter, convention: Convention) -> None:
     c = convention
+    dated = c.signature_date or dt.date(c.period.start, 1, 1)
     bodies = ", ".join(o.name for o in c.organisations if o.is_acronym)
     keywords = "; ".join(
         [c.kind.upper(), c.territory_name, f"{c.period.start}-{c.period.end}"] + [s.title for s in c.sections]
@@ -274,6 +279,20 @@ def _set_metadata(writer: PdfWriter, convention: Convention) -> None:
             "/Keywords": keywords,
             "/Creator": f"paraphe {__version__}",
             "/Organisations": bodies,
+            # The manifest's date, not the wall clock's: the same inputs give the same bytes.
+            "/CreationDate": f"D:{dated:%Y%m%d}000000Z",
+            "/ModDate": f"D:{dated:%Y%m%d}000000Z",
         }
     )
     writer.root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
+
+
+def _set_identifier(writer: PdfWriter, convention: Convention, record: BuildRecord | None) -> None:
+    """A file identifier derived from the document, not LibreOffice's random one (which pypdf keeps).
+
+    The first half names the convention, the second its version (the build fingerprint).
+    pypdf has no public setter: `_ID` is what its own generate_file_identifiers() sets.
+    """
+    permanent = hashlib.sha256(f"{convention.id}\n{convention.status}".encode()).digest()[:16]
+    version = hashlib.sha256(record.fingerprint.encode()).digest()[:16] if record else permanent
+    writer._ID = ArrayObject([ByteStringObject(permanent), ByteStringObject(version)])

@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from paraphe import __version__, pipeline
+from paraphe.cli.build import build
 from paraphe.cli.diff import diff
-from paraphe.cli.sign import load_credentials, sign, verify
+from paraphe.cli.sign import sign, verify
 from paraphe.errors import ParapheError
 
 
@@ -72,63 +73,7 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
     sys.exit(0 if all(r.ok for r in reports) else 1)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=pipeline.DEFAULT_OUT,
-    show_default=True,
-    help="Folder that receives X/Y.docx and X/Y.pdf.",
-)
-@click.option(
-    "--certify-pkcs12",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    envvar="PARAPHE_CERTIFY_PKCS12",
-    help="Secretariat's key (.p12) that certifies final documents [env PARAPHE_CERTIFY_PKCS12].",
-)
-@click.option("--certify-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="…or a PEM key,")
-@click.option("--certify-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="…with its cert.")
-@click.option(
-    "--certify-password-env",
-    metavar="VAR",
-    envvar="PARAPHE_CERTIFY_PASSWORD_ENV",
-    help="Environment variable holding the certification key's password.",
-)
-@click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
-def build(
-    paths: tuple[Path, ...],
-    out: Path,
-    certify_pkcs12: Path | None,
-    certify_key: Path | None,
-    certify_cert: Path | None,
-    certify_password_env: str | None,
-    no_certify: bool,
-) -> None:
-    """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
-    try:
-        certify_with = None
-        if not no_certify:
-            certify_with = load_credentials(
-                certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
-            )
-        results, failures = pipeline.build(paths, out, certify_with)
-    except ParapheError as exc:
-        _report(exc)
-        sys.exit(2)
-    for result in results:
-        certification = ""
-        if result.final:
-            certification = ", certified" if result.certified else ", not certified (no certification key given)"
-        click.echo(f"built {result.pdf} ({result.pages} pages, fingerprint {result.fingerprint}{certification})")
-    for failure in failures:
-        _report(failure)
-    if failures:
-        click.echo(f"{len(failures)} convention(s) failed", err=True)
-        sys.exit(1)
-
-
+cli.add_command(build)
 cli.add_command(sign)
 cli.add_command(verify)
 cli.add_command(diff)

@@ -1,5 +1,12 @@
-"""Convert stage: .docx → .pdf through LibreOffice."""
+"""Convert stage: .docx → .pdf through LibreOffice, several documents per process."""
 
-from paraphe.convert.libreoffice import convert_to_pdf, find_soffice
+from paraphe.convert.libreoffice import (
+    Document,
+    Outcome,
+    convert_batch,
+    convert_documents,
+    convert_to_pdf,
+    find_soffice,
+)
 
-__all__ = ["convert_to_pdf", "find_soffice"]
+__all__ = ["Document", "Outcome", "convert_batch", "convert_documents", "convert_to_pdf", "find_soffice"]

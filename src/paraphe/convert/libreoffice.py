@@ -15,6 +15,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.diagnostics import Location
@@ -23,6 +26,7 @@ from paraphe.errors import ConversionError
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0
+_POLL = 0.25
 
 # writer_pdf_Export options (LibreOffice ≥ 7.4 reads them as JSON): headings
 # become bookmarks, which the assembler reads to place its outline; a tagged
@@ -47,69 +51,162 @@ def find_soffice() -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Document:
+    """One document to convert: `name` is what errors name (its manifest), `docx` its bytes."""
+
+    name: str
+    docx: bytes
+
+
+Outcome = bytes | ConversionError
+
+
+# A process that crashed or hung may have been unlucky: these are worth one more try.
+_RETRIED = {"convert.timeout", "convert.failed", "convert.no-output", "convert.bad-output"}
+
+
 def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Convert a .docx (bytes) to PDF bytes; `name` is the document named in errors."""
-    where = Location(name)
+    outcome = convert_documents([Document(name, docx)], timeout=timeout)[0]
+    if isinstance(outcome, ConversionError):
+        raise outcome
+    return outcome
+
+
+def convert_documents(documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT) -> list[Outcome]:
+    """Convert in one batch, then give each failed document a fresh LibreOffice of its own, once."""
+    outcomes = convert_batch(documents, timeout=timeout)
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, ConversionError) and outcome.diagnostics[0].rule in _RETRIED:
+            log.info("retrying %s alone: %s", documents[index].name, outcome.diagnostics[0].message)
+            retried = convert_batch([documents[index]], timeout=timeout)[0]
+            if isinstance(retried, ConversionError):
+                first = retried.diagnostics[0]
+                retried = ConversionError.at(first.location, f"{first.message} (tried twice)", first.rule)
+            outcomes[index] = retried
+    return outcomes
+
+
+def convert_batch(documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT) -> list[Outcome]:
+    """Convert several documents with one LibreOffice process: its start-up is paid once.
+
+    Each document gets its own outcome, PDF bytes or the error that names it; a process
+    that crashes or hangs fails only the documents it had not finished. `timeout` is per
+    document.
+    """
+    if not documents:
+        return []
     soffice = find_soffice()
     if soffice is None:
-        raise ConversionError.at(where, "LibreOffice (soffice) is not installed; run `make setup`", "convert.missing")
+        return [
+            ConversionError.at(
+                Location(d.name), "LibreOffice (soffice) is not installed; run `make setup`", "convert.missing"
+            )
+            for d in documents
+        ]
     with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
         folder = Path(work)
-        source = folder / "document.docx"
-        source.write_bytes(docx)
-        profile = folder / "profile"
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--convert-to",
-            "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS),
-            "--outdir",
-            str(folder / "out"),
-            str(source),
-        ]
-        log.debug("running %s", command)
+        sources = []
+        for index, document in enumerate(documents):
+            # One name per document: soffice names each output after its input.
+            source = folder / ("document.docx" if len(documents) == 1 else f"document-{index:04d}.docx")
+            source.write_bytes(document.docx)
+            sources.append(source)
+        run = _run_soffice(soffice, folder, sources, timeout)
+        outcomes: list[Outcome] = []
+        for document, source in zip(documents, sources, strict=True):
+            where = Location(document.name)
+            output = folder / "out" / source.with_suffix(".pdf").name
+            if _complete(output):
+                outcomes.append(output.read_bytes())
+            elif run.failure is not None:
+                outcomes.append(ConversionError.at(where, *run.failure))
+            elif not output.is_file() or output.stat().st_size == 0:
+                # soffice exits 0 having written nothing: its last words are the only clue.
+                message = f"LibreOffice exited without writing a PDF{run.last_words}"
+                outcomes.append(ConversionError.at(where, message, "convert.no-output"))
+            else:
+                outcomes.append(ConversionError.at(where, "LibreOffice wrote an incomplete PDF", "convert.bad-output"))
+        return outcomes
+
+
+@dataclass(frozen=True)
+class _Run:
+    failure: tuple[str, str] | None  # (message, rule) when the process did not end normally
+    last_words: str = ""
+
+
+def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float) -> _Run:
+    """Run one soffice over `sources`, allowing it `timeout` seconds per document."""
+    profile = folder / "profile"
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--convert-to",
+        "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS),
+        "--outdir",
+        str(folder / "out"),
+        *(str(s) for s in sources),
+    ]
+    log.debug("running %s", command)
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, "HOME": str(folder)},
+        )
+    except OSError as exc:
+        return _Run((f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"))
+    try:
+        stdout, stderr = _wait(process, folder / "out", timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return _Run((f"LibreOffice did not finish within {timeout:g} s and was stopped", "convert.timeout"))
+    except BaseException:
+        _kill_group(process)
+        raise
+    detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
+    tail = f" ({detail[-1]})" if detail else ""
+    if process.returncode != 0:
+        return _Run((f"LibreOffice failed with exit code {process.returncode}{tail}", "convert.failed"), tail)
+    return _Run(None, tail)
+
+
+def _wait(process: subprocess.Popen[bytes], out: Path, timeout: float) -> tuple[bytes, bytes]:
+    """Wait for soffice, giving it `timeout` seconds for each document: a new output resets the clock.
+
+    Raises TimeoutExpired when no document was finished for `timeout` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    finished = 0
+    while True:
         try:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-                env={**os.environ, "HOME": str(folder)},
-            )
-        except OSError as exc:
-            raise ConversionError.at(
-                where, f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"
-            ) from None
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            return process.communicate(timeout=max(0.01, min(_POLL, deadline - time.monotonic())))
         except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raise ConversionError.at(
-                where, f"LibreOffice did not finish within {timeout:g} s and was stopped", "convert.timeout"
-            ) from None
-        except BaseException:
-            _kill_group(process)
-            raise
-        output = folder / "out" / "document.pdf"
-        detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
-        tail = f" ({detail[-1]})" if detail else ""
-        if process.returncode != 0:
-            raise ConversionError.at(
-                where, f"LibreOffice failed with exit code {process.returncode}{tail}", "convert.failed"
-            )
-        if not output.is_file() or output.stat().st_size == 0:
-            raise ConversionError.at(where, f"LibreOffice exited without writing a PDF{tail}", "convert.no-output")
-        data = output.read_bytes()
-        if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
-            raise ConversionError.at(where, "LibreOffice wrote an incomplete PDF", "convert.bad-output")
-        return data
+            now_finished = sum(1 for _ in out.glob("*.pdf")) if out.is_dir() else 0
+            if now_finished > finished:
+                finished, deadline = now_finished, time.monotonic() + timeout
+            elif time.monotonic() >= deadline:
+                raise
+
+
+def _complete(output: Path) -> bool:
+    if not output.is_file():
+        return False
+    with output.open("rb") as handle:
+        head = handle.read(5)
+        handle.seek(max(0, output.stat().st_size - 1024))
+        return head == b"%PDF-" and b"%%EOF" in handle.read()
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

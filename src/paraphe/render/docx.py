@@ -6,6 +6,7 @@ XML-escaped, so `&`, `<` or `{{ }}` in a manifest print as written.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -46,9 +47,25 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
         ) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
-    data = buffer.getvalue()
+    data = _fixed_timestamps(buffer.getvalue(), convention.signature_date or dt.date(convention.period.start, 1, 1))
     _check_wellformed(data, where)
     return data
+
+
+def _fixed_timestamps(data: bytes, date: dt.date) -> bytes:
+    """The same archive with every entry dated `date`: zipfile stamps the wall clock otherwise.
+
+    Same inputs, same bytes: a build can be reproduced and a reused output recognised.
+    """
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(entry.filename))
+    return out.getvalue()
 
 
 def _check_wellformed(data: bytes, where: Location) -> None:

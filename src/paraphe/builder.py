@@ -1,0 +1,269 @@
+"""Building many conventions: incremental, batched, parallel.
+
+LibreOffice's start-up dominates a conversion, so documents are converted in
+batches, several per LibreOffice process, and batches run in parallel worker
+processes, each doing the whole chain (load → render → convert → assemble) for
+its documents. Unchanged documents are reused without being read. The main
+process certifies, writes atomically and records what each output depends on.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from paraphe import incremental
+from paraphe.assemble import assemble
+from paraphe.convert import Document, convert_documents
+from paraphe.diagnostics import Location
+from paraphe.errors import ConversionError, ParapheError
+from paraphe.fsutil import atomic_path
+from paraphe.manifest.convention import load_convention
+from paraphe.manifest.load import display_path
+from paraphe.manifest.model import Convention
+from paraphe.manifest.territories import find_territories_file
+from paraphe.provenance import record_for, sha256_file
+from paraphe.render.docx import render_docx, template_path
+from paraphe.sign import Credentials, certify_document
+
+log = logging.getLogger(__name__)
+
+# Several documents per LibreOffice process pay its start-up once; a few batches per
+# worker keep progress visible and the load balanced.
+MAX_BATCH = 6
+
+Event = Literal["built", "reused", "failed"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    manifest: Path
+    docx: Path
+    pdf: Path
+    pages: int
+    fingerprint: str = ""
+    certified: bool = False
+    final: bool = True
+    reused: bool = False
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    results: tuple[BuildResult, ...]
+    failures: tuple[ParapheError, ...]
+    seconds: float
+
+    @property
+    def built(self) -> int:
+        return sum(not r.reused for r in self.results)
+
+    @property
+    def reused(self) -> int:
+        return sum(r.reused for r in self.results)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    jobs: int = 0  # 0: one per core
+    force: bool = False
+    certify_with: Credentials | None = None
+    certify_identity: str = "none"
+    on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a worker hands back for one document: its bytes and what it was made from."""
+
+    manifest: Path
+    stem: Path
+    docx: bytes
+    pdf: bytes
+    pages: int
+    fingerprint: str
+    final: bool
+    inputs: dict[str, str]
+
+
+def build_all(
+    manifests: Sequence[Path], options: BuildOptions, output_stem: Callable[[Path, Path], Path]
+) -> BuildSummary:
+    """Build `manifests` into `options.out`; a failing one does not stop the others."""
+    started = time.monotonic()
+    results: list[BuildResult] = []
+    failures: list[ParapheError] = []
+    stale: list[tuple[Path, Path]] = []
+    for manifest in manifests:
+        stem = output_stem(manifest, options.out)
+        reused = None if options.force else _reuse(manifest, stem, options)
+        if reused is None:
+            stale.append((manifest, stem))
+        else:
+            results.append(reused)
+            _notify(options, "reused", reused)
+
+    def finish(outcome: _Prepared | ParapheError) -> None:
+        if isinstance(outcome, ParapheError):
+            failures.append(outcome)
+            _notify(options, "failed", outcome)
+            return
+        try:
+            result = _write(outcome, options)
+            results.append(result)
+            _notify(options, "built", result)
+        except ParapheError as exc:
+            failures.append(exc)
+            _notify(options, "failed", exc)
+
+    for batch_outcomes in _run_batches(_batches(stale, options.workers), options.workers):
+        for outcome in batch_outcomes:
+            finish(outcome)
+    order = {m: i for i, m in enumerate(manifests)}
+    results.sort(key=lambda r: order.get(r.manifest, len(order)))
+    return BuildSummary(tuple(results), tuple(failures), time.monotonic() - started)
+
+
+def _notify(options: BuildOptions, event: Event, subject: BuildResult | ParapheError) -> None:
+    if options.on_event is not None:
+        options.on_event(event, subject)
+
+
+def _reuse(manifest: Path, stem: Path, options: BuildOptions) -> BuildResult | None:
+    docx, pdf = stem.with_suffix(".docx"), stem.with_suffix(".pdf")
+    if not incremental.is_fresh(options.out, stem, options.certify_identity, (docx, pdf)):
+        return None
+    meta = incremental.read_meta(options.out, stem)
+    pages = meta.get("pages", 0)
+    return BuildResult(
+        manifest, docx, pdf, pages if isinstance(pages, int) else 0, str(meta.get("fingerprint", "")),
+        bool(meta.get("certified", False)), bool(meta.get("final", True)), reused=True,
+    )  # fmt: skip
+
+
+def _batches(stale: list[tuple[Path, Path]], workers: int) -> list[list[tuple[Path, Path]]]:
+    if not stale:
+        return []
+    count = max(min(workers, len(stale)), math.ceil(len(stale) / MAX_BATCH))
+    return [stale[i::count] for i in range(count)]
+
+
+def _run_batches(batches: list[list[tuple[Path, Path]]], workers: int) -> Iterable[list[_Prepared | ParapheError]]:
+    """Each batch's outcomes as it finishes; in this process when one worker is enough."""
+    if len(batches) <= 1 or workers <= 1:
+        for batch in batches:
+            yield prepare_batch(batch)
+        return
+    # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
+        pending: dict[Future[list[_Prepared | ParapheError]], list[tuple[Path, Path]]] = {
+            pool.submit(prepare_batch, batch): batch for batch in batches
+        }
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        yield [_worker_died(manifest) for manifest, _ in batch]
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _worker_died(manifest: Path) -> ParapheError:
+    return ConversionError.at(
+        Location(display_path(manifest)), "the build worker for this document died", "build.worker"
+    )
+
+
+def prepare_batch(batch: list[tuple[Path, Path]]) -> list[_Prepared | ParapheError]:
+    """In a worker: load, render, convert together (one LibreOffice), then assemble each document."""
+    outcomes: list[_Prepared | ParapheError] = []
+    staged = []
+    for manifest, stem in batch:
+        shown = display_path(manifest)
+        try:
+            manifest_bytes = manifest.read_bytes()
+            convention = load_convention(manifest)
+            template = template_path(convention.kind)
+            inputs = _inputs(manifest, template, convention)
+            record = record_for(convention, manifest_bytes, template)
+            docx = render_docx(convention, template)
+            staged.append((manifest, stem, shown, convention, record, docx, inputs))
+        except ParapheError as exc:
+            outcomes.append(exc)
+    converted = convert_documents([Document(shown, docx) for _, _, shown, _, _, docx, _ in staged])
+    for (manifest, stem, shown, convention, record, docx, inputs), body in zip(staged, converted, strict=True):
+        if isinstance(body, ParapheError):
+            outcomes.append(body)
+            continue
+        try:
+            pdf = assemble(convention, body, shown, record)
+            pages = _page_count(pdf)
+            outcomes.append(
+                _Prepared(manifest, stem, docx, pdf, pages, record.fingerprint, convention.is_final, inputs)
+            )
+        except ParapheError as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
+def _inputs(manifest: Path, template: Path, convention: Convention) -> dict[str, str]:
+    files = [manifest, template, *(a.file for a in convention.annexes if a.file is not None)]
+    territories = find_territories_file(manifest)
+    if territories is not None:
+        files.append(territories)
+    return {str(path.resolve()): sha256_file(path) for path in files}
+
+
+def _page_count(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _write(prepared: _Prepared, options: BuildOptions) -> BuildResult:
+    """Certify if asked, write both outputs atomically, remember what they came from."""
+    pdf = prepared.pdf
+    certified = options.certify_with is not None and prepared.final
+    if certified:
+        assert options.certify_with is not None
+        pdf = certify_document(pdf, options.certify_with, display_path(prepared.manifest))
+    docx_path, pdf_path = prepared.stem.with_suffix(".docx"), prepared.stem.with_suffix(".pdf")
+    # The record goes first: a build stopped between the two writes then rebuilds, never reuses.
+    incremental.forget(options.out, prepared.stem)
+    with atomic_path(docx_path) as docx_tmp, atomic_path(pdf_path) as pdf_tmp:
+        docx_tmp.write_bytes(prepared.docx)
+        pdf_tmp.write_bytes(pdf)
+    meta = {
+        "pages": prepared.pages,
+        "fingerprint": prepared.fingerprint,
+        "certified": certified,
+        "final": prepared.final,
+    }
+    incremental.remember(
+        options.out, prepared.stem, options.certify_identity, prepared.inputs, (docx_path, pdf_path), meta
+    )
+    log.info("built %s (%d pages)", pdf_path, prepared.pages)
+    return BuildResult(
+        prepared.manifest, docx_path, pdf_path, prepared.pages, prepared.fingerprint, certified, prepared.final
+    )

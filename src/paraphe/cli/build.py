@@ -1,0 +1,110 @@
+"""`paraphe build`: manifests → .docx and signature-ready .pdf, incremental and parallel."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from paraphe import pipeline
+from paraphe.builder import BuildResult, Event
+from paraphe.cli.sign import load_credentials, report_error
+from paraphe.errors import ParapheError
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=pipeline.DEFAULT_OUT,
+    show_default=True,
+    help="Folder that receives X/Y.docx and X/Y.pdf.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=0), default=0, help="LibreOffice processes at once [default: one per core]."
+)
+@click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
+@click.option(
+    "--certify-pkcs12",
+    type=EXISTING_FILE,
+    envvar="PARAPHE_CERTIFY_PKCS12",
+    help="Secretariat's key (.p12) that certifies final documents [env PARAPHE_CERTIFY_PKCS12].",
+)
+@click.option("--certify-key", type=EXISTING_FILE, help="…or its PEM key,")
+@click.option("--certify-cert", type=EXISTING_FILE, help="…with its certificate.")
+@click.option(
+    "--certify-password-env",
+    metavar="VAR",
+    envvar="PARAPHE_CERTIFY_PASSWORD_ENV",
+    help="Environment variable holding the certification key's password.",
+)
+@click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    jobs: int,
+    force: bool,
+    certify_pkcs12: Path | None,
+    certify_key: Path | None,
+    certify_cert: Path | None,
+    certify_password_env: str | None,
+    no_certify: bool,
+) -> None:
+    """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
+    try:
+        certify_with = None
+        if not no_certify:
+            certify_with = load_credentials(
+                certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
+            )
+        manifests = pipeline.discover(list(paths))
+    except ParapheError as exc:
+        report_error(exc)
+        sys.exit(2)
+    progress = _Progress(len(manifests))
+    try:
+        summary = pipeline.build(manifests, out, certify_with, jobs=jobs, force=force, on_event=progress)
+    finally:
+        progress.close()
+    for failure in summary.failures:
+        report_error(failure)
+    failed = len(summary.failures)
+    click.echo(
+        f"{summary.built} built, {summary.reused} reused, {failed} failed in {summary.seconds:.1f} s",
+        err=bool(failed),
+    )
+    if failed:
+        sys.exit(1)
+
+
+class _Progress:
+    """A bar on a terminal; elsewhere (logs, CI), one line per document as it is done."""
+
+    def __init__(self, total: int) -> None:
+        self.interactive = sys.stdout.isatty() and total > 1
+        self.bar = click.progressbar(length=total, label="building", file=sys.stderr) if self.interactive else None
+        if self.bar is not None:
+            self.bar.__enter__()
+
+    def __call__(self, event: Event, subject: BuildResult | ParapheError) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+        elif isinstance(subject, BuildResult):
+            click.echo(_line(event, subject))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _line(event: Event, result: BuildResult) -> str:
+    certification = ""
+    if result.final:
+        certification = ", certified" if result.certified else ", not certified (no certification key given)"
+    verb = "reused" if event == "reused" else "built"
+    return f"{verb} {result.pdf} ({result.pages} pages, fingerprint {result.fingerprint}{certification})"

@@ -1,0 +1,115 @@
+"""Incremental builds: reuse an output when nothing it depends on has changed.
+
+For each document the build keeps, under `<out>/.paraphe/`, the content hashes of
+what it read (manifest, template, annex files, shared data), of the tool that built
+it, of the options that shape it (the certification key), and of what it wrote. A
+later build compares hashes only: no YAML parsing, no conversion, when all match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from paraphe import __version__
+from paraphe.fsutil import atomic_write_bytes
+from paraphe.provenance import sha256_file
+
+CACHE_FOLDER = ".paraphe"
+# Libraries whose version changes the bytes of an output.
+_SHAPING_LIBRARIES = ("docxtpl", "python-docx", "Jinja2", "pypdf", "pyHanko", "lxml")
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What one output depends on and what it is; equal fingerprints mean the output can be reused."""
+
+    tool: str
+    options: str
+    inputs: Mapping[str, str]
+    outputs: Mapping[str, str]
+    meta: Mapping[str, object]  # what the build reports of a reused output (pages, fingerprint…)
+
+    def to_json(self) -> bytes:
+        data = {
+            "tool": self.tool,
+            "options": self.options,
+            "inputs": dict(self.inputs),
+            "outputs": dict(self.outputs),
+            "meta": dict(self.meta),
+        }
+        return json.dumps(data, indent=1, sort_keys=True).encode()
+
+
+@cache
+def tool_identity() -> str:
+    """paraphe's own code, the libraries that shape outputs, and the LibreOffice executable."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    for library in _SHAPING_LIBRARIES:
+        try:
+            digest.update(f"{library}=={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} absent".encode())
+    soffice = os.environ.get("PARAPHE_SOFFICE") or shutil.which("soffice") or ""
+    if soffice:
+        resolved = Path(soffice).resolve()
+        stat = resolved.stat() if resolved.exists() else None
+        digest.update(f"{resolved}:{stat.st_size if stat else 0}:{stat.st_mtime_ns if stat else 0}".encode())
+    return digest.hexdigest()
+
+
+def cache_path(out: Path, stem: Path) -> Path:
+    """`<out>/X/Y` → `<out>/.paraphe/X/Y.json`."""
+    return out / CACHE_FOLDER / stem.relative_to(out).with_suffix(".json")
+
+
+def is_fresh(out: Path, stem: Path, options: str, outputs: Iterable[Path]) -> bool:
+    """Whether every input, the tool, the options and the outputs are what the last build recorded."""
+    try:
+        recorded = json.loads(cache_path(out, stem).read_bytes())
+        if recorded["tool"] != tool_identity() or recorded["options"] != options:
+            return False
+        for name, digest in recorded["inputs"].items():
+            if sha256_file(Path(name)) != digest:
+                return False
+        for output in outputs:
+            if sha256_file(output) != recorded["outputs"][output.suffix]:
+                return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def remember(
+    out: Path,
+    stem: Path,
+    options: str,
+    inputs: Mapping[str, str],
+    outputs: Iterable[Path],
+    meta: Mapping[str, object],
+) -> None:
+    record = Fingerprints(tool_identity(), options, inputs, {o.suffix: sha256_file(o) for o in outputs}, meta)
+    atomic_write_bytes(cache_path(out, stem), record.to_json())
+
+
+def read_meta(out: Path, stem: Path) -> dict[str, object]:
+    try:
+        meta = json.loads(cache_path(out, stem).read_bytes()).get("meta", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def forget(out: Path, stem: Path) -> None:
+    cache_path(out, stem).unlink(missing_ok=True)

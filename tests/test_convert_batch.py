@@ -1,0 +1,83 @@
+"""Several documents per LibreOffice process: a crash or a hang costs only the unfinished ones a retry.
+
+Stand-ins for soffice (shell scripts) inject the faults; they write tiny but complete PDFs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paraphe.convert import Document, convert_documents
+from paraphe.errors import ConversionError
+
+# Arguments end with: --outdir DIR source…; each output is DIR/<source stem>.pdf.
+PREAMBLE = r"""
+out=""; sources=""; seen_outdir=0
+for arg; do
+  if [ "$seen_outdir" = 1 ]; then out="$arg"; seen_outdir=2; continue; fi
+  if [ "$arg" = "--outdir" ]; then seen_outdir=1; continue; fi
+  if [ "$seen_outdir" = 2 ]; then sources="$sources $arg"; fi
+done
+mkdir -p "$out"
+echo "$sources" >> "$CALLS"
+write() { printf '%%PDF-1.4\n%s\n%%%%EOF\n' "$(basename "$1")" > "$out/$(basename "$1" .docx).pdf"; }
+"""
+
+
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
+    script = tmp_path / "soffice"
+    script.write_text("#!/bin/sh\n" + PREAMBLE + body + "\n")
+    script.chmod(0o755)
+    calls = tmp_path / "calls"
+    monkeypatch.setenv("PARAPHE_SOFFICE", str(script))
+    monkeypatch.setenv("CALLS", str(calls))
+    return calls
+
+
+def documents(count: int) -> list[Document]:
+    return [Document(f"conventions/x/doc{n}.yaml", b"docx") for n in range(count)]
+
+
+def test_one_process_for_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = fake(tmp_path, monkeypatch, "for s in $sources; do write $s; done")
+    outcomes = convert_documents(documents(4))
+    assert all(isinstance(o, bytes) and o.startswith(b"%PDF-") for o in outcomes)
+    assert len(calls.read_text().splitlines()) == 1
+
+
+def test_crash_mid_batch_retries_only_the_unfinished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = fake(
+        tmp_path,
+        monkeypatch,
+        "set -- $sources\nwrite $1\n[ $# -gt 1 ] && kill -SEGV $$\nwrite $1",
+    )
+    outcomes = convert_documents(documents(3))
+    assert all(isinstance(o, bytes) for o in outcomes), outcomes
+    # One batch that died after the first document, then the two others alone.
+    assert len(calls.read_text().splitlines()) == 3
+    assert [o.split(b"\n")[1] for o in outcomes if isinstance(o, bytes)] == [
+        b"document-0000.docx",
+        b"document.docx",
+        b"document.docx",
+    ]
+
+
+def test_a_document_that_always_crashes_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A document whose content kills LibreOffice, in the batch and again alone.
+    fake(tmp_path, monkeypatch, 'for s in $sources; do grep -q poison "$s" && kill -SEGV $$; write $s; done')
+    batch = documents(3)
+    batch[1] = Document(batch[1].name, b"poison")
+    outcomes = convert_documents(batch)
+    assert isinstance(outcomes[0], bytes) and isinstance(outcomes[2], bytes)
+    assert isinstance(outcomes[1], ConversionError)
+    assert str(outcomes[1]).startswith("conventions/x/doc1.yaml: error: LibreOffice failed with exit code -11")
+    assert "(tried twice)" in str(outcomes[1])
+
+
+def test_hang_in_a_batch_is_per_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each finished document resets the clock: a slow batch is not a hang; a stuck one is."""
+    fake(tmp_path, monkeypatch, "for s in $sources; do sleep 0.6; write $s; done")
+    outcomes = convert_documents(documents(4), timeout=1.5)
+    assert all(isinstance(o, bytes) for o in outcomes), outcomes
