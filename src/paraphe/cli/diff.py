@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from paraphe.diagnostics import Location
 from paraphe.diff.format import FORMATS, Header, render
 from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
 from paraphe.errors import ParapheError
@@ -70,9 +71,21 @@ def _use_color(choice: str, output: Path | None) -> bool:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of the standard output.",
 )
+@click.option(
+    "--redline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.pdf|OUT.odt",
+    help="Also write LibreOffice's comparison of the two documents, changes tracked.",
+)
 @click.option("--git-external", is_flag=True, hidden=True, help="Called by git as diff.<driver>.command.")
 def diff(
-    paths: tuple[Path, ...], rev: str | None, output_format: str, color: str, output: Path | None, git_external: bool
+    paths: tuple[Path, ...],
+    rev: str | None,
+    output_format: str,
+    color: str,
+    output: Path | None,
+    redline: Path | None,
+    git_external: bool,
 ) -> None:
     """Show what changed between two versions of a convention, element by element.
 
@@ -80,13 +93,18 @@ def diff(
     paraphe diff OLD.yaml NEW.yaml
     paraphe diff MANIFEST --rev HEAD~1        # the file against its version at HEAD~1
     paraphe diff MANIFEST --rev v1..v2        # two versions from git
+    paraphe diff OLD.yaml NEW.yaml --redline redline.pdf
     """
     if git_external:
         _git_external([str(p) for p in paths], _use_color(color, None))
         return
+    if redline is not None and redline.suffix.lower() not in (".pdf", ".odt"):
+        raise click.BadParameter("the redline is written as .pdf or .odt", param_hint="--redline")
     try:
         old, new = _sides(paths, rev)
         changes = compare(old, new)
+        if redline is not None:
+            _write_redline(old, new, redline)
     except ParapheError as exc:
         _report(exc)
         sys.exit(2)
@@ -102,6 +120,18 @@ def diff(
     else:
         click.echo(text, nl=False, color=True)
     sys.exit(1 if changes else 0)
+
+
+def _write_redline(old: Side, new: Side, target: Path) -> None:
+    from paraphe.diff.redline import redline
+
+    document = redline(old.convention, new.convention, old.name, new.name)
+    data = document.odt if target.suffix.lower() == ".odt" else document.pdf
+    try:
+        atomic_write_bytes(target, data)
+    except OSError as exc:
+        raise ParapheError.at(Location(str(target)), f"cannot write the redline: {exc.strerror}", "io.write") from None
+    click.echo(f"wrote {target}", err=True)
 
 
 def _git_external(args: list[str], color: bool) -> None:
