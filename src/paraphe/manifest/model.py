@@ -132,6 +132,7 @@ class FigureBlock:
     source: str | None
     items: tuple[FigureItem, ...]
     note: str | None
+    chart: bool = True
 
 
 @dataclass(frozen=True)
@@ -490,6 +491,7 @@ def _identity(raw: dict[str, Any]) -> Identity:
                 source=f.get("source"),
                 items=tuple(FigureItem(i["label"], i.get("value"), i.get("unit")) for i in f.get("items", ())),
                 note=f.get("note"),
+                chart=f.get("chart", True),
             )
             for f in raw["figures"]
         ),

@@ -6,10 +6,11 @@ secretariat editing the Word template never writes formatting logic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from paraphe.manifest.model import Action, Convention, FigureItem, Marker, Section, Signatory
+from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Marker, Section, Signatory
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
 
 TO_COMPLETE = "[à compléter]"
@@ -31,10 +32,16 @@ class Row:
     text: tuple[str, ...] = ()
 
 
-def build_context(convention: Convention) -> dict[str, Any]:
+# Turns PNG bytes and a width in millimetres into what the template prints (a docxtpl InlineImage).
+ImageMaker = Callable[[bytes, float], Any]
+
+
+def build_context(convention: Convention, image: ImageMaker | None = None) -> dict[str, Any]:
+    """The template's variables; without `image`, charts are left out."""
     c = convention
     period = f"{c.period.start}-{c.period.end}"
     context = _common(c, period)
+    context["identity"] = _identity(c, image)
     if c.kind == "ctg":
         from paraphe.render.ctg import ctg_context  # the CTG's articles build on the helpers below
 
@@ -52,7 +59,6 @@ def _common(c: Convention, period: str) -> dict[str, Any]:
         "partners": list(dict.fromkeys(fr_text(s.organisation.name) for s in c.signatories)),
         "is_draft": not c.is_final,
         "preamble": [fr_text(p) for p in c.preamble],
-        "identity": _identity(c),
         "fiches": [_fiche(c, s, i) for i, s in enumerate(c.sections)],
         "signature_place": fr_text(c.signature_place),
         "signature_date": fr_date(c.signature_date) if c.signature_date else TO_COMPLETE,
@@ -65,9 +71,15 @@ def _common(c: Convention, period: str) -> dict[str, Any]:
     }
 
 
-def _identity(c: Convention) -> dict[str, Any] | None:
+def _identity(c: Convention, image: ImageMaker | None = None) -> dict[str, Any] | None:
     if c.identity is None:
         return None
+    from paraphe.render.charts import CHART_WIDTH_MM, block_chart
+
+    def chart(block: FigureBlock) -> Any:
+        png = block_chart(block) if image is not None else None
+        return image(png, CHART_WIDTH_MM) if image is not None and png is not None else ""
+
     return {
         "title": fr_text(c.identity.title),
         "blocks": [
@@ -75,6 +87,7 @@ def _identity(c: Convention) -> dict[str, Any] | None:
                 "title": fr_text(b.title) + (f" ({fr_text(b.source)})" if b.source else ""),
                 "lines": [_figure_line(i) for i in b.items],
                 "note": fr_text(b.note) if b.note else "",
+                "chart": chart(b),
             }
             for b in c.identity.figures
         ],

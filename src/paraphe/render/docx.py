@@ -12,13 +12,14 @@ import zipfile
 from pathlib import Path
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
-from paraphe.render.context import build_context
+from paraphe.render.context import ImageMaker, build_context
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 
@@ -36,7 +37,7 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         document = DocxTemplate(str(template))
-        document.render(build_context(convention), environment, autoescape=True)
+        document.render(build_context(convention, _image_maker(document)), environment, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except jinja2.TemplateSyntaxError as exc:
@@ -80,3 +81,12 @@ def _check_wellformed(data: bytes, where: Location) -> None:
                     raise RenderError.at(
                         where, f"the filled document is not valid XML ({name}: {exc})", "template.output"
                     ) from None
+
+
+def _image_maker(document: DocxTemplate) -> ImageMaker:
+    """Charts enter the document as docxtpl inline images, which need the template being filled."""
+
+    def make(png: bytes, width_mm: float) -> InlineImage:
+        return InlineImage(document, io.BytesIO(png), width=Mm(width_mm))
+
+    return make
