@@ -33,7 +33,7 @@ def test_shape_builds_with_its_text_and_fields(case: Path, tmp_path: Path, soffi
 
 
 def test_numbering_is_derived_at_any_depth() -> None:
-    convention = load_convention(SHAPES / "sdsf-axe-orientation-objectif" / "manifest.yaml")
+    convention = load_convention(SHAPES / "sdavs-axe-orientation-objectif" / "manifest.yaml")
     axis, second, transversal = convention.sections
     assert [axis.label, axis.sections[1].label, axis.sections[1].actions[0].label] == [
         "Axe 1",
