@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST ?= $(BIN)/python -m pytest
 
-.PHONY: setup demo test lint validate templates clean
+.PHONY: setup demo test lint validate templates bench clean
 
 setup:            ## install what is missing (system packages, .venv/)
 	@scripts/setup
@@ -20,6 +20,9 @@ lint: setup       ## ruff and mypy (strict) on the code
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+
+bench: setup      ## time cold, warm and incremental builds against plain soffice (scripts/bench)
+	$(BIN)/python scripts/bench
 
 validate: setup
 	$(BIN)/paraphe validate conventions/

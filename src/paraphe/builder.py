@@ -19,21 +19,20 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from paraphe import incremental
-from paraphe.assemble import assemble
 from paraphe.convert import Document, convert_documents
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, ParapheError
-from paraphe.fsutil import atomic_path
+from paraphe.fsutil import atomic_path, sha256_file
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.load import display_path
 from paraphe.manifest.model import Convention
 from paraphe.manifest.territories import find_territories_file
-from paraphe.provenance import record_for, sha256_file
-from paraphe.render.docx import render_docx, template_path
-from paraphe.sign import Credentials, certify_document
+
+if TYPE_CHECKING:
+    from paraphe.sign import Credentials
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +194,11 @@ def _worker_died(manifest: Path) -> ParapheError:
 
 def prepare_batch(batch: list[tuple[Path, Path]]) -> list[_Prepared | ParapheError]:
     """In a worker: load, render, convert together (one LibreOffice), then assemble each document."""
+    # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
+    from paraphe.assemble import assemble
+    from paraphe.provenance import record_for
+    from paraphe.render.docx import render_docx, template_path
+
     outcomes: list[_Prepared | ParapheError] = []
     staged = []
     for manifest, stem in batch:
@@ -246,6 +250,8 @@ def _write(prepared: _Prepared, options: BuildOptions) -> BuildResult:
     pdf = prepared.pdf
     certified = options.certify_with is not None and prepared.final
     if certified:
+        from paraphe.sign import certify_document
+
         assert options.certify_with is not None
         pdf = certify_document(pdf, options.certify_with, display_path(prepared.manifest))
     docx_path, pdf_path = prepared.stem.with_suffix(".docx"), prepared.stem.with_suffix(".pdf")

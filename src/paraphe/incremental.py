@@ -19,8 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from paraphe import __version__
-from paraphe.fsutil import atomic_write_bytes
-from paraphe.provenance import sha256_file
+from paraphe.fsutil import atomic_write_bytes, sha256_file
 
 CACHE_FOLDER = ".paraphe"
 # Libraries whose version changes the bytes of an output.

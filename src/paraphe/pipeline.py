@@ -11,13 +11,16 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paraphe.builder import BuildOptions, BuildResult, BuildSummary, Event, build_all
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.territories import TERRITORIES_FILE
-from paraphe.sign import Credentials, SignResult, VerificationReport, sign_document, verify_pdf
+
+if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
+    from paraphe.sign import Credentials, SignResult, VerificationReport
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +108,15 @@ def build(
 
 def sign(source: Path, output: Path, signatory_id: str, credentials: Credentials) -> SignResult:
     """One signatory signs `source`; `output` is written only if every check passes."""
+    from paraphe.sign import sign_document
+
     return sign_document(source, output, signatory_id, credentials)
 
 
 def verify(pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = ()) -> VerificationReport:
     """Verify a PDF's signatures and build record; with `manifest`, that it was built from it."""
+    from paraphe.sign import verify_pdf
+
     if manifest is None:
         return verify_pdf(pdf, trust=trust)
     convention = load_convention(manifest)

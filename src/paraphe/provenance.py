@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
 
 from paraphe import __version__
+from paraphe.fsutil import sha256_file
 from paraphe.manifest.model import Convention
 
 RECORD_KEY = "/ParapheBuild"
@@ -70,14 +71,6 @@ class BuildRecord:
             place=str(data.get("place", "")),
             content=str(data.get("content", "")),
         )
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fingerprint(manifest: str, template: str, annexes: Iterable[str]) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from paraphe import pipeline
 from paraphe.errors import ParapheError
-from paraphe.sign import Credentials, VerificationReport, load_pem, load_pkcs12, password_from_env
-from paraphe.sign.verify import SignatureReport
+
+if TYPE_CHECKING:  # pyHanko is imported only by the commands that sign or verify.
+    from paraphe.sign import Credentials, VerificationReport
+    from paraphe.sign.verify import SignatureReport
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -25,6 +28,8 @@ def load_credentials(
     pkcs12: Path | None, key: Path | None, cert: Path | None, password_env: str | None, *, prefix: str = ""
 ) -> Credentials | None:
     """Credentials from the options, or None when none is given; bad combinations are usage errors."""
+    from paraphe.sign import load_pem, load_pkcs12, password_from_env
+
     if pkcs12 is not None and (key is not None or cert is not None):
         raise click.UsageError(f"give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both")
     if (key is None) != (cert is None):
