@@ -231,16 +231,27 @@ def _get(data: Any, pointer: Pointer) -> Any:
 _CTG_ONLY = ("parties", "visas", "diagnostic", "steering", "court", "plan")
 
 
+# Fields only the schémas' template (sdsf, sdavs) prints.
+_SCHEMA_ONLY = ("identity", "parts")
+
+
 def _kind_problems(data: dict[str, Any], source: SourceMap) -> Iterator[Diagnostic]:
-    if data["kind"] == "ctg":
+    kind = data["kind"]
+
+    def ignored(pointer: Pointer, printed_in: str) -> Diagnostic:
+        return Diagnostic(
+            source.locate(pointer, key=True),
+            f"{pointer[-1]!r} is printed only in {printed_in}; the {kind} template ignores it",
+            "kind.field",
+        )
+
+    if kind != "ctg":
+        yield from (ignored((key,), "a ctg") for key in _CTG_ONLY if key in data)
         return
-    for key in _CTG_ONLY:
-        if key in data:
-            yield Diagnostic(
-                source.locate((key,), key=True),
-                f"{key!r} is printed only in a ctg; the {data['kind']} template ignores it",
-                "kind.field",
-            )
+    yield from (ignored((key,), "an sdsf or sdavs") for key in _SCHEMA_ONLY if key in data)
+    for pointer, section, _depth in _walk_sections(data["sections"], ("sections",)):
+        if "orientations" in section:
+            yield ignored(pointer + ("orientations",), "an sdsf or sdavs (write them as the section's 'text')")
 
 
 _STATE = "the State (préfecture, DDCSPP)"
