@@ -46,6 +46,9 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
         raise RenderError.at(
             where, f"template uses an undefined variable: {exc.message}", "template.undefined"
         ) from None
+    except TypeError as exc:
+        # A tag that loops over or calls what is not a list or a function (« for x in block.items »).
+        raise RenderError.at(where, f"template tag misused: {exc}", "template.runtime") from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
     data = _fixed_timestamps(buffer.getvalue(), convention.signature_date or dt.date(convention.period.start, 1, 1))
