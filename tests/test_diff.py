@@ -763,3 +763,20 @@ def test_redline_refuses_other_formats(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "the redline is written as .pdf or .odt" in result.stderr
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_git_diff_driver_leaves_other_yaml_and_new_files_to_lines(repo: Path) -> None:
+    (repo / ".gitattributes").write_text("conventions/**/*.yaml diff=paraphe\n", encoding="utf-8")
+    git(repo, "config", "diff.paraphe.command", f"{paraphe_command()} diff --git-external")
+    listing = repo / "conventions" / "lozere" / "territories.yaml"
+    listing.write_text("departement: Lozère\nterritories: [Mende]\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "territories")
+    listing.write_text("departement: Lozère\nterritories: [Mende, Marvejols]\n", encoding="utf-8")
+    shown = git_run(repo, "diff")
+    assert "-territories: [Mende]\n+territories: [Mende, Marvejols]\n" in shown.stdout
+    assert shown.stderr == ""
+
+    shown = git_run(repo, "show", "--ext-diff", "--format=", "HEAD")  # the commit that added the file
+    assert "+territories: [Mende]" in shown.stdout
+    assert shown.stderr == ""

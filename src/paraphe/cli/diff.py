@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -135,33 +136,48 @@ def _write_redline(old: Side, new: Side, target: Path) -> None:
 
 
 def _git_external(args: list[str], color: bool) -> None:
-    """`path old-file old-hex old-mode new-file new-hex new-mode [new-path info]`, from git."""
+    """`path old-file old-hex old-mode new-file new-hex new-mode [new-path info]`, from git.
+
+    A manifest added or deleted, a YAML file that is not a manifest (no `kind`), or one that
+    does not validate yet (its diagnostics first) is shown line by line, as git would.
+    """
     if len(args) not in (7, 9):
         raise click.UsageError("--git-external expects the 7 (or 9) arguments git gives a diff driver")
     path, old_file, new_file = Path(args[0]), args[1], args[4]
     new_path = Path(args[7]) if len(args) == 9 else path
-    click.echo(f"paraphe diff a/{path.as_posix()} b/{new_path.as_posix()}")
-    if old_file == DEV_NULL or new_file == DEV_NULL:
-        click.echo("nouveau manifeste" if old_file == DEV_NULL else "manifeste supprimé")
-        return
+    a, b = f"a/{path.as_posix()}", f"b/{new_path.as_posix()}"
     try:
-        old_bytes, new_bytes = Path(old_file).read_bytes(), Path(new_file).read_bytes()
+        old_bytes = b"" if old_file == DEV_NULL else Path(old_file).read_bytes()
+        new_bytes = b"" if new_file == DEV_NULL else Path(new_file).read_bytes()
     except OSError as exc:
         click.echo(f"{exc.filename}: error: cannot read the version git gave: {exc.strerror} [io.read]", err=True)
         return
+    click.echo(f"paraphe diff {a} {b}")
+    if DEV_NULL in (old_file, new_file) or not (_is_manifest(old_bytes) and _is_manifest(new_bytes)):
+        _line_diff(old_bytes, new_bytes, a, b)
+        return
     try:
-        old = from_bytes(path, old_bytes, f"a/{path.as_posix()}")
-        new = from_bytes(new_path, new_bytes, f"b/{new_path.as_posix()}")
-        changes = compare(old, new)
+        changes = compare(from_bytes(path, old_bytes, a), from_bytes(new_path, new_bytes, b))
     except ParapheError as exc:
-        # A manifest being written may not validate yet: say why, then show the lines.
         _report(exc)
-        lines = difflib.unified_diff(
-            old_bytes.decode("utf-8", "replace").splitlines(keepends=True),
-            new_bytes.decode("utf-8", "replace").splitlines(keepends=True),
-            f"a/{path.as_posix()}",
-            f"b/{new_path.as_posix()}",
-        )
-        click.echo("".join(lines), nl=False)
+        _line_diff(old_bytes, new_bytes, a, b)
         return
     click.echo(render(changes, "text", Header("", "", ""), color=color), nl=False, color=True)
+
+
+def _is_manifest(content: bytes) -> bool:
+    """Whether a YAML file looks like a convention manifest: a top-level `kind` key.
+
+    A plain scan, not a YAML load: the driver must not expand what it has not validated.
+    """
+    return re.search(rb"^[\"']?kind[\"']?[ \t]*:", content, re.MULTILINE) is not None
+
+
+def _line_diff(old: bytes, new: bytes, a: str, b: str) -> None:
+    lines = difflib.unified_diff(
+        old.decode("utf-8", "replace").splitlines(keepends=True),
+        new.decode("utf-8", "replace").splitlines(keepends=True),
+        a,
+        b,
+    )
+    click.echo("".join(line if line.endswith("\n") else line + "\n" for line in lines), nl=False)
