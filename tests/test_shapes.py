@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from conftest import ROOT, TESTS, flat, pdf_text, pdfsig_fields
 from paraphe.cli.main import cli
@@ -30,6 +31,15 @@ def test_shape_builds_with_its_text_and_fields(case: Path, tmp_path: Path, soffi
     ]
     assert not missing, f"not in the PDF: {missing}"
     assert pdfsig_fields(pdf) == (case / "fields.txt").read_text(encoding="utf-8").split()
+    # One field per block: no two fields share a place, even when one person signs twice.
+    reader = PdfReader(pdf)
+    places = [
+        (number, tuple(round(float(v)) for v in annotation.get_object()["/Rect"]))
+        for number, page in enumerate(reader.pages)
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/FT") == "/Sig"
+    ]
+    assert len(set(places)) == len(places) == len(pdfsig_fields(pdf))
 
 
 def test_numbering_is_derived_at_any_depth() -> None:

@@ -186,10 +186,12 @@ def _locate_signature_fields(
     later = [m.page for m in marks if m.level == 0 and m.page > start.page]
     end = min(later) if later else len(reader.pages)
     pages = {index: fragments(reader.pages[index]) for index in range(start.page, max(end, start.page + 1))}
-    fields = []
+    fields: list[SignatureField] = []
     for signatory in convention.signatories:
         tooltip = f"Signature de {signatory.title} ({signatory.name})"
-        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, reader)
+        # A name printed twice (one person signing for two bodies) gets one field per block.
+        taken = {(f.page, f.rect[0], f.rect[1]) for f in fields}
+        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, reader, taken)
         if field is None:
             raise AssemblyError.at(
                 Location(name),
@@ -201,10 +203,16 @@ def _locate_signature_fields(
 
 
 def _field_for(
-    field_name: str, tooltip: str, person: str, pages: dict[int, list[Fragment]], reader: PdfReader
+    field_name: str,
+    tooltip: str,
+    person: str,
+    pages: dict[int, list[Fragment]],
+    reader: PdfReader,
+    taken: set[tuple[int, float, float]],
 ) -> SignatureField | None:
     for index, pieces in pages.items():
-        found = find_text(pieces, person)
+        free = [p for p in pieces if (index, p.x - 2, p.y + p.size + 2) not in taken]
+        found = find_text(free, person)
         if found is None:
             continue
         box = reader.pages[index].mediabox
