@@ -374,6 +374,11 @@ def test_long_text_changed_word_by_word(tmp_path: Path) -> None:
         ("insert", "indispensable"),
     ]
     assert changed.words[0].text.startswith("Il constitue aujourd'hui un outil")
+    # Text and Markdown keep eight words around a change; JSON and HTML keep the whole paragraph.
+    assert format_text([changed]).splitlines()[0] == (
+        "~ Préambule : paragraphe 2 « Il constitue aujourd'hui un outil [-précieux-]{+indispensable+}"
+        " dans la promotion de l'égalité des chances dès … »"
+    )
     assert (removed.op, removed.pointer, removed.item) == ("removed", "/preamble/9", 10)
 
 

@@ -13,8 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from paraphe.diff.core import Change, Op
+from paraphe.diff.words import Segment
 
 FORMATS = ("text", "markdown", "json", "html")
+
+# Unchanged words kept around a change in a long text (text and Markdown; HTML shows it all).
+CONTEXT_WORDS = 8
 
 OP_NAMES: dict[Op, str] = {
     "added": "Ajout",
@@ -159,6 +163,28 @@ def group(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
     return list(groups.items())
 
 
+def in_context(segments: Sequence[Segment], words: int = CONTEXT_WORDS) -> list[Segment]:
+    """The changes with `words` unchanged words around each; longer unchanged runs shortened to « … »."""
+    out = []
+    last = len(segments) - 1
+    for k, segment in enumerate(segments):
+        if segment.op != "equal":
+            out.append(segment)
+            continue
+        text = segment.text
+        before, after = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        tokens = text.split()
+        keep_before = words if k > 0 else 0  # after a change
+        keep_after = words if k < last else 0  # before a change
+        if len(tokens) <= keep_before + keep_after + 1:
+            out.append(segment)
+            continue
+        head = before + "".join(t + " " for t in tokens[:keep_before]) if keep_before else ""
+        tail = "".join(" " + t for t in tokens[len(tokens) - keep_after :]) + after if keep_after else ""
+        out.append(Segment("equal", f"{head}…{tail}"))
+    return out
+
+
 # ---------------------------------------------------------------------- text
 
 
@@ -187,7 +213,7 @@ def _text_body(change: Change, paint: Callable[[str, str], str], color: bool) ->
         return f"déplacement depuis {change.old}"
     if change.words:
         parts = []
-        for segment in change.words:
+        for segment in in_context(change.words):
             if segment.op == "equal":
                 parts.append(segment.text)
             elif segment.op == "delete":
@@ -237,7 +263,7 @@ def _md_body(change: Change) -> str:
         return f"depuis {md_escape(change.old or '')}"
     if change.words:
         parts = []
-        for segment in change.words:
+        for segment in in_context(change.words):
             text = md_escape(segment.text)
             if segment.op == "equal" or not segment.text.strip():
                 parts.append(text)
