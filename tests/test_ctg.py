@@ -103,3 +103,21 @@ def test_french_forms() -> None:
     assert organisation_type("CAF", "Caisse d'allocations familiales du Gard") == "caf"
     assert organisation_type("X", {"label": "Communauté de communes Haut-Allier"}) == "epci"
     assert organisation_type("X", {"label": "Y", "type": "msa"}) == "msa"
+
+
+def test_placeholders_are_highlighted_and_only_them() -> None:
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from paraphe.render.docx import render_docx
+
+    data = render_docx(load_convention(CTG))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    marked = ["".join(r.itertext()) for r in root.iter(f"{w}r") if r.find(f"{w}rPr/{w}highlight") is not None]
+    assert len(marked) == 19  # 4 parties, 4 signature blocks, place and date, 8 axis texts, transversal actions
+    assert all(m.startswith("[à compléter") and m.endswith("]") for m in marked)
+    assert "représentée par [à compléter], Directeur(trice) de la CCSS" in "".join(root.itertext())

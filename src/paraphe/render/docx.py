@@ -20,6 +20,7 @@ from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
 from paraphe.render.context import ImageMaker, build_context
+from paraphe.render.placeholders import mark_placeholders
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 
@@ -51,7 +52,9 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
         raise RenderError.at(where, f"template tag misused: {exc}", "template.runtime") from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
-    data = _fixed_timestamps(buffer.getvalue(), convention.signature_date or dt.date(convention.period.start, 1, 1))
+    data = _fixed_timestamps(
+        mark_placeholders(buffer.getvalue()), convention.signature_date or dt.date(convention.period.start, 1, 1)
+    )
     _check_wellformed(data, where)
     return data
 
