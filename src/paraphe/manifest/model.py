@@ -13,6 +13,7 @@ from typing import Any
 
 from paraphe.diagnostics import Location
 from paraphe.manifest.load import LoadedManifest
+from paraphe.manifest.territories import fold
 
 
 @dataclass(frozen=True)
@@ -285,20 +286,13 @@ def organisation_type(key: str, value: Any) -> str:
     if isinstance(value, dict) and "type" in value:
         return str(value["type"])
     name = value if isinstance(value, str) else value.get("name", value["label"])
-    folded = _fold(f"{key} | {name}")
+    folded = fold(f"{key} | {name}")
     for kind, keys, starts in _ORG_TYPES:
-        if _fold(key) in keys or any(_fold(name).startswith(s) for s in starts):
+        if fold(key) in keys or any(fold(name).startswith(s) for s in starts):
             return kind
     if "prefecture" in folded or "direction departementale" in folded:
         return "etat"
     return "autre"
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFD", text.replace("’", "'").casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 _ORG_TYPES = (

@@ -62,7 +62,7 @@ def _common(c: Convention, period: str) -> dict[str, Any]:
         "fiches": [_fiche(c, s, i) for i, s in enumerate(c.sections)],
         "signature_place": fr_text(c.signature_place),
         "signature_date": fr_date(c.signature_date) if c.signature_date else TO_COMPLETE,
-        "signatory_rows": _pairs([_signatory(s) for s in c.signatories]),
+        "signatory_rows": _pairs([signatory_block(s) for s in c.signatories]),
         "annexes": _annexes(c),
         "example": fr_text(f"Territoire d'exemple : {c.territory_example}") if c.territory_example else "",
         "footer": fr_text(
@@ -129,11 +129,11 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
         "text": [fr_text(t) for t in section.text],
         "diagnostic": [fr_text(t) for t in section.diagnostic],
         "rows": list(_rows(section)),
-        "legend": _legend(section),
+        "legend": legend_lines(section),
     }
 
 
-def _legend(section: Section) -> list[str]:
+def legend_lines(section: Section) -> list[str]:
     """« ● Pouvant être porté par un agrément AVS » for every marker the section shows or its actions carry."""
     found: dict[str, Marker] = {}
 
@@ -185,7 +185,7 @@ def _action_row(action: Action, depth: int) -> Row:
     )
 
 
-def _signatory(s: Signatory) -> dict[str, str]:
+def signatory_block(s: Signatory) -> dict[str, str]:
     return {
         "id": s.id,
         "title": fr_text(s.title),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from paraphe.manifest.model import Action, Convention, Party, Section, Signatory
-from paraphe.render.context import _legend, _signatory, numbered_title
+from paraphe.render.context import legend_lines, numbered_title, signatory_block
 from paraphe.render.typography import fr_date, fr_text
 
 _WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
@@ -190,7 +190,7 @@ def _axis(section: Section) -> dict[str, Any]:
         "diagnostic": [fr_text(t) for t in section.diagnostic],
         "text": [fr_text(t) for t in section.context + section.text],
         "blocks": list(_blocks_of(section)),
-        "legend": _legend(section),
+        "legend": legend_lines(section),
     }
 
 
@@ -243,7 +243,7 @@ def _blocks(c: Convention) -> list[list[dict[str, str]]]:
     party_of = {s.id: p for p in c.parties for s in p.representatives}
     blocks = []
     for s in c.signatories:
-        block = _signatory(s)
+        block = signatory_block(s)
         party = party_of.get(s.id)
         block["party"] = fr_text(f"Pour {_short(party)}") if party else fr_text(s.organisation.label)
         blocks.append(block)
