@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from paraphe import incremental
-from paraphe.convert import Document, convert_documents
+from paraphe.convert import Converter, Document
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, ParapheError
 from paraphe.fsutil import atomic_path, sha256_file
@@ -77,6 +77,7 @@ class BuildOptions:
     force: bool = False
     certify_with: Credentials | None = None
     certify_identity: str = "none"
+    converter: Converter = Converter()
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
 
     @property
@@ -128,7 +129,7 @@ def build_all(
             failures.append(exc)
             _notify(options, "failed", exc)
 
-    for batch_outcomes in _run_batches(_batches(stale, options.workers), options.workers):
+    for batch_outcomes in _run_batches(_batches(stale, options.workers), options.workers, options.converter):
         for outcome in batch_outcomes:
             finish(outcome)
     order = {m: i for i, m in enumerate(manifests)}
@@ -160,17 +161,19 @@ def _batches(stale: list[tuple[Path, Path]], workers: int) -> list[list[tuple[Pa
     return [stale[i::count] for i in range(count)]
 
 
-def _run_batches(batches: list[list[tuple[Path, Path]]], workers: int) -> Iterable[list[_Prepared | ParapheError]]:
+def _run_batches(
+    batches: list[list[tuple[Path, Path]]], workers: int, converter: Converter
+) -> Iterable[list[_Prepared | ParapheError]]:
     """Each batch's outcomes as it finishes; in this process when one worker is enough."""
     if len(batches) <= 1 or workers <= 1:
         for batch in batches:
-            yield prepare_batch(batch)
+            yield prepare_batch(batch, converter)
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
         pending: dict[Future[list[_Prepared | ParapheError]], list[tuple[Path, Path]]] = {
-            pool.submit(prepare_batch, batch): batch for batch in batches
+            pool.submit(prepare_batch, batch, converter): batch for batch in batches
         }
         try:
             while pending:
@@ -192,7 +195,7 @@ def _worker_died(manifest: Path) -> ParapheError:
     )
 
 
-def prepare_batch(batch: list[tuple[Path, Path]]) -> list[_Prepared | ParapheError]:
+def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[_Prepared | ParapheError]:
     """In a worker: load, render, convert together (one LibreOffice), then assemble each document."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.assemble import assemble
@@ -213,7 +216,7 @@ def prepare_batch(batch: list[tuple[Path, Path]]) -> list[_Prepared | ParapheErr
             staged.append((manifest, stem, shown, convention, record, docx, inputs))
         except ParapheError as exc:
             outcomes.append(exc)
-    converted = convert_documents([Document(shown, docx) for _, _, shown, _, _, docx, _ in staged])
+    converted = converter.convert([Document(shown, docx) for _, _, shown, _, _, docx, _ in staged])
     for (manifest, stem, shown, convention, record, docx, inputs), body in zip(staged, converted, strict=True):
         if isinstance(body, ParapheError):
             outcomes.append(body)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe.builder import BuildOptions, BuildResult, BuildSummary, Event, build_all
+from paraphe.convert import Converter
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.manifest.convention import load_convention
@@ -93,16 +94,21 @@ def build(
     *,
     jobs: int = 0,
     force: bool = False,
+    converter: Converter | None = None,
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
 ) -> BuildSummary:
     """Build every manifest into `out`, reusing what has not changed; a failing one does not stop the others.
 
     A `final` convention is certified when `certify_with` holds the secretariat's key.
-    `jobs` LibreOffice processes run at once (0: one per core).
+    `jobs` worker processes run at once (0: one per core), each converting its documents in
+    batches with one LibreOffice, or on the `converter`'s unoserver pool.
     """
     manifests = discover(list(paths))
     identity = "none" if certify_with is None else sha256_text(certify_with.certificate.dump())
-    options = BuildOptions(out, jobs, force, certify_with, identity, on_event)
+    converter = converter or Converter()
+    # Outputs depend on who certifies and on which LibreOffice converts: both key the reuse.
+    shaping = f"certify={identity};converter={converter}"
+    options = BuildOptions(out, jobs, force, certify_with, shaping, converter, on_event)
     return build_all(manifests, options, output_stem)
 
 

@@ -10,6 +10,7 @@ import click
 from paraphe import pipeline
 from paraphe.builder import BuildResult, Event
 from paraphe.cli.sign import load_credentials, report_error
+from paraphe.convert import parse_converter
 from paraphe.errors import ParapheError
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -30,6 +31,15 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--force", is_flag=True, help="Rebuild everything, even what has not changed.")
 @click.option(
+    "--converter",
+    "converter_spec",
+    default="local",
+    show_default=True,
+    envvar="PARAPHE_CONVERTER",
+    metavar="local|unoserver://HOST:PORT[,…]",
+    help="Where LibreOffice runs: here, or a pool of unoserver instances [env PARAPHE_CONVERTER].",
+)
+@click.option(
     "--certify-pkcs12",
     type=EXISTING_FILE,
     envvar="PARAPHE_CERTIFY_PKCS12",
@@ -49,6 +59,7 @@ def build(
     out: Path,
     jobs: int,
     force: bool,
+    converter_spec: str,
     certify_pkcs12: Path | None,
     certify_key: Path | None,
     certify_cert: Path | None,
@@ -56,6 +67,10 @@ def build(
     no_certify: bool,
 ) -> None:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
+    try:
+        converter = parse_converter(converter_spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--converter") from None
     try:
         certify_with = None
         if not no_certify:
@@ -68,7 +83,9 @@ def build(
         sys.exit(2)
     progress = _Progress(len(manifests))
     try:
-        summary = pipeline.build(manifests, out, certify_with, jobs=jobs, force=force, on_event=progress)
+        summary = pipeline.build(
+            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress
+        )
     finally:
         progress.close()
     for failure in summary.failures:

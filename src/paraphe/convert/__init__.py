@@ -1,6 +1,12 @@
-"""Convert stage: .docx → .pdf through LibreOffice, several documents per process."""
+"""Convert stage: .docx → .pdf through LibreOffice, several documents per process, or on unoserver instances."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from paraphe.convert.libreoffice import (
+    DEFAULT_TIMEOUT,
     Document,
     Outcome,
     convert_batch,
@@ -8,5 +14,40 @@ from paraphe.convert.libreoffice import (
     convert_to_pdf,
     find_soffice,
 )
+from paraphe.convert.unoserver import Address, convert_on_pool, parse_pool
 
-__all__ = ["Document", "Outcome", "convert_batch", "convert_documents", "convert_to_pdf", "find_soffice"]
+__all__ = [
+    "Converter",
+    "Document",
+    "Outcome",
+    "convert_batch",
+    "convert_documents",
+    "convert_to_pdf",
+    "find_soffice",
+    "parse_converter",
+]
+
+LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class Converter:
+    """Where conversions run: a local LibreOffice per batch (no pool), or a pool of unoserver instances."""
+
+    pool: tuple[Address, ...] = ()
+    timeout: float = DEFAULT_TIMEOUT
+
+    def convert(self, documents: Sequence[Document]) -> list[Outcome]:
+        if self.pool:
+            return convert_on_pool(documents, self.pool, timeout=self.timeout)
+        return convert_documents(documents, timeout=self.timeout)
+
+    def __str__(self) -> str:
+        return "unoserver://" + ",".join(str(a) for a in self.pool) if self.pool else LOCAL
+
+
+def parse_converter(spec: str) -> Converter:
+    """`local` or `unoserver://HOST:PORT[,HOST:PORT…]`; ValueError says what is wrong."""
+    if spec == LOCAL:
+        return Converter()
+    return Converter(parse_pool(spec))

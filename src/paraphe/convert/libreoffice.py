@@ -31,7 +31,7 @@ _POLL = 0.25
 # writer_pdf_Export options (LibreOffice ≥ 7.4 reads them as JSON): headings
 # become bookmarks, which the assembler reads to place its outline; a tagged
 # PDF keeps the document accessible.
-_PDF_OPTIONS = {
+PDF_FILTER_OPTIONS = {
     "ExportBookmarks": {"type": "boolean", "value": "true"},
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
     "ExportNotes": {"type": "boolean", "value": "false"},
@@ -150,7 +150,7 @@ def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float
         "--nolockcheck",
         "--nodefault",
         "--convert-to",
-        "pdf:writer_pdf_Export:" + json.dumps(_PDF_OPTIONS),
+        "pdf:writer_pdf_Export:" + json.dumps(PDF_FILTER_OPTIONS),
         "--outdir",
         str(folder / "out"),
         *(str(s) for s in sources),
