@@ -74,7 +74,7 @@ def test_unchanged_tree_is_reused_without_conversion(tree: tuple[Path, Path], mo
     def no_conversion(*args: object, **kwargs: object) -> None:
         raise AssertionError("a conversion was started")
 
-    monkeypatch.setattr("paraphe.builder.convert_documents", no_conversion)
+    monkeypatch.setattr("paraphe.convert.Converter.convert", no_conversion)
     again = build(str(folder), "--out", str(out))
     assert again.exit_code == 0, again.output
     assert summary(again) == (0, 3, 0)
