@@ -19,6 +19,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.manifest.annex_guard import read_annex
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, display_path
 from paraphe.manifest.model import organisation_type
 from paraphe.manifest.territories import find_territories_file, fold, load_territories
@@ -195,7 +196,8 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
 
     for i, annex in enumerate(data.get("annexes", [])):
         if "file" in annex:
-            yield from _annex_problems(manifest.path, annex["file"], ("annexes", i, "file"), at)
+            reserved = [s["id"] for s in data["signatories"]]
+            yield from _annex_problems(manifest.path, annex["file"], ("annexes", i, "file"), at, reserved)
 
     yield from _kind_problems(data, source)
     if data["kind"] == "ctg":
@@ -232,7 +234,7 @@ _CTG_ONLY = ("parties", "visas", "diagnostic", "steering", "court", "plan")
 
 
 # Fields only the schémas' template (sdsf, sdavs) prints.
-_SCHEMA_ONLY = ("identity", "parts")
+_SCHEMA_ONLY = ("parts",)
 
 
 def _kind_problems(data: dict[str, Any], source: SourceMap) -> Iterator[Diagnostic]:
@@ -429,7 +431,9 @@ def _calendar_problems(calendar: Any, start: int, end: int, pointer: Pointer, at
         yield at(pointer, f"calendar {calendar!r} is outside the period {start}-{end}", "calendar.period")
 
 
-def _annex_problems(manifest_path: Path, relative: str, pointer: Pointer, at: Any) -> Iterator[Diagnostic]:
+def _annex_problems(
+    manifest_path: Path, relative: str, pointer: Pointer, at: Any, reserved: list[str]
+) -> Iterator[Diagnostic]:
     folder = manifest_path.resolve().parent
     candidate = Path(relative)
     if candidate.is_absolute():
@@ -445,3 +449,7 @@ def _annex_problems(manifest_path: Path, relative: str, pointer: Pointer, at: An
         yield at(pointer, f"annex {relative!r} is not a regular file", "annex.not-file")
     elif target.suffix.lower() != ".pdf":
         yield at(pointer, f"annex {relative!r} is not a PDF file", "annex.type")
+    else:
+        # What the file holds, inspected in a sandboxed child: the build would insert it as it is.
+        _, found = read_annex(target, relative, reserved)
+        yield from (at(pointer, message, rule) for message, rule in found)
