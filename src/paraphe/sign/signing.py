@@ -85,7 +85,7 @@ def sign_document(source: Path, output: Path, signatory_id: str, credentials: Cr
     params = {
         "person": _winansi(signatory.name),
         "quality": _winansi(signatory.title),
-        "date": _winansi(f"{fr_date(now.date())} à {now:%H:%M} UTC"),
+        "date": _winansi(f"{fr_date(now.date())} à {now:%H} h {now:%M} (UTC)"),
     }
     signed = _sign(data, meta, credentials, params, where, existing_field=True)
     atomic_write_bytes(output, signed)
