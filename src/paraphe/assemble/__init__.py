@@ -31,8 +31,9 @@ from pypdf.generic import (
 from paraphe import __version__
 from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
 from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, stamp_page_number
-from paraphe.diagnostics import Location
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError
+from paraphe.manifest.annex_guard import read_annex
 from paraphe.manifest.model import Annex, Convention
 from paraphe.provenance import RECORD_KEY, BuildRecord, content_digest
 from paraphe.render.context import annex_heading
@@ -139,8 +140,12 @@ def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:
 def _read_annex(annex: Annex) -> PdfReader:
     assert annex.file is not None
     where: Location = annex.location
+    # The bytes inspected are the bytes inserted: a file changed since validation is inspected again.
+    data, problems = read_annex(annex.file, annex.file.name)
+    if problems:
+        raise AssemblyError(Diagnostic(where, message, rule) for message, rule in problems)
     try:
-        reader = PdfReader(annex.file, strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise AssemblyError.at(
                 where, f"annex {annex.file.name!r} is encrypted; attach an unprotected copy", "annex.encrypted"

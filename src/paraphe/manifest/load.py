@@ -18,8 +18,13 @@ import yaml
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
+from paraphe.manifest.text_rules import rule_of, text_problems
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
+# A manifest is a few thousand values, ten levels deep; past these it is an attack or an accident,
+# refused before the parser's recursion or the schema's work grows with it.
+MAX_DEPTH = 40
+MAX_NODES = 50_000
 
 Pointer = tuple[str | int, ...]
 
@@ -36,6 +41,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066
 
 class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -44,7 +51,16 @@ class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
             raise _Refused(event.start_mark, f"YAML tags are not allowed (found {tag!r})", "yaml.tag")
-        return super().compose_node(parent, index)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(event.start_mark, f"more than {MAX_NODES} values in one manifest", "yaml.size")
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"values nested more than {MAX_DEPTH} levels deep", "yaml.depth")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
@@ -120,6 +136,9 @@ def load_manifest(path: Path) -> LoadedManifest:
         raise ManifestError.at(Location(shown, 1, 1), "the manifest is empty", "yaml.empty")
     source = SourceMap(shown)
     data = _build(root, (), source)
+    problems = text_problems(data, source.locate)
+    if problems:
+        raise ManifestError(problems)
     return LoadedManifest(path, data, source)
 
 
@@ -151,7 +170,7 @@ def _read_text(path: Path, shown: str) -> str:
         Diagnostic(
             Location(shown, *_line_col(text, m.start())),
             f"forbidden character {_describe(m.group())} in the manifest",
-            "text.control-character",
+            rule_of(m.group()),
         )
         for m in _FORBIDDEN.finditer(text)
     ]
