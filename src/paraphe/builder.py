@@ -9,6 +9,7 @@ process certifies, writes atomically and records what each output depends on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -25,7 +26,7 @@ from paraphe import incremental
 from paraphe.convert import Converter, Document
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, ParapheError
-from paraphe.fsutil import atomic_path, sha256_file
+from paraphe.fsutil import atomic_path, exclusive_lock, sha256_file
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.load import display_path
 from paraphe.manifest.model import Convention
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 # Several documents per LibreOffice process pay its start-up once; a few batches per
 # worker keep progress visible and the load balanced.
 MAX_BATCH = 6
+# How long a build waits for another build of the same output before giving up on it.
+LOCK_WAIT = 600.0
 
 Event = Literal["built", "reused", "failed"]
 
@@ -102,7 +105,30 @@ class _Prepared:
 def build_all(
     manifests: Sequence[Path], options: BuildOptions, output_stem: Callable[[Path, Path], Path]
 ) -> BuildSummary:
-    """Build `manifests` into `options.out`; a failing one does not stop the others."""
+    """Build `manifests` into `options.out`; a failing one does not stop the others.
+
+    Each output is locked for the whole build: a second build of it waits (then, usually,
+    reuses what the first wrote) rather than interleave its writes with the first's.
+    """
+    started = time.monotonic()
+    with contextlib.ExitStack() as locks:
+        try:
+            for stem in sorted({output_stem(m, options.out) for m in manifests}):
+                lock = incremental.cache_path(options.out, stem).with_suffix(".lock")
+                shown = display_path(stem.with_suffix(".pdf"))
+                locks.enter_context(exclusive_lock(lock, shown, wait=LOCK_WAIT, on_wait=_waiting(shown)))
+        except ParapheError as exc:
+            return BuildSummary((), (exc,), time.monotonic() - started)
+        return _build_all(manifests, options, output_stem)
+
+
+def _waiting(shown: str) -> Callable[[], None]:
+    return lambda: log.warning("%s is being built by another paraphe; waiting for it to finish", shown)
+
+
+def _build_all(
+    manifests: Sequence[Path], options: BuildOptions, output_stem: Callable[[Path, Path], Path]
+) -> BuildSummary:
     started = time.monotonic()
     results: list[BuildResult] = []
     failures: list[ParapheError] = []

@@ -40,5 +40,9 @@ class AssemblyError(ParapheError):
     """The final PDF could not be assembled (annexes, fields, outline)."""
 
 
+class OutputError(ParapheError):
+    """An output cannot be written (disk full, permissions) or is being written by another build."""
+
+
 class SigningError(ParapheError):
     """A document cannot be signed or certified (credentials, field, earlier signatures)."""

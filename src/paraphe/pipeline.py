@@ -57,8 +57,11 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     for path in paths or [DEFAULT_SOURCE]:
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if is_manifest_name(p) and p.is_file()))
-        elif path.exists():
+        elif path.is_file():
             found.append(path)
+        elif path.exists():
+            # A FIFO or a device would block the build's first read: refused before anything starts.
+            raise ManifestError.at(Location(str(path)), "not a regular file", "io.not-file")
         else:
             raise ManifestError.at(Location(str(path)), "no such file or folder", "io.missing")
     return list(dict.fromkeys(found))

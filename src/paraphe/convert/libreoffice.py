@@ -25,7 +25,9 @@ from paraphe.errors import ConversionError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 120.0
+# Seconds allowed per document; $PARAPHE_SOFFICE_TIMEOUT changes it (slow machines; tests of a hang).
+_TIMEOUT_SET = os.environ.get("PARAPHE_SOFFICE_TIMEOUT", "")
+DEFAULT_TIMEOUT = float(_TIMEOUT_SET) if _TIMEOUT_SET.replace(".", "", 1).isdigit() else 120.0
 _POLL = 0.25
 
 # writer_pdf_Export options (LibreOffice ≥ 7.4 reads them as JSON): headings

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -26,7 +27,9 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 
 
 def template_path(kind: str) -> Path:
-    return TEMPLATES_DIR / f"{kind}.docx"
+    """`templates/<kind>.docx`, or in the folder named by $PARAPHE_TEMPLATES (a secretariat's own templates)."""
+    folder = os.environ.get("PARAPHE_TEMPLATES")
+    return (Path(folder) if folder else TEMPLATES_DIR) / f"{kind}.docx"
 
 
 def render_docx(convention: Convention, template: Path | None = None) -> bytes:
