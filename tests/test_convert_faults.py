@@ -52,7 +52,10 @@ def test_exit_0_without_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     fake_soffice(tmp_path, monkeypatch, "echo 'Error: source file could not be loaded' >&2\nexit 0")
     with pytest.raises(
         ConversionError,
-        match=r"exited without writing a PDF \(Error: source file could not be loaded\) \(tried twice\) \[convert.no-output\]",
+        match=(
+            r"exited without writing a PDF \(Error: source file could not be loaded\) \(tried twice\) "
+            r"\[convert.no-output\]"
+        ),
     ):
         convert_to_pdf(b"docx", "y.yaml")
 
