@@ -201,6 +201,18 @@ def test_verify_manifest_detects_another_manifest(certified: Path, tmp_path: Pat
     assert "NOT built from it" in result.output
 
 
+def test_a_draft_is_not_signed(tmp_path: Path, soffice: str, pki: Pki) -> None:
+    draft = tmp_path / "draft" / "sdsf-mini.yaml"
+    draft.parent.mkdir()
+    draft.write_text(MINIMAL.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
+    assert run("build", str(draft), "--out", str(tmp_path / "out")).exit_code == 0
+    built, out = tmp_path / "out" / "draft" / "sdsf-mini.pdf", tmp_path / "signed.pdf"
+    result = run("sign", str(built), str(out), "--signatory", "prefete", "--pkcs12", str(pki.people["prefete"].pkcs12))
+    _refused(result, out, "a draft (« PROJET ») has no signature fields")
+    assert run("verify", str(built)).exit_code == 0
+    assert run("verify", str(built), "--complete").exit_code == 1
+
+
 def test_build_without_key_says_not_certified(tmp_path: Path, soffice: str) -> None:
     final = tmp_path / "final" / "sdsf-mini.yaml"
     final.parent.mkdir()

@@ -46,6 +46,7 @@ class BuildRecord:
     annexes: tuple[str, ...]
     signatories: tuple[SignatoryRecord, ...]
     place: str = ""
+    final: bool = True  # a draft (« PROJET ») has no signature fields and is not meant to be signed
     content: str = ""
 
     @property
@@ -69,6 +70,7 @@ class BuildRecord:
             annexes=tuple(str(a) for a in data["annexes"]),
             signatories=tuple(SignatoryRecord(**s) for s in data["signatories"]),
             place=str(data.get("place", "")),
+            final=bool(data.get("final", True)),
             content=str(data.get("content", "")),
         )
 
@@ -92,6 +94,7 @@ def record_for(convention: Convention, manifest_bytes: bytes, template: Path) ->
         annexes=annex_digests(convention),
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,
+        final=convention.is_final,
     )
 
 

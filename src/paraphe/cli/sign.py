@@ -114,6 +114,8 @@ def _print_text(report: VerificationReport, complete: bool, trust_given: bool) -
         click.echo(f"  manifest {report.manifest.manifest}: {state}")
         for note in report.manifest.notes:
             click.echo(f"    note: {note}")
+    if report.draft:
+        click.echo("  a draft (« PROJET »): no signature fields, not meant to be signed")
     click.echo("  certified by the secretariat" if report.certified else "  not certified")
     for signature in report.signatures:
         click.echo(_signature_line(signature))
@@ -159,6 +161,7 @@ def _as_json(report: VerificationReport, complete: bool) -> dict[str, object]:
         "convention": record.convention if record else None,
         "content_unchanged": report.content_unchanged,
         "certified": report.certified,
+        "draft": report.draft,
         "manifest": None
         if report.manifest is None
         else {"file": report.manifest.manifest, "matches": report.manifest.matches, "notes": report.manifest.notes},

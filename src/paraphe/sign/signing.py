@@ -133,6 +133,10 @@ def _sign(
 def _refuse_unless_signable(report: VerificationReport, where: Location) -> None:
     if report.record is None:
         raise SigningError.at(where, "not a document built by paraphe (no build record)", "sign.not-built")
+    if report.draft:
+        raise SigningError.at(
+            where, "a draft (« PROJET ») has no signature fields; build it with status: final", "sign.draft"
+        )
     broken = [s for s in report.signatures if not s.ok]
     if broken:
         details = "; ".join(f"{s.field}: {', '.join(s.problems)}" for s in broken)

@@ -90,6 +90,10 @@ class VerificationReport:
     problems: tuple[str, ...] = field(default=())
 
     @property
+    def draft(self) -> bool:
+        return self.record is not None and not self.record.final
+
+    @property
     def certified(self) -> bool:
         return any(s.certification for s in self.signatures)
 
@@ -102,7 +106,7 @@ class VerificationReport:
         return tuple(found)
 
     def ok(self, complete: bool = False) -> bool:
-        return not self.all_problems() and not (complete and self.pending)
+        return not self.all_problems() and not (complete and (self.pending or self.draft))
 
 
 def load_trust_roots(paths: Sequence[Path]) -> list[object]:
@@ -173,7 +177,7 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
         if field_name not in signed and fields[field_name] is not None:
             problems.append(f"field {field_name} holds a signature that cannot be read")
     pending: tuple[SignatoryRecord, ...] = ()
-    if record is not None:
+    if record is not None and record.final:
         pending = tuple(s for s in record.signatories if s.id not in signed)
         missing = [s.id for s in pending if s.id not in fields]
         if missing:
