@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# What would break a diagnostic over several lines, or could not be printed: shown as escapes.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +40,8 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message} [{self.rule}]"
+        # One diagnostic, one line, whatever text from the manifest the message quotes.
+        return _one_line(f"{self.location}: {self.severity}: {self.message} [{self.rule}]")
 
     def as_json(self) -> dict[str, object]:
         return {

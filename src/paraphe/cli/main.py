@@ -80,11 +80,16 @@ cli.add_command(diff)
 
 
 def main() -> None:
+    # Not click's standalone mode: it turns Ctrl-C into « Aborted! » and exit 1.
     try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:
+        code = cli.main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted; earlier outputs are untouched", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

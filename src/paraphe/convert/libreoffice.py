@@ -165,7 +165,8 @@ def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, "HOME": str(folder)},
+            # Its own HOME and TMPDIR inside the work folder: whatever a killed soffice leaves goes with it.
+            env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
         )
     except OSError as exc:
         return _Run((f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"))

@@ -304,9 +304,9 @@ def _walk(reader: object) -> tuple[list[Problem], list[tuple[str, bool]]]:
     opening = root.get("/OpenAction")
     if opening is not None and isinstance(opening.get_object(), DictionaryObject):
         kind = str(opening.get_object().get("/S", ""))
-        if kind not in ("/GoTo", "/URI", ""):
+        if kind not in ("/GoTo", "/URI", "", "/JavaScript"):  # JavaScript: reported as such below
             note(
-                "open",
+                f"action{kind}",  # said once, as the open action it is
                 f"runs an action when it is opened (/OpenAction {kind}); attach a copy without it (print it to PDF)",
                 "annex.open-action",
             )

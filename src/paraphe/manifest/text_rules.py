@@ -101,5 +101,5 @@ def _check(text: str, pointer: Pointer, locate: Any, *, key: bool) -> Iterator[D
 
 def _field(pointer: Pointer) -> str:
     # A key may be the offending text itself: never echo it whole, never echo what cannot be printed.
-    shown = FORBIDDEN.sub("?", ".".join(str(p) for p in pointer)) or "manifest"
+    shown = FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", ".".join(str(p) for p in pointer)) or "manifest"
     return shown if len(shown) <= 80 else shown[:77] + "…"

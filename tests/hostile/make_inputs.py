@@ -1,0 +1,304 @@
+"""Generate the binary inputs of the hostile corpus (hostile PDFs, oversized files) instead of committing them.
+
+Each case's `case.toml` names, under [inputs], the files to make and the generator of each:
+
+    [inputs]
+    "annexes/piece.pdf" = "javascript"
+
+Run by hand to look at a case: `python tests/hostile/make_inputs.py tests/hostile/<case> /tmp/<case>` copies
+the case and makes its inputs there.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+import tomllib
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MINIMAL = HERE.parent / "manifests" / "minimal" / "sdsf-mini.yaml"
+
+
+def pdf(objects: list[bytes], *, trailer: bytes = b"") -> bytes:
+    """A PDF file from its numbered objects (object 1 is the catalog), with a correct cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref))
+    return out.getvalue()
+
+
+def stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+_TEXT = b"BT /F1 24 Tf 72 720 Td (PIECE ANNEXE) Tj ET"
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def one_page(*, catalog: bytes = b"", page: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
+    """One A4 page saying « PIECE ANNEXE »; objects 5, 6… are `extra`."""
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 " + _FONT + b" >> >> " + page + b">>",
+            stream(_TEXT),
+            *extra,
+        ]
+    )
+
+
+def valid() -> bytes:
+    return one_page()
+
+
+def empty() -> bytes:
+    return b""
+
+
+def truncated() -> bytes:
+    whole = one_page()
+    return whole[: len(whole) * 2 // 3]
+
+
+def word_renamed() -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Délibération du conseil d'administration")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def plain_text() -> bytes:
+    return "Délibération du conseil d'administration\n".encode()
+
+
+def encrypted() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(one_page())))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def javascript() -> bytes:
+    # Document-level JavaScript in the name tree, and a page that runs a script when opened.
+    return one_page(
+        catalog=b"/Names << /JavaScript << /Names [(init) 5 0 R] >> >> ",
+        page=b"/AA << /O 5 0 R >> ",
+        extra=(b"<< /Type /Action /S /JavaScript /JS (app.alert\\('bonjour'\\)) >>",),
+    )
+
+
+def open_action() -> bytes:
+    # Opening the document launches a program.
+    return one_page(
+        catalog=b"/OpenAction 5 0 R ",
+        extra=(b"<< /Type /Action /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >>",),
+    )
+
+
+def open_action_destination() -> bytes:
+    # What LibreOffice and Word write: open at page 1. Harmless, accepted.
+    return one_page(catalog=b"/OpenAction [3 0 R /XYZ null null 0] ")
+
+
+def embedded_file() -> bytes:
+    payload = b"MZ\x90\x00 not really a program"
+    return one_page(
+        catalog=b"/Names << /EmbeddedFiles << /Names [(facture.exe) 5 0 R] >> >> ",
+        extra=(
+            b"<< /Type /Filespec /F (facture.exe) /UF (facture.exe) /EF << /F 6 0 R >> >>",
+            stream(payload, b"/Type /EmbeddedFile "),
+        ),
+    )
+
+
+def clashing_fields() -> bytes:
+    # A signature field named like one of ours (the sdsf-mini's « prefete ») and a text field.
+    return one_page(
+        catalog=b"/AcroForm << /Fields [5 0 R 6 0 R] >> ",
+        page=b"/Annots [5 0 R 6 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (prefete) /Rect [72 72 272 142] /P 3 0 R /F 4 >>",
+            b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (montant) /V (1000) /Rect [72 200 272 220] /P 3 0 R >>",
+        ),
+    )
+
+
+def bomb() -> bytes:
+    # 80 MB of spaces behind 80 kB: more than any page needs, more than pypdf agrees to inflate (75 MB).
+    compressor = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    data = b"".join(compressor.compress(chunk) for _ in range(80)) + compressor.flush()
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            stream(data, b"/Filter /FlateDecode "),
+        ]
+    )
+
+
+def cyclic_page_tree() -> bytes:
+    # The root's kid is a node whose kid is the root again.
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
+
+
+def no_page() -> bytes:
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+
+
+def _minimal(comment: str, changes: dict[str, str] | None = None) -> str:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "# A small but complete SDSF, used by the tests as a starting point.", f"# {comment}", 1
+    )
+    for old, new in (changes or {}).items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def oversized_manifest() -> bytes:
+    """The minimal manifest with a 3 MB comment: over the 2 MB limit."""
+    return _minimal("Over the size limit.").encode() + b"# " + b"x" * (3 * 1024 * 1024) + b"\n"
+
+
+def latin1_manifest() -> bytes:
+    return _minimal("Saved as Latin-1 by an old editor.").encode("latin-1")
+
+
+def bom_manifest() -> bytes:
+    return b"\xef\xbb\xbf" + _minimal("Saved with a byte-order mark by Notepad: accepted.").encode()
+
+
+def nul_manifest() -> bytes:
+    text = _minimal(
+        "A NUL byte in a value.", {"  label: Département de la Lozère": "  label: Département\x00 de la Lozère"}
+    )
+    return text.encode()
+
+
+def many_values_manifest() -> bytes:
+    items = "".join(f"  - paragraphe {n}\n" for n in range(60_000))
+    return _minimal(
+        "Sixty thousand paragraphs: over the limit on values, refused before validation.",
+        {"preamble:\n": "preamble:\n" + items},
+    ).encode()
+
+
+def long_title_manifest() -> bytes:
+    title = "Schéma départemental des services aux familles " * 250
+    return _minimal(
+        "A 12 000-character title.",
+        {"title: Schéma départemental des services aux familles 2020-2023": f"title: {title.strip()}"},
+    ).encode()
+
+
+def _template(*paragraphs: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def template_undefined() -> bytes:
+    return _template("{{ title }}", "Signé à {{ signature_lieu }}")
+
+
+def template_broken() -> bytes:
+    return _template("{{ title }}", "{% for signatory in signatories %}{{ signatory.name }}")
+
+
+GENERATORS: dict[str, Callable[[], bytes]] = {
+    f.__name__: f
+    for f in (
+        valid,
+        empty,
+        truncated,
+        word_renamed,
+        plain_text,
+        encrypted,
+        javascript,
+        open_action,
+        open_action_destination,
+        embedded_file,
+        clashing_fields,
+        bomb,
+        cyclic_page_tree,
+        no_page,
+        oversized_manifest,
+        latin1_manifest,
+        bom_manifest,
+        nul_manifest,
+        many_values_manifest,
+        long_title_manifest,
+        template_undefined,
+        template_broken,
+    )
+}
+
+# What a checkout cannot hold: special files, and links that point out of the case.
+SPECIAL = {"fifo", "symlink-outside", "directory"}
+
+
+def config(case: Path) -> dict[str, object]:
+    path = case / "case.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def make_inputs(case: Path, target: Path) -> Path:
+    """Copy `case` to `target` and make the inputs its case.toml names; return `target`."""
+    shutil.copytree(case, target, symlinks=True)
+    inputs = config(case).get("inputs", {})
+    assert isinstance(inputs, dict)
+    for name, generator in inputs.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if generator == "fifo":
+            os.mkfifo(path)
+        elif generator == "directory":
+            path.mkdir()
+        elif generator == "symlink-outside":
+            secret = target.parent / f"{target.name}-outside.pdf"
+            secret.write_bytes(valid())
+            path.symlink_to(os.path.relpath(secret, path.parent))
+        else:
+            path.write_bytes(GENERATORS[generator]())
+    return target
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: make_inputs.py CASE_FOLDER TARGET_FOLDER")
+    print(make_inputs(Path(sys.argv[1]), Path(sys.argv[2])))

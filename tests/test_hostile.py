@@ -1,0 +1,351 @@
+"""The hostile corpus (tests/hostile/<case>/): every bad input or fault gives a clear, located error.
+
+Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…), `expected.txt`
+(the diagnostics, one a line, as printed) and an optional `case.toml`:
+
+    command = "validate" | "build"   # default: both, each expected to print expected.txt
+    exit = 1                          # the exit code (1 failed job, 2 bad usage, 0 success)
+    runner = "subprocess"             # build through a real `paraphe` process (default: click's CliRunner)
+    max_seconds = 0.5                 # validate must answer this fast (an alias bomb)
+    printed = ["…"]                   # a successful build: these texts are in the PDF as written
+    scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign
+    [env]                             # environment for the command; {case} is the case's folder
+    [inputs]                          # files made by make_inputs.py (hostile PDFs, special files)
+
+Every run must exit with the expected code, print no traceback, leave no partial file, and leave
+the earlier good output (a real build of the minimal manifest, put where the case's build writes)
+byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import importlib.util
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import MINIMAL, flat, pdf_text
+from paraphe.cli.main import cli
+
+HOSTILE = Path(__file__).parent / "hostile"
+CASES = sorted(p for p in HOSTILE.iterdir() if p.is_dir())
+
+_spec = importlib.util.spec_from_file_location("hostile_inputs", HOSTILE / "make_inputs.py")
+assert _spec is not None and _spec.loader is not None
+inputs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(inputs)
+
+SUMMARY = re.compile(
+    r"^(\d+ built, \d+ reused, \d+ failed in .*|\d+ of \d+ manifest\(s\) invalid.*|\d+ manifest\(s\) valid)$"
+)
+
+
+@dataclass(frozen=True)
+class Good:
+    """A real build of the minimal manifest: the earlier output each failing case must leave untouched."""
+
+    docx: bytes
+    pdf: bytes
+    body: Path  # a one-page PDF the stand-in soffice scripts hand back as « converted »
+
+
+@pytest.fixture(scope="session")
+def good(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Good:
+    folder = tmp_path_factory.mktemp("good")
+    (folder / "m").mkdir()
+    shutil.copy(MINIMAL, folder / "m" / "manifest.yaml")
+    result = CliRunner().invoke(cli, ["build", str(folder / "m" / "manifest.yaml"), "--out", str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    body = folder / "body.pdf"
+    body.write_bytes(inputs.valid())
+    stem = folder / "out" / "m" / "manifest"
+    return Good(stem.with_suffix(".docx").read_bytes(), stem.with_suffix(".pdf").read_bytes(), body)
+
+
+@dataclass
+class Case:
+    name: str
+    work: Path  # the case's copy, inputs made: the working folder of every command
+    config: dict[str, Any]
+    expected: list[str]
+
+    @property
+    def outputs(self) -> Path:
+        """Where `build manifest.yaml --out out` writes: out/<folder of the manifest>/."""
+        return self.work / "out" / self.name
+
+    @property
+    def exit(self) -> int:
+        return int(self.config.get("exit", 1))
+
+    def env(self, good: Good) -> dict[str, str]:
+        env = {k: str(v).replace("{case}", str(self.work)) for k, v in self.config.get("env", {}).items()}
+        env.setdefault("HOSTILE_BODY", str(good.body))
+        env.setdefault("TMPDIR", str(self.work / "tmp"))
+        return env
+
+
+def prepare(case_dir: Path, tmp_path: Path, good: Good) -> Case:
+    work = inputs.make_inputs(case_dir, tmp_path / case_dir.name)
+    (work / "tmp").mkdir()
+    case = Case(
+        case_dir.name,
+        work,
+        inputs.config(case_dir),
+        (case_dir / "expected.txt").read_text(encoding="utf-8").splitlines(),
+    )
+    case.outputs.mkdir(parents=True)
+    (case.outputs / "manifest.docx").write_bytes(good.docx)
+    (case.outputs / "manifest.pdf").write_bytes(good.pdf)
+    return case
+
+
+def diagnostics(stderr: str) -> list[str]:
+    # Blank lines aside: click ends the terminal's « ^C » line with one.
+    return [line for line in stderr.splitlines() if line and not SUMMARY.match(line)]
+
+
+def assert_untouched(case: Case, good: Good) -> None:
+    """The earlier output as it was, nothing beside it, no temporary file anywhere, no LibreOffice profile left."""
+    assert sorted(p.name for p in case.outputs.iterdir()) == ["manifest.docx", "manifest.pdf"]
+    assert (case.outputs / "manifest.pdf").read_bytes() == good.pdf
+    assert (case.outputs / "manifest.docx").read_bytes() == good.docx
+    assert not list(case.work.rglob("*.part")), list(case.work.rglob("*.part"))
+    assert not list((case.work / "tmp").iterdir())  # TMPDIR of subprocess runs: LibreOffice left nothing
+
+
+def invoke(case: Case, good: Good, *args: str, env: dict[str, str] | None = None) -> Result:
+    cwd = os.getcwd()
+    os.chdir(case.work)
+    try:
+        return CliRunner().invoke(cli, list(args), env=env if env is not None else case.env(good))
+    finally:
+        os.chdir(cwd)
+
+
+def check(result_stderr: str, output: str, exit_code: int, case: Case) -> None:
+    assert "Traceback" not in output, output
+    assert diagnostics(result_stderr) == case.expected, result_stderr
+    assert exit_code == case.exit, output
+
+
+def paraphe(case: Case, good: Good, *args: str, **popen: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "paraphe.cli.main", *args],
+        cwd=case.work,
+        env={**os.environ, **case.env(good)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+
+
+def test_corpus_covers_the_issue() -> None:
+    assert len(CASES) >= 40
+    for case in CASES:
+        assert (case / "expected.txt").is_file(), case.name
+
+
+@pytest.mark.parametrize("case_dir", CASES, ids=[c.name for c in CASES])
+def test_hostile_case(case_dir: Path, tmp_path: Path, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = prepare(case_dir, tmp_path, good)
+    scenario = case.config.get("scenario")
+    if scenario is not None:
+        SCENARIOS[scenario](case, good, monkeypatch)
+        return
+    command = case.config.get("command")
+    if command in (None, "validate"):
+        started = time.perf_counter()
+        result = invoke(case, good, "validate", "manifest.yaml")
+        elapsed = time.perf_counter() - started
+        check(result.stderr, result.output, result.exit_code, case)
+        assert elapsed < float(case.config.get("max_seconds", 30)), elapsed
+    if command in (None, "build"):
+        _build(case, good)
+
+
+def _build(case: Case, good: Good) -> None:
+    env = case.env(good)
+    if case.config.get("command") is None:
+        # Refused at validation: a LibreOffice that is never meant to run.
+        env.setdefault("PARAPHE_SOFFICE", "/bin/false")
+    if case.config.get("runner") == "subprocess":
+        started = time.monotonic()
+        process = paraphe(case, good, "build", "manifest.yaml", "--out", "out")
+        stdout, stderr = process.communicate(timeout=120)
+        assert time.monotonic() - started < 60
+        check(stderr, stdout + stderr, process.returncode, case)
+    else:
+        result = invoke(case, good, "build", "manifest.yaml", "--out", "out", env=env)
+        check(result.stderr, result.output, result.exit_code, case)
+    if case.exit:
+        assert_untouched(case, good)
+    else:
+        text = flat(pdf_text(case.outputs / "manifest.pdf"))
+        for printed in case.config.get("printed", []):
+            assert printed in text, printed
+    pids = case.work / "pids"
+    if pids.exists():  # the stand-in soffice and its child: ended with their process group
+        for pid in map(int, pids.read_text().split()):
+            assert not _alive(pid), pid
+
+
+# --- scenarios ---------------------------------------------------------------------------------------------------
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes() and _alive(int(entry.name)):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _wait_for(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def _lock_busy(lock: Path) -> bool:
+    if not lock.exists():
+        return False
+    with lock.open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def concurrent(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second build of the same output waits for the first's lock, then reuses what it wrote."""
+    first = paraphe(case, good, "build", "manifest.yaml", "--out", "out")
+    lock = case.work / "out" / ".paraphe" / case.name / "manifest.lock"
+    _wait_for(lambda: _lock_busy(lock), 30, "the first build to take its lock")
+    second = paraphe(case, good, "build", "manifest.yaml", "--out", "out")
+    out1, err1 = first.communicate(timeout=60)
+    out2, err2 = second.communicate(timeout=60)
+    assert first.returncode == 0 and "1 built, 0 reused" in out1, out1 + err1
+    check(err2, out2 + err2, second.returncode, case)
+    assert "0 built, 1 reused, 0 failed" in out2
+    from pypdf import PdfReader
+
+    assert len(PdfReader(case.outputs / "manifest.pdf").pages) >= 1
+    assert not list(case.work.rglob("*.part"))
+
+
+def no_space(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills as the PDF is flushed: a located error, the earlier output intact; then a build succeeds."""
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", disk_full)
+    result = invoke(case, good, "build", "manifest.yaml", "--out", "out")
+    check(result.stderr, result.output, result.exit_code, case)
+    assert_untouched(case, good)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    again = invoke(case, good, "build", "manifest.yaml", "--out", "out")
+    assert again.exit_code == 0 and "1 built" in again.output, again.output
+    assert (case.outputs / "manifest.pdf").read_bytes() != good.pdf
+
+
+def interrupt(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (SIGINT to the whole foreground group) while the real LibreOffice converts."""
+    process = paraphe(case, good, "build", "manifest.yaml", "--out", "out", start_new_session=True)
+    marker = str(case.work / "tmp")
+    _wait_for(lambda: any(_processes_mentioning(marker)) or process.poll() is not None, 60, "LibreOffice to start")
+    assert process.poll() is None, process.communicate()
+    time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    check(stderr, stdout + stderr, process.returncode, case)
+    _wait_for(lambda: not _processes_mentioning(marker), 10, "no LibreOffice left")
+    assert_untouched(case, good)
+
+
+def _certificates(folder: Path) -> dict[str, Any]:
+    from paraphe.sign.throwaway import make_root
+
+    utc = dt.UTC
+    now = dt.datetime.now(utc)
+    root = make_root(folder, not_before=dt.datetime(2019, 1, 1, tzinfo=utc), not_after=now + dt.timedelta(days=1000))
+    return {
+        "prefete": root.issue("Valérie HATSCH", folder, stem="prefete", password=b"s3cret"),
+        "ccss": root.issue("Ghislaine CHARBONNEL", folder, stem="ccss"),
+        "expired": root.issue(
+            "Valérie HATSCH", folder, stem="expired", not_before=dt.datetime(2020, 1, 1, tzinfo=utc),
+            not_after=dt.datetime(2021, 6, 30, tzinfo=utc),
+        ),
+    }  # fmt: skip
+
+
+def _append_page_content(pdf: Path, out: Path) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()), strict=False)
+    writer.add_stream_to_page(0, writer.add_object(generic.StreamObject(stream_data=b"q 1 0 0 rg 0 0 99 99 re f Q")))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    out.write_bytes(buffer.getvalue())
+
+
+def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refusals before anything is written; an existing OUTPUT keeps its bytes."""
+    work = case.work
+    people = {who: issued.pkcs12.relative_to(work) for who, issued in _certificates(work / "pki").items()}
+    (work / "built.pdf").write_bytes(good.pdf)
+    source, args, env = "built.pdf", ["--signatory", "prefete"], {}
+    signer = case.config["signer"]
+    if signer == "wrong-password":
+        args += ["--pkcs12", str(people["prefete"]), "--password-env", "PIN"]
+        env = {"PIN": "wrong"}
+    elif signer == "expired":
+        args += ["--pkcs12", str(people["expired"])]
+    else:
+        once = invoke(case, good, "sign", "built.pdf", "once.pdf", "--signatory", "prefete",
+                      "--pkcs12", str(people["prefete"]), "--password-env", "PIN", env={"PIN": "s3cret"})  # fmt: skip
+        assert once.exit_code == 0, once.output
+        _append_page_content(work / "once.pdf", work / "tampered.pdf")
+        source, args = "tampered.pdf", ["--signatory", "directrice-ccss", "--pkcs12", str(people["ccss"])]
+    earlier = work / "signed.pdf"
+    earlier.write_bytes(good.pdf)
+    result = invoke(case, good, "sign", source, "signed.pdf", *args, env=env)
+    check(result.stderr, result.output, result.exit_code, case)
+    assert earlier.read_bytes() == good.pdf
+    assert not list(work.rglob("*.part"))
+
+
+SCENARIOS = {"concurrent": concurrent, "no-space": no_space, "interrupt": interrupt, "sign": sign}
