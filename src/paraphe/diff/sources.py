@@ -20,9 +20,9 @@ from pathlib import Path
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.core import Change, FileDigest, diff_conventions, file_digest
 from paraphe.errors import ManifestError, ParapheError
+from paraphe.manifest.convention import load_convention
 from paraphe.manifest.load import display_path
 from paraphe.manifest.model import Convention
-from paraphe.pipeline import load_convention
 
 GIT_TIMEOUT = 60
 
