@@ -228,6 +228,20 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def _soffices(marker: str) -> set[Path]:
+    """The LibreOffice profiles in use under `marker`, one per running conversion."""
+    return {Path(p) for p in (_cmdline(pid) for pid in _processes_mentioning(marker)) if "paraphe-lo-" in p}
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return ""
+    found = [a.decode(errors="replace") for a in arguments if b"UserInstallation=" in a]
+    return found[0] if found else ""
+
+
 def _wait_for(condition: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -283,9 +297,13 @@ def no_space(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def interrupt(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C (SIGINT to the whole foreground group) while the real LibreOffice converts."""
-    process = paraphe(case, good, "build", "manifest.yaml", "--out", "out", start_new_session=True)
+    more = case.config.get("args", [])  # other manifests, -j: the parallel build's worker processes
+    process = paraphe(case, good, "build", "manifest.yaml", *more, "--out", "out", start_new_session=True)
     marker = str(case.work / "tmp")
-    _wait_for(lambda: any(_processes_mentioning(marker)) or process.poll() is not None, 60, "LibreOffice to start")
+    running = 2 if more else 1
+    _wait_for(
+        lambda: len(_soffices(marker)) >= running or process.poll() is not None, 60, f"{running} LibreOffice to start"
+    )
     assert process.poll() is None, process.communicate()
     time.sleep(0.3)
     os.killpg(process.pid, signal.SIGINT)

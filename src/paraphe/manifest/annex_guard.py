@@ -126,7 +126,8 @@ def inspect_pdf(data: bytes) -> Inspection:
 
 
 def _inspect_in_child(data: bytes) -> Inspection:
-    command = [sys.executable, "-m", "paraphe.manifest.annex_guard"]
+    # The limits travel on the command line: the child applies them before it reads anything.
+    command = [sys.executable, "-m", "paraphe.manifest.annex_guard", str(MEMORY_LIMIT), str(CPU_LIMIT)]
     try:
         process = subprocess.Popen(
             command,
@@ -203,12 +204,12 @@ _PASSTHROUGH_IMAGES = {"/DCTDecode", "/JPXDecode"}
 _MAX_OBJECTS = 2_000_000
 
 
-def _limit_child() -> None:
+def _limit_child(memory: int, cpu: int) -> None:
     import resource
 
     for limit, value in (
-        (resource.RLIMIT_AS, MEMORY_LIMIT),
-        (resource.RLIMIT_CPU, CPU_LIMIT),
+        (resource.RLIMIT_AS, memory),
+        (resource.RLIMIT_CPU, cpu),
         (resource.RLIMIT_FSIZE, 0),
         (resource.RLIMIT_CORE, 0),
     ):
@@ -218,8 +219,9 @@ def _limit_child() -> None:
             pass
 
 
-def _child_main() -> int:
-    _limit_child()
+def _child_main(argv: list[str]) -> int:
+    memory, cpu = (int(argv[0]), int(argv[1])) if len(argv) == 2 else (MEMORY_LIMIT, CPU_LIMIT)
+    _limit_child(memory, cpu)
     import logging
 
     logging.disable(logging.CRITICAL)  # pypdf's warnings about damaged files are our findings, said once
@@ -249,6 +251,8 @@ def _examine(data: bytes) -> tuple[list[Problem], list[tuple[str, bool]], int]:
         pages = len(reader.pages)
     except LimitReachedError:
         return [_bomb()], [], 0
+    except MemoryError:
+        return [_limit_problem("memory")], [], 0
     except RecursionError:
         return [("is not a readable PDF (nested too deeply)", "annex.invalid")], [], 0
     except Exception as exc:  # noqa: BLE001 - any parser failure is a property of the file
@@ -262,6 +266,8 @@ def _examine(data: bytes) -> tuple[list[Problem], list[tuple[str, bool]], int]:
         return (*_walk(reader), pages)
     except LimitReachedError:
         return [_bomb()], [], pages
+    except MemoryError:
+        return [_limit_problem("memory")], [], pages
     except RecursionError:
         return [("is not a readable PDF (nested too deeply)", "annex.invalid")], [], pages
     except Exception as exc:  # noqa: BLE001
@@ -358,7 +364,7 @@ def _walk(reader: object) -> tuple[list[Problem], list[tuple[str, bool]]]:
         if isinstance(item, StreamObject) and _decodable(item):
             try:
                 decoded += len(item.get_data())
-            except LimitReachedError:
+            except (LimitReachedError, MemoryError):
                 raise
             except Exception as exc:  # noqa: BLE001
                 note("stream", f"has a stream that cannot be decoded ({exc or type(exc).__name__})", "annex.invalid")
@@ -404,4 +410,4 @@ def _field_name(item: object) -> tuple[str, bool]:
 
 
 if __name__ == "__main__":
-    sys.exit(_child_main())
+    sys.exit(_child_main(sys.argv[1:]))
