@@ -79,6 +79,10 @@ def exclusive_lock(
         lock_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            # Nobody can write there, this build included: nothing to protect (a write would fail, located).
+            yield
+            return
         raise OutputError.at(
             Location(str(lock_file)), f"cannot create the lock file: {exc.strerror}", "io.lock"
         ) from None
