@@ -159,3 +159,37 @@ def test_build_random_text(tmp_path_factory: pytest.TempPathFactory, soffice: st
         result = CliRunner().invoke(cli, ["build", str(manifest), "--out", str(folder / "out")])
     assert_answered(result)
     assert not list(folder.rglob("*.part"))
+
+
+def _annex_pdf() -> bytes:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "hostile_inputs", Path(__file__).parent / "hostile" / "make_inputs.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return bytes(module.javascript())  # the richest of the small PDFs: names tree, actions, a page
+
+
+ANNEX = _annex_pdf()
+
+
+@settings(FUZZ, max_examples=RANDOM_EXAMPLES or 15)  # each example starts the guard's child process
+@given(
+    cut=st.integers(0, len(ANNEX)),
+    length=st.integers(0, 30),
+    insert=st.binary(max_size=30),
+)
+def test_validate_mutated_annex(folder: Path, cut: int, length: int, insert: bytes) -> None:
+    """A damaged or doctored annex PDF: the guard's child may fail any way, validate still answers."""
+    annexes = folder / "annexes"
+    annexes.mkdir(exist_ok=True)
+    (annexes / "piece.pdf").write_bytes(ANNEX[:cut] + insert + ANNEX[cut + length :])
+    data = copy.deepcopy(BASE)
+    data["annexes"].append({"title": "Pièce jointe", "file": "annexes/piece.pdf"})
+    manifest = folder / "annexed.yaml"
+    manifest.write_bytes(dump(data))
+    with alarm(60):
+        assert_answered(CliRunner().invoke(cli, ["validate", str(manifest)]))
