@@ -9,6 +9,8 @@ Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…)
     max_seconds = 0.5                 # validate must answer this fast (an alias bomb)
     printed = ["…"]                   # a successful build: these texts are in the PDF as written
     scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign
+    args = ["…"]                      # interrupt: more arguments (a second manifest, -j 2)
+    signer = "…"                      # sign: wrong-password, expired, modified
     [env]                             # environment for the command; {case} is the case's folder
     [inputs]                          # files made by make_inputs.py (hostile PDFs, special files)
 
