@@ -58,14 +58,16 @@ def unoservers(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Iterat
             )
         )  # fmt: skip
         ports.append(port)
-    deadline = time.monotonic() + 60
-    while not all(ready(p) for p in ports):
-        assert time.monotonic() < deadline, "unoserver did not start"
-        time.sleep(0.5)
-    yield ports
-    for process in processes:
-        os.killpg(process.pid, signal.SIGKILL)  # unoserver and the LibreOffice it started
-        process.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while not all(ready(p) for p in ports):
+            assert time.monotonic() < deadline, "unoserver did not start"
+            time.sleep(0.5)
+        yield ports
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGKILL)  # unoserver and the LibreOffice it started
+            process.wait(timeout=30)
 
 
 def test_build_on_a_pool(unoservers: list[int], tmp_path: Path) -> None:
