@@ -102,10 +102,12 @@ def fully_signed(tmp_path_factory: pytest.TempPathFactory, certified: Path, pki:
             result = run("sign", str(current), str(following), "--signatory", signatory,
                          "--pkcs12", str(pki.people[signatory].pkcs12))  # fmt: skip
             assert result.exit_code == 0, result.output
+            # `sign` itself verified every earlier signature before adding this one.
             assert f"for {signatory}" in result.output
-            check = run("verify", str(following), "--trust", str(pki.root.root_cert))
-            assert check.exit_code == 0, check.output
-            assert f"valid: {number} of 7 signed" in check.output
+            if number in (1, 4):
+                check = run("verify", str(following), "--trust", str(pki.root.root_cert))
+                assert check.exit_code == 0, check.output
+                assert f"valid: {number} of 7 signed" in check.output
             current = following
     return current
 
