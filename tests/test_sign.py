@@ -271,6 +271,22 @@ def _strip_last_revision(pdf: Path, out: Path) -> None:
     out.write_bytes(data[: ends[-2]])
 
 
+def _forge_record(pdf: Path, out: Path) -> None:
+    """Six signatures, and a later revision whose build record no longer lists the seventh signatory."""
+    six = out.with_suffix(".six.pdf")
+    _strip_last_revision(pdf, six)
+    writer = IncrementalPdfFileWriter(io.BytesIO(six.read_bytes()), strict=False)
+    info_ref = writer.trailer.raw_get("/Info")
+    info = info_ref.get_object()
+    record = json.loads(str(info["/ParapheBuild"]))
+    record["signatories"] = [s for s in record["signatories"] if s["id"] != "president-udaf"]
+    info[generic.NameObject("/ParapheBuild")] = generic.TextStringObject(json.dumps(record, ensure_ascii=False))
+    writer.mark_update(info_ref)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    out.write_bytes(buffer.getvalue())
+
+
 def _sign_with_someone_else(pdf: Path, out: Path, pki: Pki) -> None:
     """Bypasses `paraphe sign` (which refuses): the field of the UDAF signed with the CCSS president's key."""
     credentials = load_pkcs12(pki.people["president-ccss"].pkcs12, None)
@@ -286,8 +302,9 @@ def _sign_with_someone_else(pdf: Path, out: Path, pki: Pki) -> None:
         (_append_page_content, "content changed"),
         (_append_annotation, "changed after this signature beyond filling in signatures"),
         (_strip_last_revision, "president-udaf: Monsieur le Président de l'UDAF (Michel CAPONI) has not signed yet"),
+        (_forge_record, "the build record was changed after the build"),
     ],
-    ids=["flipped-byte", "page-content", "annotation", "stripped-revision"],
+    ids=["flipped-byte", "page-content", "annotation", "stripped-revision", "forged-record"],
 )
 def test_tampering_is_reported(fully_signed: Path, tmp_path: Path, tamper, expected: str) -> None:  # type: ignore[no-untyped-def]
     tampered = tmp_path / "tampered.pdf"

@@ -103,7 +103,11 @@ def read_record(reader: PdfReader) -> BuildRecord | None:
     info = reader.trailer.get("/Info")
     if info is None:
         return None
-    raw = cast(DictionaryObject, info.get_object()).get(RECORD_KEY)
+    return parse_record(cast(DictionaryObject, info.get_object()).get(RECORD_KEY))
+
+
+def parse_record(raw: object) -> BuildRecord | None:
+    """The record held in a document information entry (any PDF library's text string)."""
     if raw is None:
         return None
     try:

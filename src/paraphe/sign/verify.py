@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import enumerate_sig_fields
@@ -33,7 +34,15 @@ from pypdf.errors import PdfReadError
 from paraphe.diagnostics import Location
 from paraphe.errors import ParapheError, SigningError
 from paraphe.manifest.model import Convention
-from paraphe.provenance import BuildRecord, SignatoryRecord, annex_digests, content_digest, read_record
+from paraphe.provenance import (
+    RECORD_KEY,
+    BuildRecord,
+    SignatoryRecord,
+    annex_digests,
+    content_digest,
+    parse_record,
+    read_record,
+)
 from paraphe.render.docx import template_path
 from paraphe.sign.credentials import same_person
 
@@ -148,9 +157,10 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
     where = Location(name)
     try:
         plain = PdfReader(io.BytesIO(data), strict=False)
-        record = read_record(plain)
+        latest_record = read_record(plain)
         content = content_digest(plain)
         reader = PdfFileReader(io.BytesIO(data), strict=False)
+        record = _build_revision_record(reader)
         fields = {field_name: value for field_name, value, _ in enumerate_sig_fields(reader)}
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -162,6 +172,10 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
 
     problems: list[str] = []
     content_unchanged: bool | None = None
+    if record is not None and latest_record != record:
+        # Signatures protect the revisions they cover; the information dictionary of a later
+        # one is not checked by the difference analysis, so the build's own revision is trusted.
+        problems.append("the build record was changed after the build (signatories, digests or fingerprint)")
     if record is None:
         problems.append("no paraphe build record: this PDF was not built by paraphe, or its record was removed")
     else:
@@ -183,6 +197,17 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
         if missing:
             problems.append(f"signature field(s) missing: {', '.join(missing)}")
     return VerificationReport(name, record, content_unchanged, signatures, pending, None, tuple(problems))
+
+
+def _build_revision_record(reader: PdfFileReader) -> BuildRecord | None:
+    """The record as the build wrote it: in the file's first revision, which every signature covers."""
+    resolver = reader.get_historical_resolver(0)
+    info = resolver.trailer_view.raw_get("/Info") if "/Info" in resolver.trailer_view else None
+    if isinstance(info, generic.IndirectObject):
+        info = resolver(info.reference)
+    if not isinstance(info, generic.DictionaryObject):
+        return None
+    return parse_record(info.get(RECORD_KEY))
 
 
 def _check_signature(
