@@ -16,7 +16,7 @@ import time_machine
 from click.testing import CliRunner, Result
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, append_signature_field
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 
 from conftest import LOZERE, MINIMAL, pdf_text, require
@@ -287,6 +287,50 @@ def _forge_record(pdf: Path, out: Path) -> None:
     out.write_bytes(buffer.getvalue())
 
 
+def _append_overlay_field(pdf: Path, out: Path) -> None:
+    """A new empty signature field painting over a page: a forgery that passes for form filling."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()), strict=False)
+    append_signature_field(writer, SigFieldSpec("zz-note", on_page=3, box=(50, 300, 550, 500)))
+    field = next(f.get_object() for f in writer.root["/AcroForm"]["/Fields"] if f.get_object().get("/T") == "zz-note")
+    paint = generic.StreamObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/XObject"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+            generic.NameObject("/BBox"): generic.ArrayObject(map(generic.FloatObject, (0, 0, 500, 200))),
+        },
+        stream_data=b"1 0 0 rg 0 0 500 200 re f",
+    )
+    field["/AP"] = generic.DictionaryObject({generic.NameObject("/N"): writer.add_object(paint)})
+    writer.update_container(field)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    out.write_bytes(buffer.getvalue())
+
+
+def _append_open_action(pdf: Path, out: Path) -> None:
+    """Nothing on the pages changes: a script runs when the document opens."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()), strict=False)
+    action = generic.DictionaryObject(
+        {
+            generic.NameObject("/S"): generic.NameObject("/JavaScript"),
+            generic.NameObject("/JS"): generic.TextStringObject("app.alert('signé ?')"),
+        }
+    )
+    writer.root[generic.NameObject("/OpenAction")] = writer.add_object(action)
+    writer.update_root()
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    out.write_bytes(buffer.getvalue())
+
+
+def _fake_certification(pdf: Path, out: Path, pki: Pki) -> None:
+    """An ordinary signature in a new field named like the secretariat's certification."""
+    credentials = load_pkcs12(pki.people["dasen"].pkcs12, None)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()), strict=False)
+    meta = PdfSignatureMetadata(field_name="certification", subfilter=SigSeedSubFilter.PADES)
+    out.write_bytes(PdfSigner(meta, signer=credentials.signer).sign_pdf(writer).getvalue())
+
+
 def _sign_with_someone_else(pdf: Path, out: Path, pki: Pki) -> None:
     """Bypasses `paraphe sign` (which refuses): the field of the UDAF signed with the CCSS president's key."""
     credentials = load_pkcs12(pki.people["president-ccss"].pkcs12, None)
@@ -303,8 +347,18 @@ def _sign_with_someone_else(pdf: Path, out: Path, pki: Pki) -> None:
         (_append_annotation, "changed after this signature beyond filling in signatures"),
         (_strip_last_revision, "president-udaf: Monsieur le Président de l'UDAF (Michel CAPONI) has not signed yet"),
         (_forge_record, "the build record was changed after the build"),
+        (_append_overlay_field, "signature field zz-note was not made by the build"),
+        (_append_open_action, "update(s) appended after the build are not signatures"),
     ],
-    ids=["flipped-byte", "page-content", "annotation", "stripped-revision", "forged-record"],
+    ids=[
+        "flipped-byte",
+        "page-content",
+        "annotation",
+        "stripped-revision",
+        "forged-record",
+        "overlay-field",
+        "open-action",
+    ],
 )
 def test_tampering_is_reported(fully_signed: Path, tmp_path: Path, tamper, expected: str) -> None:  # type: ignore[no-untyped-def]
     tampered = tmp_path / "tampered.pdf"
@@ -323,6 +377,26 @@ def test_signature_by_someone_else_is_reported(fully_signed: Path, tmp_path: Pat
     result = run("verify", str(forged), "--trust", str(pki.root.root_cert))
     assert result.exit_code == 1
     assert "signed with the certificate of Philippe ROCHOUX, not that of Michel CAPONI" in result.output
+
+
+def test_fake_certification_is_not_taken_for_one(certified: Path, tmp_path: Path, pki: Pki) -> None:
+    uncertified = tmp_path / "built"
+    assert run("build", str(LOZERE), "--out", str(uncertified)).exit_code == 0
+    fake = tmp_path / "fake.pdf"
+    _fake_certification(uncertified / "lozere" / "sdsf-2020-2023.pdf", fake, pki)
+    result = run("verify", str(fake), "--trust", str(pki.root.root_cert))
+    assert result.exit_code == 1
+    assert "not certified" in result.output
+    assert "signature field certification was not made by the build" in result.output
+
+
+def test_unsigned_document_changed_outside_its_pages_is_refused(tmp_path: Path, soffice: str, pki: Pki) -> None:
+    built = tmp_path / "built"
+    assert run("build", str(LOZERE), "--out", str(built)).exit_code == 0
+    scripted, out = tmp_path / "scripted.pdf", tmp_path / "out.pdf"
+    _append_open_action(built / "lozere" / "sdsf-2020-2023.pdf", scripted)
+    result = run("sign", str(scripted), str(out), "--signatory", "dasen", "--pkcs12", str(pki.people["dasen"].pkcs12))
+    _refused(result, out, "update(s) appended after the build are not signatures")
 
 
 # --- refusals: a clear message, exit 1, nothing written ----------------------------------------------------------
@@ -401,6 +475,20 @@ def test_refusal_leaves_an_existing_output_untouched(fully_signed: Path, tmp_pat
     )
     assert result.exit_code == 1
     assert out.read_bytes() == before
+
+
+def test_an_existing_output_is_not_overwritten(certified: Path, fully_signed: Path, tmp_path: Path, pki: Pki) -> None:
+    out = tmp_path / "out.pdf"
+    shutil.copy(fully_signed, out)
+    before = out.read_bytes()
+    args = ["sign", str(certified), str(out), "--signatory", "dasen", "--pkcs12", str(pki.people["dasen"].pkcs12)]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert "already exists and may hold other signatures" in result.output
+    assert out.read_bytes() == before
+    assert run(*args, "--overwrite").exit_code == 0
+    code, report = verify_json(out)
+    assert code == 0 and report["pending"] != []
 
 
 def test_usage_errors_exit_2(certified: Path, tmp_path: Path, pki: Pki) -> None:

@@ -115,11 +115,13 @@ def build(
     return build_all(manifests, options, output_stem)
 
 
-def sign(source: Path, output: Path, signatory_id: str, credentials: Credentials) -> SignResult:
+def sign(
+    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
+) -> SignResult:
     """One signatory signs `source`; `output` is written only if every check passes."""
     from paraphe.sign import sign_document
 
-    return sign_document(source, output, signatory_id, credentials)
+    return sign_document(source, output, signatory_id, credentials, overwrite=overwrite)
 
 
 def verify(pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = ()) -> VerificationReport:

@@ -50,6 +50,7 @@ def load_credentials(
 @click.option("--key", type=EXISTING_FILE, help="Signer's private key (PEM/DER), with --cert.")
 @click.option("--cert", type=EXISTING_FILE, help="Signer's certificate (PEM/DER), with --key.")
 @click.option("--password-env", metavar="VAR", help="Environment variable holding the key's password.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT (other than INPUT).")
 def sign(
     source: Path,
     output: Path,
@@ -58,14 +59,15 @@ def sign(
     key: Path | None,
     cert: Path | None,
     password_env: str | None,
+    overwrite: bool,
 ) -> None:
-    """Sign INPUT in one signatory's field and write OUTPUT (an incremental update)."""
+    """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
     if pkcs12 is None and key is None:
         raise click.UsageError("give the signer's --pkcs12 FILE, or --key FILE --cert FILE")
     try:
         credentials = load_credentials(pkcs12, key, cert, password_env)
         assert credentials is not None
-        result = pipeline.sign(source, output, signatory_id, credentials)
+        result = pipeline.sign(source, output, signatory_id, credentials, overwrite=overwrite)
     except ParapheError as exc:
         report_error(exc)
         sys.exit(1)
@@ -125,7 +127,7 @@ def _print_text(report: VerificationReport, complete: bool, trust_given: bool) -
         click.echo(f"  … {signatory.id}: {signatory.title} ({signatory.name}) has not signed yet")
     for problem in report.problems:
         click.echo(f"  problem: {problem}")
-    signed = len(report.signatures) - sum(s.certification for s in report.signatures)
+    signed = sum(s.signatory is not None for s in report.signatures)
     expected = len(record.signatories) if record is not None else signed
     summary = f"{signed} of {expected} signed"
     if report.ok(complete):

@@ -48,8 +48,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def sign_document(source: Path, output: Path, signatory_id: str, credentials: Credentials) -> SignResult:
-    """Sign `source` in `signatory_id`'s field and write `output` atomically."""
+def sign_document(
+    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
+) -> SignResult:
+    """Sign `source` in `signatory_id`'s field and write `output` atomically.
+
+    An existing `output` other than `source` is replaced only with `overwrite`: it may hold
+    signatures that `source` lacks.
+    """
     where = Location(str(source))
     data = _read(source)
     report = verify_bytes(data, str(source))
@@ -87,6 +93,12 @@ def sign_document(source: Path, output: Path, signatory_id: str, credentials: Cr
         "quality": _winansi(signatory.title),
         "date": _winansi(f"{fr_date(now.date())} à {now:%H} h {now:%M} (UTC)"),
     }
+    if output.exists() and not overwrite and not _same_file(output, source):
+        raise SigningError.at(
+            Location(str(output)),
+            "already exists and may hold other signatures; choose another OUTPUT, or sign it in place",
+            "sign.output-exists",
+        )
     signed = _sign(data, meta, credentials, params, where, existing_field=True)
     atomic_write_bytes(output, signed)
     pending = tuple(s for s in report.pending if s.id != signatory_id)
@@ -145,6 +157,13 @@ def _refuse_unless_signable(report: VerificationReport, where: Location) -> None
         raise SigningError.at(where, "the document was changed since it was built; rebuild it", "sign.changed")
     if report.problems:
         raise SigningError.at(where, "; ".join(report.problems), "sign.document")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def _read(source: Path) -> bytes:

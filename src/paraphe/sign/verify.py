@@ -162,7 +162,8 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         record = _build_revision_record(reader)
         fields = {field_name: value for field_name, value, _ in enumerate_sig_fields(reader)}
-        embedded = list(reader.embedded_signatures)
+        embedded = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
+        revisions = reader.xrefs.total_revisions
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise SigningError.at(where, f"not a readable PDF ({exc})", "verify.unreadable") from None
     except ParapheError:
@@ -185,8 +186,23 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
 
     # Without roots given, the chain is reported as not checked; never the operating system's list.
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
-    signatures = tuple(_check_signature(sig, record, context, bool(trust_roots)) for sig in embedded)
+    signatures = tuple(
+        _check_signature(sig, record, context, bool(trust_roots), certification=index == 0 and _certifies(sig))
+        for index, sig in enumerate(embedded)
+    )
     signed = {s.field for s in signatures}
+    # Every revision after the build's must be a signature: anything else (an object, an action,
+    # a field, an appearance) changed the document, whatever the pages look like.
+    unsigned = sorted(set(range(1, revisions)) - {sig.signed_revision for sig in embedded})
+    if unsigned:
+        problems.append(
+            f"{len(unsigned)} update(s) appended after the build are not signatures "
+            f"(revision {', '.join(str(r + 1) for r in unsigned)} of {revisions}): the document was changed"
+        )
+    if record is not None:
+        expected = {s.id for s in record.signatories} | {s.field for s in signatures if s.certification}
+        for extra in sorted(set(fields) - expected):
+            problems.append(f"signature field {extra} was not made by the build")
     for field_name in fields:
         if field_name not in signed and fields[field_name] is not None:
             problems.append(f"field {field_name} holds a signature that cannot be read")
@@ -210,12 +226,24 @@ def _build_revision_record(reader: PdfFileReader) -> BuildRecord | None:
     return parse_record(info.get(RECORD_KEY))
 
 
+def _certifies(sig: EmbeddedPdfSignature) -> bool:
+    """A certification signature: DocMDP permissions in its /Reference (its field's name proves nothing)."""
+    try:
+        return sig.docmdp_level is not None
+    except Exception:  # a malformed /Reference is not a certification
+        return False
+
+
 def _check_signature(
-    sig: EmbeddedPdfSignature, record: BuildRecord | None, context: ValidationContext, check_trust: bool
+    sig: EmbeddedPdfSignature,
+    record: BuildRecord | None,
+    context: ValidationContext,
+    check_trust: bool,
+    *,
+    certification: bool,
 ) -> SignatureReport:
     field_name = sig.field_name
-    signatory = record.signatory(field_name) if record is not None else None
-    certification = sig.sig_object.get("/Reference") is not None or field_name == CERTIFICATION_FIELD
+    signatory = None if certification or record is None else record.signatory(field_name)
     try:
         status: PdfSignatureStatus = validate_pdf_signature(sig, context)
     except Exception as exc:  # a malformed signature must be reported, not crash the report
