@@ -25,6 +25,8 @@ from paraphe.manifest.model import organisation_type
 from paraphe.manifest.territories import find_territories_file, fold, load_territories
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "convention.schema.json"
+# The signature field of the secretariat's certification (paraphe.sign): no signatory may take it.
+RESERVED_FIELD = "certification"
 
 
 @cache
@@ -183,6 +185,12 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
 
     for i, signatory in enumerate(data["signatories"]):
         yield from unique("signatory", signatory["id"], ("signatories", i, "id"))
+        if signatory["id"] == RESERVED_FIELD:
+            yield at(
+                ("signatories", i, "id"),
+                f"{RESERVED_FIELD!r} names the secretariat's certification field; give this signatory another id",
+                "id.reserved",
+            )
         if signatory["org"] not in organisations:
             yield at(
                 ("signatories", i, "org"),
