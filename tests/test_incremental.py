@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import MINIMAL, page_count
+from conftest import MINIMAL, ROOT, page_count
 from paraphe.cli.main import cli
 from test_build import make_annex_pdf
 
@@ -149,3 +149,28 @@ def test_one_bad_manifest_does_not_stop_the_others(tmp_path: Path, soffice: str)
     assert re.search(r"bad\.yaml:\d+:\d+: error: ", result.output)
     assert (tmp_path / "build" / "essai" / "good.pdf").is_file()
     assert not (tmp_path / "build" / "essai" / "bad.pdf").exists()
+
+
+def test_two_manifests_for_one_output_are_refused(tmp_path: Path, soffice: str) -> None:
+    first = conventions(tmp_path / "one", ["same"])
+    second = conventions(tmp_path / "two", ["same"])
+    out = tmp_path / "build"
+    result = build(str(first / "same.yaml"), str(second / "same.yaml"), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.output.count("[build.same-output]") == 2
+    assert not (out / "essai" / "same.pdf").exists()
+    # Built one after the other, the second is not mistaken for the first.
+    assert summary(build(str(first / "same.yaml"), "--out", str(out))) == (1, 0, 0)
+    assert summary(build(str(second / "same.yaml"), "--out", str(out))) == (1, 0, 0)
+    assert summary(build(str(second / "same.yaml"), "--out", str(out))) == (0, 1, 0)
+
+
+def test_other_templates_rebuild(tmp_path: Path, soffice: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = conventions(tmp_path, ["modele"])
+    out = tmp_path / "build"
+    assert summary(build(str(folder), "--out", str(out))) == (1, 0, 0)
+    own = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", own)
+    monkeypatch.setenv("PARAPHE_TEMPLATES", str(own))
+    assert summary(build(str(folder), "--out", str(out))) == (1, 0, 0)
+    assert summary(build(str(folder), "--out", str(out))) == (0, 1, 0)

@@ -111,6 +111,7 @@ def build_all(
     reuses what the first wrote) rather than interleave its writes with the first's.
     """
     started = time.monotonic()
+    manifests, clashes = _without_clashes(manifests, options.out, output_stem)
     with contextlib.ExitStack() as locks:
         try:
             for stem in sorted({output_stem(m, options.out) for m in manifests}):
@@ -118,8 +119,32 @@ def build_all(
                 shown = display_path(stem.with_suffix(".pdf"))
                 locks.enter_context(exclusive_lock(lock, shown, wait=LOCK_WAIT, on_wait=_waiting(shown)))
         except ParapheError as exc:
-            return BuildSummary((), (exc,), time.monotonic() - started)
-        return _build_all(manifests, options, output_stem)
+            return BuildSummary((), (exc, *clashes), time.monotonic() - started)
+        summary = _build_all(manifests, options, output_stem)
+        return BuildSummary(summary.results, (*summary.failures, *clashes), time.monotonic() - started)
+
+
+def _without_clashes(
+    manifests: Sequence[Path], out: Path, output_stem: Callable[[Path, Path], Path]
+) -> tuple[list[Path], list[ParapheError]]:
+    """Manifests that would be built into the same output are all refused: neither may overwrite the other."""
+    by_output: dict[Path, list[Path]] = {}
+    for manifest in manifests:
+        by_output.setdefault(output_stem(manifest, out), []).append(manifest)
+    kept, clashes = [], []
+    for manifest in manifests:
+        same = by_output[output_stem(manifest, out)]
+        if len(same) == 1:
+            kept.append(manifest)
+            continue
+        others = ", ".join(display_path(m) for m in same if m != manifest)
+        target = display_path(output_stem(manifest, out).with_suffix(".pdf"))
+        clashes.append(
+            ParapheError.at(
+                Location(display_path(manifest)), f"would be built into {target}, like {others}", "build.same-output"
+            )
+        )
+    return kept, clashes
 
 
 def _waiting(shown: str) -> Callable[[], None]:
@@ -170,7 +195,7 @@ def _notify(options: BuildOptions, event: Event, subject: BuildResult | ParapheE
 
 def _reuse(manifest: Path, stem: Path, options: BuildOptions) -> BuildResult | None:
     docx, pdf = stem.with_suffix(".docx"), stem.with_suffix(".pdf")
-    if not incremental.is_fresh(options.out, stem, options.certify_identity, (docx, pdf)):
+    if not incremental.is_fresh(options.out, stem, manifest, options.certify_identity, (docx, pdf)):
         return None
     meta = incremental.read_meta(options.out, stem)
     pages = meta.get("pages", 0)

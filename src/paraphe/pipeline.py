@@ -19,6 +19,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.territories import TERRITORIES_FILE
+from paraphe.render import templates_folder
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
     from paraphe.sign import Credentials, SignResult, VerificationReport
@@ -109,8 +110,8 @@ def build(
     manifests = discover(list(paths))
     identity = "none" if certify_with is None else sha256_text(certify_with.certificate.dump())
     converter = converter or Converter()
-    # Outputs depend on who certifies and on which LibreOffice converts: both key the reuse.
-    shaping = f"certify={identity};converter={converter}"
+    # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
+    shaping = f"certify={identity};converter={converter};templates={templates_folder().resolve()}"
     options = BuildOptions(out, jobs, force, certify_with, shaping, converter, on_event)
     return build_all(manifests, options, output_stem)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import zipfile
 from pathlib import Path
 
@@ -20,16 +19,11 @@ from lxml import etree
 from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
+from paraphe.render import TEMPLATES_DIR, template_path
 from paraphe.render.context import ImageMaker, build_context
 from paraphe.render.placeholders import mark_placeholders
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
-
-
-def template_path(kind: str) -> Path:
-    """`templates/<kind>.docx`, or in the folder named by $PARAPHE_TEMPLATES (a secretariat's own templates)."""
-    folder = os.environ.get("PARAPHE_TEMPLATES")
-    return (Path(folder) if folder else TEMPLATES_DIR) / f"{kind}.docx"
+__all__ = ["TEMPLATES_DIR", "render_docx", "template_path"]
 
 
 def render_docx(convention: Convention, template: Path | None = None) -> bytes:
