@@ -121,7 +121,7 @@ def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[H
             raise AssemblyError.at(
                 annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
             )
-        reader = _read_annex(annex)
+        reader = _read_annex(annex, [s.id for s in convention.signatories])
         position = cover.page + 1 + shift
         for offset, page in enumerate(reader.pages):
             writer.insert_page(page, position + offset)
@@ -137,11 +137,11 @@ def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:
     return final_page
 
 
-def _read_annex(annex: Annex) -> PdfReader:
+def _read_annex(annex: Annex, reserved: list[str]) -> PdfReader:
     assert annex.file is not None
     where: Location = annex.location
     # The bytes inspected are the bytes inserted: a file changed since validation is inspected again.
-    data, problems = read_annex(annex.file, annex.file.name)
+    data, problems = read_annex(annex.file, annex.file.name, reserved)
     if problems:
         raise AssemblyError(Diagnostic(where, message, rule) for message, rule in problems)
     try:
