@@ -28,12 +28,14 @@ def load_credentials(
     pkcs12: Path | None, key: Path | None, cert: Path | None, password_env: str | None, *, prefix: str = ""
 ) -> Credentials | None:
     """Credentials from the options, or None when none is given; bad combinations are usage errors."""
-    from paraphe.sign import load_pem, load_pkcs12, password_from_env
-
     if pkcs12 is not None and (key is not None or cert is not None):
         raise click.UsageError(f"give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both")
     if (key is None) != (cert is None):
         raise click.UsageError(f"--{prefix}key and --{prefix}cert go together")
+    if pkcs12 is None and key is None:
+        return None  # before importing pyHanko: a build without certification never loads it
+    from paraphe.sign import load_pem, load_pkcs12, password_from_env
+
     password = password_from_env(password_env)
     if pkcs12 is not None:
         return load_pkcs12(pkcs12, password)
