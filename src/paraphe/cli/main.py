@@ -30,6 +30,8 @@ def cli(verbose: bool) -> None:
     # pyHanko logs every certificate path it cannot build; the verify report already says so.
     logging.getLogger("pyhanko").setLevel(logging.INFO if verbose else logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.INFO if verbose else logging.CRITICAL)
+    # pypdf warns about every oddity of a damaged PDF; paraphe's own diagnostic says what matters.
+    logging.getLogger("pypdf").setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 @cli.command()
