@@ -33,6 +33,7 @@ from paraphe.manifest.model import Convention
 from paraphe.manifest.territories import find_territories_file
 
 if TYPE_CHECKING:
+    from paraphe.provenance import BuildRecord
     from paraphe.sign import Credentials
 
 log = logging.getLogger(__name__)
@@ -258,11 +259,10 @@ def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[
     for manifest, stem in batch:
         shown = display_path(manifest)
         try:
-            manifest_bytes = manifest.read_bytes()
             convention = load_convention(manifest)
             template = template_path(convention.kind)
-            inputs = _inputs(manifest, template, convention)
-            record = record_for(convention, manifest_bytes, template)
+            record = record_for(convention, template)
+            inputs = _inputs(manifest, template, convention, record)
             docx = render_docx(convention, template)
             staged.append((manifest, stem, shown, convention, record, docx, inputs))
         except ParapheError as exc:
@@ -283,12 +283,15 @@ def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[
     return outcomes
 
 
-def _inputs(manifest: Path, template: Path, convention: Convention) -> dict[str, str]:
-    files = [manifest, template, *(a.file for a in convention.annexes if a.file is not None)]
+def _inputs(manifest: Path, template: Path, convention: Convention, record: BuildRecord) -> dict[str, str]:
+    """What the output depends on, with the digests of the bytes actually read (never a second read)."""
+    annexes = [a.file for a in convention.annexes if a.file is not None]
+    inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
+    inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
     territories = find_territories_file(manifest)
     if territories is not None:
-        files.append(territories)
-    return {str(path.resolve()): sha256_file(path) for path in files}
+        inputs[str(territories.resolve())] = sha256_file(territories)
+    return inputs
 
 
 def _page_count(pdf: bytes) -> int:

@@ -132,4 +132,4 @@ def verify(pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = ()) 
     if manifest is None:
         return verify_pdf(pdf, trust=trust)
     convention = load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, convention=convention, manifest_bytes=manifest.read_bytes())
+    return verify_pdf(pdf, trust=trust, convention=convention)

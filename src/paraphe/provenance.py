@@ -85,11 +85,12 @@ def annex_digests(convention: Convention) -> tuple[str, ...]:
     return tuple(sha256_file(a.file) for a in convention.annexes if a.file is not None)
 
 
-def record_for(convention: Convention, manifest_bytes: bytes, template: Path) -> BuildRecord:
+def record_for(convention: Convention, template: Path) -> BuildRecord:
+    """What `convention` is built from; the manifest digest is of the very bytes it was parsed from."""
     return BuildRecord(
         convention=convention.id,
         tool=f"paraphe {__version__}",
-        manifest=hashlib.sha256(manifest_bytes).hexdigest(),
+        manifest=convention.source_digest,
         template=sha256_file(template),
         annexes=annex_digests(convention),
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),

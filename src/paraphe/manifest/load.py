@@ -8,6 +8,7 @@ string, so ``no``, ``012345``, ``1:20`` or ``2020-10-09`` stay as written.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class LoadedManifest:
     path: Path
     data: Any
     source: SourceMap
+    digest: str = ""  # SHA-256 of the bytes parsed: what the build records, never a second read
 
 
 def display_path(path: Path) -> str:
@@ -115,7 +117,7 @@ def display_path(path: Path) -> str:
 def load_manifest(path: Path) -> LoadedManifest:
     """Read and parse one manifest; raise ManifestError with its location."""
     shown = display_path(path)
-    text = _read_text(path, shown)
+    text, digest = _read_text(path, shown)
     try:
         loader = _StrictLoader(text)
         try:
@@ -139,10 +141,10 @@ def load_manifest(path: Path) -> LoadedManifest:
     problems = text_problems(data, source.locate)
     if problems:
         raise ManifestError(problems)
-    return LoadedManifest(path, data, source)
+    return LoadedManifest(path, data, source, digest)
 
 
-def _read_text(path: Path, shown: str) -> str:
+def _read_text(path: Path, shown: str) -> tuple[str, str]:
     where = Location(shown)
     try:
         if not path.is_file():
@@ -155,6 +157,7 @@ def _read_text(path: Path, shown: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise ManifestError.at(where, f"cannot read the manifest: {exc.strerror}", "io.read") from None
+    digest = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -176,7 +179,7 @@ def _read_text(path: Path, shown: str) -> str:
     ]
     if problems:
         raise ManifestError(problems[:20])
-    return text
+    return text, digest
 
 
 def _describe(char: str) -> str:

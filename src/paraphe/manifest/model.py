@@ -227,6 +227,7 @@ class Convention:
     signature_date: dt.date | None
     annexes: tuple[Annex, ...]
     source: Path
+    source_digest: str = ""  # SHA-256 of the manifest bytes this model was parsed from
     territory_example: str | None = None
     duration: int = 0  # years; the period's length unless the manifest says otherwise
     parties: tuple[Party, ...] = ()
@@ -399,6 +400,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
             for i, a in enumerate(data.get("annexes", ()))
         ),
         source=loaded.path,
+        source_digest=loaded.digest,
         territory_example=territory.get("example"),
         duration=data.get("duration", period.end - period.start + 1),
         parties=tuple(_party(p, organisations, signatories) for p in data.get("parties", ())),

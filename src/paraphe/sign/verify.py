@@ -135,16 +135,15 @@ def verify_pdf(
     *,
     trust: Sequence[Path] = (),
     convention: Convention | None = None,
-    manifest_bytes: bytes | None = None,
 ) -> VerificationReport:
-    """Verify the PDF at `pdf`; with a `convention` (and its bytes), also that it was built from it."""
+    """Verify the PDF at `pdf`; with a `convention`, also that it was built from its manifest."""
     try:
         data = pdf.read_bytes()
     except OSError as exc:
         raise SigningError.at(Location(str(pdf)), f"cannot read: {exc.strerror}", "verify.io") from None
     report = verify_bytes(data, str(pdf), trust_roots=load_trust_roots(trust))
-    if convention is not None and manifest_bytes is not None:
-        check = check_manifest(report.record, convention, manifest_bytes)
+    if convention is not None:
+        check = check_manifest(report.record, convention)
         report = VerificationReport(
             report.path, report.record, report.content_unchanged, report.signatures, report.pending, check,
             report.problems,
@@ -294,12 +293,12 @@ def _holder(status: PdfSignatureStatus) -> str:
     return str(subject.native.get("common_name") or subject.human_friendly)
 
 
-def check_manifest(record: BuildRecord | None, convention: Convention, manifest_bytes: bytes) -> ManifestCheck:
+def check_manifest(record: BuildRecord | None, convention: Convention) -> ManifestCheck:
     shown = str(convention.source)
     if record is None:
         return ManifestCheck(shown, False, ("no build record to compare the manifest with",))
     problems, notes = [], []
-    if hashlib.sha256(manifest_bytes).hexdigest() != record.manifest:
+    if convention.source_digest != record.manifest:
         problems.append(f"not built from {shown}: the manifest differs from the one recorded in the PDF")
     if annex_digests(convention) != record.annexes:
         problems.append(f"annex files of {shown} differ from those the PDF was built with")
