@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
+from paraphe.procutil import kill_group
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def convert_batch(documents: Sequence[Document], *, timeout: float = DEFAULT_TIM
         for document, source in zip(documents, sources, strict=True):
             where = Location(document.name)
             output = folder / "out" / source.with_suffix(".pdf").name
-            if _complete(output):
+            if is_complete_pdf(output):
                 outcomes.append(output.read_bytes())
             elif run.failure is not None:
                 outcomes.append(ConversionError.at(where, *run.failure))
@@ -173,10 +173,10 @@ def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float
     try:
         stdout, stderr = _wait(process, folder / "out", timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        kill_group(process)
         return _Run((f"LibreOffice did not finish within {timeout:g} s and was stopped", "convert.timeout"))
     except BaseException:
-        _kill_group(process)
+        kill_group(process)
         raise
     detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
     tail = f" ({detail[-1]})" if detail else ""
@@ -203,25 +203,11 @@ def _wait(process: subprocess.Popen[bytes], out: Path, timeout: float) -> tuple[
                 raise
 
 
-def _complete(output: Path) -> bool:
+def is_complete_pdf(output: Path) -> bool:
+    """A file that starts like a PDF and ends with its end-of-file marker (soffice may stop half-way)."""
     if not output.is_file():
         return False
     with output.open("rb") as handle:
         head = handle.read(5)
         handle.seek(max(0, output.stat().st_size - 1024))
         return head == b"%PDF-" and b"%%EOF" in handle.read()
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-    for stream in (process.stdout, process.stderr):
-        if stream is not None:
-            stream.close()
-    process.wait()

@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import logging
 import os
-import signal
 import subprocess
 import tempfile
 import zipfile
@@ -28,9 +27,11 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from paraphe.convert import find_soffice
+from paraphe.convert.libreoffice import is_complete_pdf
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
 from paraphe.manifest.model import Convention
+from paraphe.procutil import kill_group
 from paraphe.render.docx import render_docx
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ def redline(
         arguments = ",".join(f'"{paths[k].as_uri()}"' for k in ("old.docx", "new.docx", "redline.pdf", "redline.odt"))
         _run([*base, f"macro:///Standard.Module1.Redline({arguments})"], folder, timeout, where)
         pdf, odt = paths["redline.pdf"], paths["redline.odt"]
-        if not (_complete_pdf(pdf) and odt.is_file() and zipfile.is_zipfile(odt)):
+        if not (is_complete_pdf(pdf) and odt.is_file() and zipfile.is_zipfile(odt)):
             raise ConversionError.at(where, "LibreOffice wrote no comparison document", "redline.no-output")
         return Redline(pdf.read_bytes(), odt.read_bytes())
 
@@ -220,27 +221,12 @@ def _run(command: list[str], folder: Path, timeout: float, where: Location) -> N
     try:
         process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill(process)
+        kill_group(process)
         raise ConversionError.at(
             where, f"LibreOffice did not finish the comparison within {timeout:g} s and was stopped", "redline.timeout"
         ) from None
     except BaseException:
-        _kill(process)
+        kill_group(process)
         raise
     if process.returncode != 0:
         raise ConversionError.at(where, f"LibreOffice failed with exit code {process.returncode}", "redline.failed")
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.communicate()
-
-
-def _complete_pdf(path: Path) -> bool:
-    if not path.is_file() or path.stat().st_size < 16:
-        return False
-    data = path.read_bytes()
-    return data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]

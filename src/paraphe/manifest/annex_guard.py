@@ -27,6 +27,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from paraphe.procutil import kill_group
+
 MAX_ANNEX_BYTES = 100 * 1024 * 1024
 # Limits of the inspecting child: address space, CPU seconds, wall-clock seconds.
 MEMORY_LIMIT = 1024 * 1024 * 1024
@@ -142,10 +144,10 @@ def _inspect_in_child(data: bytes) -> Inspection:
     try:
         stdout, stderr = process.communicate(data, timeout=WALL_LIMIT)
     except subprocess.TimeoutExpired:
-        _kill(process)
+        kill_group(process)
         return Inspection((_limit_problem(f"was still being read after {WALL_LIMIT:g} s"),))
     except BaseException:
-        _kill(process)
+        kill_group(process)
         raise
     if process.returncode != 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
@@ -179,14 +181,6 @@ def _signal_name(returncode: int) -> str:
         return signal.Signals(-returncode).name
     except ValueError:
         return f"signal {-returncode}"
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.communicate()
 
 
 # --- the child -------------------------------------------------------------------------------------------------

@@ -19,14 +19,14 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from paraphe.diagnostics import Diagnostic
-from paraphe.manifest.annex_guard import read_annex
+from paraphe.manifest.annex_guard import RESERVED_FIELDS, read_annex
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, display_path
 from paraphe.manifest.model import organisation_type
 from paraphe.manifest.territories import find_territories_file, fold, load_territories
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "convention.schema.json"
 # The signature field of the secretariat's certification (paraphe.sign): no signatory may take it.
-RESERVED_FIELD = "certification"
+RESERVED_FIELD = RESERVED_FIELDS[0]
 
 
 @cache
