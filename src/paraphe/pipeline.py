@@ -48,10 +48,6 @@ def is_manifest_name(path: Path) -> bool:
     return path.suffix in MANIFEST_SUFFIXES and path.name != TERRITORIES_FILE
 
 
-def sha256_text(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def discover(paths: Sequence[Path]) -> list[Path]:
     """Manifests named by `paths` (files, or folders searched recursively), in a stable order."""
     found: list[Path] = []
@@ -108,7 +104,7 @@ def build(
     batches with one LibreOffice, or on the `converter`'s unoserver pool.
     """
     manifests = discover(list(paths))
-    identity = "none" if certify_with is None else sha256_text(certify_with.certificate.dump())
+    identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     converter = converter or Converter()
     # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
     shaping = f"certify={identity};converter={converter};templates={templates_folder().resolve()}"

@@ -139,10 +139,10 @@ class _Run:
     last_words: str = ""
 
 
-def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float) -> _Run:
-    """Run one soffice over `sources`, allowing it `timeout` seconds per document."""
+def soffice_command(soffice: str, folder: Path) -> list[str]:
+    """soffice without a screen, with a throw-away profile in `folder` (so runs never collide)."""
     profile = folder / "profile"
-    command = [
+    return [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless",
@@ -150,6 +150,30 @@ def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float
         "--nologo",
         "--norestore",
         "--nolockcheck",
+    ]
+
+
+def start_soffice(command: list[str], folder: Path) -> subprocess.Popen[bytes]:
+    """Start soffice in a session of its own, HOME and TMPDIR inside `folder`.
+
+    Its own session lets `kill_group` end it with every child; its own HOME and TMPDIR mean
+    whatever a killed soffice leaves behind goes away with `folder`.
+    """
+    log.debug("running %s", command)
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
+    )
+
+
+def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float) -> _Run:
+    """Run one soffice over `sources`, allowing it `timeout` seconds per document."""
+    command = [
+        *soffice_command(soffice, folder),
         "--nodefault",
         "--convert-to",
         "pdf:writer_pdf_Export:" + json.dumps(PDF_FILTER_OPTIONS),
@@ -157,17 +181,8 @@ def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float
         str(folder / "out"),
         *(str(s) for s in sources),
     ]
-    log.debug("running %s", command)
     try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            # Its own HOME and TMPDIR inside the work folder: whatever a killed soffice leaves goes with it.
-            env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
-        )
+        process = start_soffice(command, folder)
     except OSError as exc:
         return _Run((f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"))
     try:

@@ -16,7 +16,6 @@ import copy
 import datetime as dt
 import io
 import logging
-import os
 import subprocess
 import tempfile
 import zipfile
@@ -27,7 +26,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from paraphe.convert import find_soffice
-from paraphe.convert.libreoffice import is_complete_pdf
+from paraphe.convert.libreoffice import is_complete_pdf, soffice_command, start_soffice
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
 from paraphe.manifest.model import Convention
@@ -100,15 +99,7 @@ def redline(
         paths["old.docx"].write_bytes(old_docx)
         paths["new.docx"].write_bytes(new_docx)
         profile = folder / "profile"
-        base = [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            "--nolockcheck",
-        ]
+        base = soffice_command(soffice, folder)
         # A first start creates the profile; the macro is then written into it.
         _run([*base, "--terminate_after_init"], folder, timeout, where)
         module = profile / "user" / "basic" / "Standard" / "Module1.xba"
@@ -204,16 +195,8 @@ def _module(code: str) -> str:
 
 
 def _run(command: list[str], folder: Path, timeout: float, where: Location) -> None:
-    log.debug("running %s", command)
     try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env={**os.environ, "HOME": str(folder)},
-        )
+        process = start_soffice(command, folder)
     except OSError as exc:
         raise ConversionError.at(
             where, f"cannot start LibreOffice ({command[0]}): {exc.strerror}", "redline.start"
