@@ -11,9 +11,10 @@ from click.testing import CliRunner
 
 from conftest import ROOT, flat, page_count, pdf_text
 from paraphe.cli.main import cli
+from paraphe.french import of_body, of_label
 from paraphe.manifest.model import Signatory, organisation_type
 from paraphe.pipeline import load_convention
-from paraphe.render.ctg import _authorised, _of, _of_body, years
+from paraphe.render.ctg import _authorised, years
 
 CTG = ROOT / "conventions" / "lozere" / "ctg-plan-actions-2020.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "ctg-plan-actions-2020.txt"
@@ -95,10 +96,10 @@ def test_authorised_agrees_with_the_representatives(civilities: list[str | None]
 
 
 def test_french_forms() -> None:
-    assert _of_body("le conseil communautaire") == "du conseil communautaire"
-    assert _of_body("la commission permanente") == "de la commission permanente"
-    assert _of_body("l'assemblée générale") == "de l'assemblée générale"
-    assert _of("Communauté de communes du Gévaudan") == "de la Communauté de communes du Gévaudan"
+    assert of_body("le conseil communautaire") == "du conseil communautaire"
+    assert of_body("la commission permanente") == "de la commission permanente"
+    assert of_body("l'assemblée générale") == "de l'assemblée générale"
+    assert of_label("Communauté de communes du Gévaudan") == "de la Communauté de communes du Gévaudan"
     assert (years(1), years(5), years(12), years(15)) == ("un an", "cinq ans", "douze ans", "15 ans")
     assert organisation_type("DDCSPP", "Direction départementale de la cohésion sociale") == "etat"
     assert organisation_type("CAF", "Caisse d'allocations familiales du Gard") == "caf"

@@ -28,9 +28,9 @@ from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, ParapheError
 from paraphe.fsutil import atomic_path, exclusive_lock, sha256_file
 from paraphe.manifest.convention import load_convention
-from paraphe.manifest.load import display_path
 from paraphe.manifest.model import Convention
 from paraphe.manifest.territories import find_territories_file
+from paraphe.paths import display_path
 
 if TYPE_CHECKING:
     from paraphe.provenance import BuildRecord
@@ -252,7 +252,8 @@ def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.assemble import assemble
     from paraphe.provenance import record_for
-    from paraphe.render.docx import render_docx, template_path
+    from paraphe.render.docx import render_docx
+    from paraphe.resources import template_path
 
     outcomes: list[_Prepared | ParapheError] = []
     staged = []

@@ -19,7 +19,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.territories import TERRITORIES_FILE
-from paraphe.render import templates_folder
+from paraphe.resources import templates_folder
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
     from paraphe.sign import Credentials, SignResult, VerificationReport

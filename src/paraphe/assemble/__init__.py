@@ -36,7 +36,7 @@ from paraphe.errors import AssemblyError
 from paraphe.manifest.annex_guard import read_annex
 from paraphe.manifest.model import Annex, Convention
 from paraphe.provenance import RECORD_KEY, BuildRecord, content_digest
-from paraphe.render.context import annex_heading
+from paraphe.render.blocks import annex_heading
 from paraphe.render.typography import fr_text
 
 log = logging.getLogger(__name__)

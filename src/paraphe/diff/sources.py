@@ -21,8 +21,8 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.core import Change, FileDigest, diff_conventions, file_digest
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.manifest.convention import load_convention
-from paraphe.manifest.load import display_path
 from paraphe.manifest.model import Convention
+from paraphe.paths import display_path
 
 GIT_TIMEOUT = 60
 

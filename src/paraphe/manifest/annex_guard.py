@@ -27,6 +27,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from paraphe.names import RESERVED_FIELDS
 from paraphe.procutil import kill_group
 
 MAX_ANNEX_BYTES = 100 * 1024 * 1024
@@ -36,8 +37,6 @@ CPU_LIMIT = 20
 WALL_LIMIT = 40.0
 # Decoded bytes over all streams: a bomb may spread over many streams each under pypdf's own limit.
 MAX_DECODED = 400 * 1024 * 1024
-# The certification field the build adds to every final document; signatories' fields bear their ids.
-RESERVED_FIELDS = ("certification",)
 
 Problem = tuple[str, str]  # (message, rule)
 

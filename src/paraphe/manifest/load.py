@@ -20,6 +20,7 @@ import yaml
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
 from paraphe.manifest.text_rules import rule_of, text_problems
+from paraphe.paths import display_path
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
 # A manifest is a few thousand values, ten levels deep; past these it is an attack or an accident,
@@ -104,14 +105,6 @@ class LoadedManifest:
     data: Any
     source: SourceMap
     digest: str = ""  # SHA-256 of the bytes parsed: what the build records, never a second read
-
-
-def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_manifest(path: Path) -> LoadedManifest:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from paraphe.diagnostics import Location
+from paraphe.french import with_article
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.territories import fold
 
@@ -156,11 +157,7 @@ class Signatory:
         """« Madame la Préfète », « Monsieur l'Inspecteur »; the role alone when the civility is not known yet."""
         if self.civility is None:
             return self.role
-        article = "la" if self.civility == "Madame" else "le"
-        if self.role[:1].lower() in "aeiouyhâàéèêîïôûœ":
-            article = "l'"
-            return f"{self.civility} {article}{self.role}"
-        return f"{self.civility} {article} {self.role}"
+        return f"{self.civility} {with_article(self.role, feminine=self.civility == 'Madame')}"
 
 
 @dataclass(frozen=True)

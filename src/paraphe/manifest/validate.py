@@ -19,14 +19,13 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from paraphe.diagnostics import Diagnostic
-from paraphe.manifest.annex_guard import RESERVED_FIELDS, read_annex
-from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, display_path
+from paraphe.manifest.annex_guard import read_annex
+from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.manifest.model import organisation_type
 from paraphe.manifest.territories import find_territories_file, fold, load_territories
-
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "convention.schema.json"
-# The signature field of the secretariat's certification (paraphe.sign): no signatory may take it.
-RESERVED_FIELD = RESERVED_FIELDS[0]
+from paraphe.names import CERTIFICATION_FIELD
+from paraphe.paths import display_path
+from paraphe.resources import SCHEMA_PATH
 
 
 @cache
@@ -185,10 +184,10 @@ def _rule_problems(manifest: LoadedManifest) -> Iterator[Diagnostic]:
 
     for i, signatory in enumerate(data["signatories"]):
         yield from unique("signatory", signatory["id"], ("signatories", i, "id"))
-        if signatory["id"] == RESERVED_FIELD:
+        if signatory["id"] == CERTIFICATION_FIELD:
             yield at(
                 ("signatories", i, "id"),
-                f"{RESERVED_FIELD!r} names the secretariat's certification field; give this signatory another id",
+                f"{CERTIFICATION_FIELD!r} names the secretariat's certification field; give this signatory another id",
                 "id.reserved",
             )
         if signatory["org"] not in organisations:

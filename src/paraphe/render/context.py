@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Marker, Section, Signatory
+from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
+from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
+from paraphe.render.ctg import ctg_context
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
 
 TO_COMPLETE = "[à compléter]"
@@ -43,8 +45,6 @@ def build_context(convention: Convention, image: ImageMaker | None = None) -> di
     context = _common(c, period)
     context["identity"] = _identity(c, image)
     if c.kind == "ctg":
-        from paraphe.render.ctg import ctg_context  # the CTG's articles build on the helpers below
-
         context.update(ctg_context(c))
     return context
 
@@ -133,30 +133,6 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
     }
 
 
-def legend_lines(section: Section) -> list[str]:
-    """« ● Pouvant être porté par un agrément AVS » for every marker the section shows or its actions carry."""
-    found: dict[str, Marker] = {}
-
-    def visit(s: Section) -> None:
-        found.update({m.key: m for m in s.legend})
-        for action in s.actions:
-            found.update({m.key: m for m in action.markers})
-        for sub in s.sections:
-            visit(sub)
-
-    visit(section)
-    return [fr_text(f"{m.symbol} {m.label}") for m in found.values()]
-
-
-def numbered_title(label: str, number: str, title: str) -> str:
-    """« Axe 1 : Titre », « A – Titre » (a bare letter or numeral), or the title alone."""
-    if not label:
-        return fr_text(title)
-    if label == number:
-        return fr_text(f"{number} – {title}")
-    return fr_text(f"{label} : {title}")
-
-
 def _rows(section: Section) -> Any:
     for action in section.actions:
         yield _action_row(action, section.depth + 1)
@@ -183,16 +159,6 @@ def _action_row(action: Action, depth: int) -> Row:
         actors=tuple(fr_text(a.label) for a in action.actors),
         note=fr_text(action.note) if action.note else "",
     )
-
-
-def signatory_block(s: Signatory) -> dict[str, str]:
-    return {
-        "id": s.id,
-        "title": fr_text(s.title),
-        "name": fr_text(s.name),
-        "organisation": fr_text(s.organisation.name),
-        "delegation": fr_text(s.delegation) if s.delegation else "",
-    }
 
 
 def _pairs(items: list[dict[str, str]]) -> list[list[dict[str, str]]]:
@@ -224,8 +190,3 @@ def _annexes(c: Convention) -> list[dict[str, Any]]:
             entry["glossary"] = [{"acronym": k, "meaning": fr_text(v)} for k, v in glossary_entries(c)]
         annexes.append(entry)
     return annexes
-
-
-def annex_heading(number: int, title: str) -> str:
-    """The annex's heading, shared by the template and the assembler that finds it."""
-    return fr_text(f"Annexe {number} – {title}")

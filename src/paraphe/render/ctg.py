@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from paraphe.french import agreed, capitalised, elides, enumeration, of_body, of_label
 from paraphe.manifest.model import Action, Convention, Party, Section, Signatory
-from paraphe.render.context import legend_lines, numbered_title, signatory_block
+from paraphe.render.blocks import legend_lines, numbered_title, signatory_block
 from paraphe.render.typography import fr_date, fr_text
 
 _WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
@@ -33,8 +34,8 @@ def ctg_context(c: Convention) -> dict[str, Any]:
     return {
         "party_lines": _party_lines(parties),
         "visas": _visas(c.visas),
-        "territory_of": fr_text(_of(c.territory_label)),
-        "parties_list": fr_text(_enumerate(short)),
+        "territory_of": fr_text(of_label(c.territory_label)),
+        "parties_list": fr_text(enumeration(short)),
         "duration_text": years(c.duration),
         "period_start": str(c.period.start),
         "period_end": str(c.period.end),
@@ -47,7 +48,7 @@ def ctg_context(c: Convention) -> dict[str, Any]:
         "has_syntheses": any(s.diagnostic for s in c.sections),
         "steering": [fr_text(t) for t in c.steering],
         "commitments": [
-            {"who": fr_text(f"{_capital(_short(p))} s'engage à :"), "points": [fr_text(t) for t in p.commitments]}
+            {"who": fr_text(f"{capitalised(_short(p))} s'engage à :"), "points": [fr_text(t) for t in p.commitments]}
             for p in parties
             if p.commitments
         ],
@@ -56,30 +57,8 @@ def ctg_context(c: Convention) -> dict[str, Any]:
     }
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _short(party: Party) -> str:
     return party.called or party.name
-
-
-def _enumerate(items: list[str]) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
-
-
-def _of(label: str) -> str:
-    """« de la Communauté de communes X », « du Département de la Lozère », « de l'Aubrac »."""
-    first = label.split()[0].casefold() if label.split() else ""
-    if first[:1] in "aeiouyhâàéèêîïôûœ":
-        return f"de l'{label}"
-    if first in ("communauté", "commune", "métropole", "ville", "région", "collectivité"):
-        return f"de la {label}"
-    if first in ("département", "pays", "territoire", "syndicat", "pôle"):
-        return f"du {label}"
-    return f"de {label}"
 
 
 def _party_lines(parties: list[Party]) -> list[dict[str, str]]:
@@ -100,7 +79,7 @@ def _party_lines(parties: list[Party]) -> list[dict[str, str]]:
 
 def _party_text(party: Party) -> str:
     e = "e" if party.feminine else ""
-    text = _capital(party.name)
+    text = capitalised(party.name)
     if party.representatives:
         people = [_person(s) for s in party.representatives]
         # Each person carries commas (« Madame X, Directrice »): the last one is set off by « , et ».
@@ -109,7 +88,7 @@ def _party_text(party: Party) -> str:
         )
     if party.deliberation:
         body = party.deliberation.body
-        text += f", {_authorised(party.representatives)} par délibération {_of_body(body)} du " + fr_date(
+        text += f", {_authorised(party.representatives)} par délibération {of_body(body)} du " + fr_date(
             party.deliberation.date
         )
     if party.called:
@@ -128,22 +107,8 @@ def _person(s: Signatory) -> str:
 def _authorised(people: tuple[Signatory, ...]) -> str:
     """« dûment autorisé », « autorisée », « autorisés », « autorisées », or « autorisé(e) » when not known."""
     civilities = {s.civility for s in people}
-    plural = "s" if len(people) > 1 else ""
-    if None in civilities:
-        return f"dûment autorisé(e){plural}"
-    if civilities == {"Madame"}:
-        return f"dûment autorisée{plural}"
-    return f"dûment autorisé{plural}"
-
-
-def _of_body(body: str) -> str:
-    """« du conseil communautaire », « de la commission permanente », « de l'assemblée », « des conseils »."""
-    lowered = body.casefold()
-    if lowered.startswith("le "):
-        return "du " + body[3:]
-    if lowered.startswith("les "):
-        return "des " + body[4:]
-    return "de " + body
+    feminine = None if None in civilities else civilities == {"Madame"}
+    return "dûment " + agreed("autorisé", feminine=feminine, plural=len(people) > 1)
 
 
 def _visas(visas: tuple[str, ...]) -> list[str]:
@@ -196,7 +161,7 @@ def _axis(section: Section) -> dict[str, Any]:
 
 def _definite(label: str) -> str:
     """« L'axe 1 » before a vowel, as the CTG's plan writes it; the label as is otherwise."""
-    if label[:1].lower() in "aeiouyhâàéèêîïôûœ":
+    if elides(label):
         return f"L'{label[:1].lower()}{label[1:]}"
     return label
 

@@ -19,11 +19,11 @@ from lxml import etree
 from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
-from paraphe.render import TEMPLATES_DIR, template_path
 from paraphe.render.context import ImageMaker, build_context
 from paraphe.render.placeholders import mark_placeholders
+from paraphe.resources import template_path
 
-__all__ = ["TEMPLATES_DIR", "render_docx", "template_path"]
+__all__ = ["render_docx"]
 
 
 def render_docx(convention: Convention, template: Path | None = None) -> bytes:

@@ -22,10 +22,11 @@ from pyhanko.stamp import TextStampStyle
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
 from paraphe.fsutil import atomic_write_bytes
+from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
-from paraphe.sign.verify import CERTIFICATION_FIELD, VerificationReport, verify_bytes
+from paraphe.sign.verify import VerificationReport, verify_bytes
 
 STAMP = TextStampStyle(
     stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",

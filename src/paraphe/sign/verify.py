@@ -33,7 +33,6 @@ from pypdf.errors import PdfReadError
 
 from paraphe.diagnostics import Location
 from paraphe.errors import ParapheError, SigningError
-from paraphe.manifest.annex_guard import RESERVED_FIELDS
 from paraphe.manifest.model import Convention
 from paraphe.provenance import (
     RECORD_KEY,
@@ -44,12 +43,11 @@ from paraphe.provenance import (
     parse_record,
     read_record,
 )
-from paraphe.render.docx import template_path
+from paraphe.resources import template_path
 from paraphe.sign.credentials import same_person
 
 log = logging.getLogger(__name__)
 
-CERTIFICATION_FIELD = RESERVED_FIELDS[0]  # the field the build never gives a signatory
 # Filling in and signing the fields the build made is what a signature allows after it.
 ALLOWED_AFTER_SIGNING = ModificationLevel.FORM_FILLING
 MODIFICATION_WORDS = {

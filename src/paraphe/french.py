@@ -1,0 +1,69 @@
+"""French grammar the documents need: elision, articles, agreement, enumerations.
+
+Shared by the model (« Madame l'Inspectrice ») and the templates' contexts
+(« de la Communauté de communes », « dûment autorisées »).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# A word starting with one of these takes « l' », « de l' » (the h is taken as mute: « l'habitat »).
+_ELIDING = "aeiouyhâàéèêîïôûœ"
+
+# First words of a body's label and the article they take after « de ».
+_FEMININE_NOUNS = ("communauté", "commune", "métropole", "ville", "région", "collectivité")
+_MASCULINE_NOUNS = ("département", "pays", "territoire", "syndicat", "pôle")
+
+
+def elides(word: str) -> bool:
+    """Whether an article before `word` elides: « l'Inspecteur », « de l'Aubrac »."""
+    return word[:1].casefold() in _ELIDING
+
+
+def capitalised(text: str) -> str:
+    """The first letter in capital, the rest as written."""
+    return text[:1].upper() + text[1:]
+
+
+def enumeration(items: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def with_article(title: str, feminine: bool) -> str:
+    """« la Directrice », « le Préfet », « l'Inspecteur »."""
+    if elides(title):
+        return f"l'{title}"
+    return f"{'la' if feminine else 'le'} {title}"
+
+
+def of_label(label: str) -> str:
+    """« de la Communauté de communes X », « du Département de la Lozère », « de l'Aubrac »."""
+    words = label.split()
+    first = words[0].casefold() if words else ""
+    if elides(first):
+        return f"de l'{label}"
+    if first in _FEMININE_NOUNS:
+        return f"de la {label}"
+    if first in _MASCULINE_NOUNS:
+        return f"du {label}"
+    return f"de {label}"
+
+
+def of_body(body: str) -> str:
+    """« du conseil communautaire », « de la commission permanente », « de l'assemblée », « des conseils »."""
+    lowered = body.casefold()
+    if lowered.startswith("le "):
+        return "du " + body[3:]
+    if lowered.startswith("les "):
+        return "des " + body[4:]
+    return "de " + body
+
+
+def agreed(word: str, *, feminine: bool | None, plural: bool = False) -> str:
+    """« autorisé », « autorisée », « autorisés », or « autorisé(e) » when the gender is not known."""
+    ending = "(e)" if feminine is None else "e" if feminine else ""
+    return word + ending + ("s" if plural else "")
