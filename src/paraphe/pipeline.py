@@ -1,36 +1,64 @@
-"""The pipeline: load → validate → model → render → convert → assemble → (certify) → write; sign; verify.
+"""The pipeline: what paraphe does to a convention, one plain function per verb and per stage.
 
-One plain function per user verb, reading top to bottom as the list of stages.
-This module owns the paths under build/.
+A build reads top to bottom as its stages:
+
+    load → validate → model      `load_convention` (the manifest stage)
+    render                        model → template context → filled .docx
+    convert                       .docx → .pdf, several documents per LibreOffice
+    assemble                      body + annexes → one PDF: outline, numbers, record, fields
+    certify                       the secretariat's certification of a final document
+    write                         atomically, with what the output depends on (`scheduler`)
+
+`scheduler` runs these stages for many documents at once (reuse, locks, batches,
+worker processes); `sign` and `verify` come after, on the written PDF.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paraphe.builder import BuildOptions, BuildResult, BuildSummary, Event, build_all
-from paraphe.convert import Converter
+from paraphe import scheduler
+from paraphe.convert import Converter, Document
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError
+from paraphe.fsutil import sha256_file
 from paraphe.manifest.convention import load_convention
-from paraphe.manifest.territories import TERRITORIES_FILE
-from paraphe.resources import templates_folder
+from paraphe.manifest.model import Convention
+from paraphe.manifest.territories import TERRITORIES_FILE, find_territories_file
+from paraphe.paths import display_path
+from paraphe.resources import template_path, templates_folder
+from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
+    from paraphe.provenance import BuildRecord
     from paraphe.sign import Credentials, SignResult, VerificationReport
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BuildResult", "BuildSummary", "build", "discover", "load_convention", "sign", "validate_paths", "verify"]
+__all__ = [
+    "BuildResult",
+    "BuildSummary",
+    "Event",
+    "build",
+    "discover",
+    "load_convention",
+    "sign",
+    "validate_paths",
+    "verify",
+]
 
 DEFAULT_SOURCE = Path("conventions")
 DEFAULT_OUT = Path("build")
 MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+# --- Finding and validating manifests ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -75,6 +103,9 @@ def validate_paths(paths: Sequence[Path]) -> list[ValidationReport]:
     return reports
 
 
+# --- Building ------------------------------------------------------------------------------------
+
+
 def output_stem(manifest: Path, out: Path) -> Path:
     """`conventions/X/Y.yaml` → `out/X/Y`; elsewhere, `out/<folder>/<name>`."""
     resolved = manifest.resolve()
@@ -103,13 +134,105 @@ def build(
     `jobs` worker processes run at once (0: one per core), each converting its documents in
     batches with one LibreOffice, or on the `converter`'s unoserver pool.
     """
-    manifests = discover(list(paths))
-    identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     converter = converter or Converter()
-    # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
-    shaping = f"certify={identity};converter={converter};templates={templates_folder().resolve()}"
-    options = BuildOptions(out, jobs, force, certify_with, shaping, converter, on_event)
-    return build_all(manifests, options, output_stem)
+    identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
+    schedule = scheduler.Schedule(
+        out=out,
+        make=make_documents,
+        finish=lambda product: certify(product, certify_with),
+        converter=converter,
+        # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
+        identity=f"certify={identity};converter={converter};templates={templates_folder().resolve()}",
+        jobs=jobs,
+        force=force,
+        on_event=on_event,
+    )
+    return scheduler.run([Job(m, output_stem(m, out)) for m in discover(list(paths))], schedule)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A job after load → validate → model → render: the .docx to convert and what it came from."""
+
+    job: Job
+    convention: Convention
+    record: BuildRecord
+    docx: bytes
+    inputs: dict[str, str]
+
+
+def make_documents(jobs: Sequence[Job], converter: Converter) -> list[Product | ParapheError]:
+    """The stages of a build for a batch of jobs, in a worker: render each, convert together, assemble each."""
+    outcomes: list[Product | ParapheError] = []
+    rendered: list[Rendered] = []
+    for job in jobs:
+        try:
+            rendered.append(render(job))
+        except ParapheError as exc:
+            outcomes.append(exc)
+    bodies = convert(rendered, converter)
+    for document, body in zip(rendered, bodies, strict=True):
+        try:
+            if isinstance(body, ParapheError):
+                raise body
+            outcomes.append(assemble(document, body))
+        except ParapheError as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
+def render(job: Job) -> Rendered:
+    """load → validate → model, then the model into the kind's Word template."""
+    # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
+    from paraphe.provenance import record_for
+    from paraphe.render.docx import render_docx
+
+    convention = load_convention(job.manifest)
+    template = template_path(convention.kind)
+    record = record_for(convention, template)
+    docx = render_docx(convention, template)
+    return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
+
+
+def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
+    """The .docx files into PDF bodies, in order: one LibreOffice for all of them."""
+    return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents])
+
+
+def assemble(document: Rendered, body: bytes) -> Product:
+    """Body + annexes → one PDF: outline, page numbers, build record, signature fields."""
+    from pypdf import PdfReader
+
+    from paraphe.assemble import assemble as assemble_pdf
+
+    convention, record = document.convention, document.record
+    pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return Product(document.job, document.docx, pdf, pages, record.fingerprint, convention.is_final, document.inputs)
+
+
+def certify(product: Product, credentials: Credentials | None) -> Product:
+    """A final document certified with the secretariat's key, when one is given."""
+    if credentials is None or not product.final:
+        return product
+    from paraphe.sign import certify_document
+
+    pdf = certify_document(product.pdf, credentials, display_path(product.job.manifest))
+    return replace(product, pdf=pdf, certified=True)
+
+
+def depends_on(manifest: Path, template: Path, convention: Convention, record: BuildRecord) -> dict[str, str]:
+    """What the output depends on, with the digests of the bytes actually read (never a second read)."""
+    annexes = [a.file for a in convention.annexes if a.file is not None]
+    inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
+    inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
+    territories = find_territories_file(manifest)
+    if territories is not None:
+        inputs[str(territories.resolve())] = sha256_file(territories)
+    return inputs
+
+
+# --- After the build: signing and verifying --------------------------------------------------------
 
 
 def sign(

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from paraphe import pipeline
-from paraphe.builder import BuildResult, Event
 from paraphe.cli.sign import load_credentials, report_error
 from paraphe.convert import parse_converter
 from paraphe.errors import ParapheError
+from paraphe.pipeline import BuildResult, Event
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

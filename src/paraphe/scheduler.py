@@ -1,0 +1,266 @@
+"""Running the build of many conventions: reuse, locks, batches, worker processes, writes.
+
+`pipeline` says what a build does to one document; this module decides when and
+where: unchanged documents are reused without being read, every output is locked
+for the whole build, stale documents go in batches (several per LibreOffice
+process, which pays its start-up once) to parallel worker processes, and the
+main process finishes each product (certification) and writes it atomically,
+recording what it depends on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from paraphe import incremental
+from paraphe.convert import Converter
+from paraphe.diagnostics import Location
+from paraphe.errors import ConversionError, ParapheError
+from paraphe.fsutil import atomic_path, exclusive_lock
+from paraphe.paths import display_path
+
+log = logging.getLogger(__name__)
+
+# Several documents per LibreOffice process pay its start-up once; a few batches per
+# worker keep progress visible and the load balanced.
+MAX_BATCH = 6
+# How long a build waits for another build of the same output before giving up on it.
+LOCK_WAIT = 600.0
+
+Event = Literal["built", "reused", "failed"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One manifest to build, and the stem of its outputs: `<stem>.docx`, `<stem>.pdf`."""
+
+    manifest: Path
+    stem: Path
+
+
+@dataclass(frozen=True)
+class Product:
+    """What the stages made of one job, before it is written: its bytes and what they came from."""
+
+    job: Job
+    docx: bytes
+    pdf: bytes
+    pages: int
+    fingerprint: str
+    final: bool
+    inputs: Mapping[str, str]  # path → digest of the bytes read, never of a second read
+    certified: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    manifest: Path
+    docx: Path
+    pdf: Path
+    pages: int
+    fingerprint: str = ""
+    certified: bool = False
+    final: bool = True
+    reused: bool = False
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    results: tuple[BuildResult, ...]
+    failures: tuple[ParapheError, ...]
+    seconds: float
+
+    @property
+    def built(self) -> int:
+        return sum(not r.reused for r in self.results)
+
+    @property
+    def reused(self) -> int:
+        return sum(r.reused for r in self.results)
+
+
+# In a worker: the stages of a build for a batch of jobs (one LibreOffice for the batch).
+MakeBatch = Callable[[Sequence[Job], Converter], list["Product | ParapheError"]]
+# In the main process, before writing: certification, which needs the secretariat's key.
+Finish = Callable[[Product], Product]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How to run a build: where it writes, how many workers, and what makes and finishes a product."""
+
+    out: Path
+    make: MakeBatch
+    finish: Finish
+    converter: Converter
+    identity: str  # what shapes the outputs beyond their inputs (certification key, converter, templates)
+    jobs: int = 0  # worker processes; 0: one per core
+    force: bool = False
+    on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+
+def run(jobs: Sequence[Job], schedule: Schedule) -> BuildSummary:
+    """Build `jobs`; a failing one does not stop the others.
+
+    Each output is locked for the whole build: a second build of it waits (then, usually,
+    reuses what the first wrote) rather than interleave its writes with the first's.
+    """
+    started = time.monotonic()
+    jobs, clashes = _without_clashes(jobs)
+    with contextlib.ExitStack() as locks:
+        try:
+            for stem in sorted({job.stem for job in jobs}):
+                lock = incremental.cache_path(schedule.out, stem).with_suffix(".lock")
+                shown = display_path(stem.with_suffix(".pdf"))
+                locks.enter_context(exclusive_lock(lock, shown, wait=LOCK_WAIT, on_wait=_waiting(shown)))
+        except ParapheError as exc:
+            return BuildSummary((), (exc, *clashes), time.monotonic() - started)
+        results, failures = _run_locked(jobs, schedule)
+    return BuildSummary(results, (*failures, *clashes), time.monotonic() - started)
+
+
+def _without_clashes(jobs: Sequence[Job]) -> tuple[list[Job], list[ParapheError]]:
+    """Manifests that would be built into the same output are all refused: neither may overwrite the other."""
+    by_output: dict[Path, list[Path]] = {}
+    for job in jobs:
+        by_output.setdefault(job.stem, []).append(job.manifest)
+    kept, clashes = [], []
+    for job in jobs:
+        same = by_output[job.stem]
+        if len(same) == 1:
+            kept.append(job)
+            continue
+        others = ", ".join(display_path(m) for m in same if m != job.manifest)
+        target = display_path(job.stem.with_suffix(".pdf"))
+        clashes.append(
+            ParapheError.at(
+                Location(display_path(job.manifest)),
+                f"would be built into {target}, like {others}",
+                "build.same-output",
+            )
+        )
+    return kept, clashes
+
+
+def _waiting(shown: str) -> Callable[[], None]:
+    return lambda: log.warning("%s is being built by another paraphe; waiting for it to finish", shown)
+
+
+def _run_locked(jobs: Sequence[Job], schedule: Schedule) -> tuple[tuple[BuildResult, ...], list[ParapheError]]:
+    results: list[BuildResult] = []
+    failures: list[ParapheError] = []
+
+    def report(event: Event, subject: BuildResult | ParapheError) -> None:
+        if isinstance(subject, ParapheError):
+            failures.append(subject)
+        else:
+            results.append(subject)
+        if schedule.on_event is not None:
+            schedule.on_event(event, subject)
+
+    stale: list[Job] = []
+    for job in jobs:
+        reused = None if schedule.force else _reuse(job, schedule)
+        if reused is None:
+            stale.append(job)
+        else:
+            report("reused", reused)
+    for outcomes in _run_batches(_batches(stale, schedule.workers), schedule):
+        for outcome in outcomes:
+            try:
+                if isinstance(outcome, ParapheError):
+                    raise outcome
+                report("built", _write(schedule.finish(outcome), schedule))
+            except ParapheError as exc:
+                report("failed", exc)
+    order = {job.manifest: i for i, job in enumerate(jobs)}
+    results.sort(key=lambda r: order.get(r.manifest, len(order)))
+    return tuple(results), failures
+
+
+def _reuse(job: Job, schedule: Schedule) -> BuildResult | None:
+    docx, pdf = job.stem.with_suffix(".docx"), job.stem.with_suffix(".pdf")
+    if not incremental.is_fresh(schedule.out, job.stem, job.manifest, schedule.identity, (docx, pdf)):
+        return None
+    meta = incremental.read_meta(schedule.out, job.stem)
+    pages = meta.get("pages", 0)
+    return BuildResult(
+        job.manifest, docx, pdf, pages if isinstance(pages, int) else 0, str(meta.get("fingerprint", "")),
+        bool(meta.get("certified", False)), bool(meta.get("final", True)), reused=True,
+    )  # fmt: skip
+
+
+def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
+    if not stale:
+        return []
+    count = max(min(workers, len(stale)), math.ceil(len(stale) / MAX_BATCH))
+    return [stale[i::count] for i in range(count)]
+
+
+def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[Product | ParapheError]]:
+    """Each batch's outcomes as it finishes; in this process when one worker is enough."""
+    if len(batches) <= 1 or schedule.workers <= 1:
+        for batch in batches:
+            yield schedule.make(batch, schedule.converter)
+        return
+    # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(schedule.workers, len(batches)), mp_context=context) as pool:
+        pending: dict[Future[list[Product | ParapheError]], list[Job]] = {
+            pool.submit(schedule.make, batch, schedule.converter): batch for batch in batches
+        }
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        yield [_worker_died(job.manifest) for job in batch]
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _worker_died(manifest: Path) -> ParapheError:
+    return ConversionError.at(
+        Location(display_path(manifest)), "the build worker for this document died", "build.worker"
+    )
+
+
+def _write(product: Product, schedule: Schedule) -> BuildResult:
+    """Write both outputs atomically, then remember what they came from."""
+    stem = product.job.stem
+    docx_path, pdf_path = stem.with_suffix(".docx"), stem.with_suffix(".pdf")
+    # The record goes first: a build stopped between the two writes then rebuilds, never reuses.
+    incremental.forget(schedule.out, stem)
+    with atomic_path(docx_path) as docx_tmp, atomic_path(pdf_path) as pdf_tmp:
+        docx_tmp.write_bytes(product.docx)
+        pdf_tmp.write_bytes(product.pdf)
+    meta = {
+        "pages": product.pages,
+        "fingerprint": product.fingerprint,
+        "certified": product.certified,
+        "final": product.final,
+    }
+    incremental.remember(schedule.out, stem, schedule.identity, dict(product.inputs), (docx_path, pdf_path), meta)
+    log.info("built %s (%d pages)", pdf_path, product.pages)
+    return BuildResult(
+        product.job.manifest, docx_path, pdf_path, product.pages, product.fingerprint, product.certified, product.final
+    )
