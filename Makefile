@@ -16,10 +16,11 @@ demo: setup       ## set up, build every convention into build/, then sign a cop
 test: setup lint  ## lint, then run the test suite (real LibreOffice, real PDFs)
 	$(PYTEST) $(PYTEST_ARGS)
 
-lint: setup       ## ruff and mypy (strict) on the code
+lint: setup       ## ruff, mypy (strict) and the import contracts (pyproject.toml) on the code
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: setup      ## time cold, warm and incremental builds against plain soffice (scripts/bench)
 	$(BIN)/python scripts/bench
