@@ -74,3 +74,10 @@ def soffice() -> str:
     if found is None:
         pytest.skip("LibreOffice is not installed (run `make setup`)")
     return found
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs LibreOffice, directly or through a fixture, is marked `soffice` (slow)."""
+    for item in items:
+        if "soffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.soffice)
