@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.diff.core import Change, FileDigest, diff_conventions, file_digest
+from paraphe.diff.change import Change, FileDigest, file_digest
+from paraphe.diff.core import diff_conventions
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
