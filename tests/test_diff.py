@@ -642,6 +642,101 @@ def test_rev_errors_are_located(repo: Path) -> None:
     assert "Traceback" not in broken.output
 
 
+# Paths written under a watched folder, seen by an audit hook: it sees a temporary file created and
+# removed within the run, which listing the folder before and after cannot.
+_WATCHED: list[tuple[Path, list[str]]] = []
+_HOOKED = False
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+_WRITE_EVENTS = {"os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.symlink", "os.link", "os.truncate"}
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if not _WATCHED:
+        return
+    if event == "open":
+        path, mode, flags = args
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
+        paths = [path] if writing else []
+    elif event in _WRITE_EVENTS:
+        paths = list(args)
+    else:
+        return
+    for folder, seen in _WATCHED:
+        for path in paths:
+            if isinstance(path, str | Path) and Path(os.path.abspath(path)).is_relative_to(folder):
+                seen.append(f"{event} {path}")
+
+
+def tree(folder: Path) -> list[tuple[str, int]]:
+    """Every entry under `folder`, hidden ones included, with its modification time."""
+    return sorted((str(p.relative_to(folder)), p.stat().st_mtime_ns) for p in [folder, *folder.rglob("*")])
+
+
+def writes_under(folder: Path, action: Callable[[], Result]) -> tuple[Result, list[str]]:
+    """What `action` wrote under `folder`, in this process (the CLI runs in it)."""
+    global _HOOKED
+    if not _HOOKED:  # a hook stays for the process's life: added once, and only by tests that need it
+        sys.addaudithook(_audit)
+        _HOOKED = True
+    seen: list[str] = []
+    _WATCHED.append((folder.resolve(), seen))
+    try:
+        return action(), seen
+    finally:
+        _WATCHED.pop()
+
+
+def test_rev_writes_nothing_beside_the_manifest(repo: Path, tmp_path: Path) -> None:
+    folder = repo / "conventions" / "lozere"
+    before = tree(folder)
+    for rev in ("HEAD~1", "HEAD~1..HEAD"):
+        result, written = writes_under(folder, lambda rev=rev: run(MANIFEST, "--rev", rev))
+        assert result.exit_code == 1, result.output
+        assert written == []
+    # As git's diff driver: the two versions come as files elsewhere, the path names the manifest.
+    blobs = tmp_path / "blobs"
+    blobs.mkdir()
+    (blobs / "old").write_bytes(
+        subprocess.run(["git", "-C", str(repo), "show", f"HEAD~1:{MANIFEST}"], capture_output=True, check=True).stdout
+    )
+    (blobs / "new").write_bytes((repo / MANIFEST).read_bytes())
+    args = [MANIFEST, str(blobs / "old"), "0" * 40, "100644", str(blobs / "new"), "0" * 40, "100644"]
+    result, written = writes_under(folder, lambda: run("--git-external", *args))
+    assert "~ Petite enfance › Axe 1 › Action 6 : calendrier 2021 → 2022" in result.stdout
+    assert written == []
+    assert tree(folder) == before
+
+
+def test_rev_diagnostics_on_an_invalid_old_version_are_located(repo: Path) -> None:
+    """A version that does not validate is named as git names it, at the line and column of the problem."""
+    good = (repo / MANIFEST).read_text(encoding="utf-8")
+    bad_date = good.replace("date: '2020-10-09'", "date: '2020-02-30'")
+    assert bad_date != good
+    (repo / MANIFEST).write_text(bad_date, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "a date that does not exist")
+    duplicate = good + "kind: sdsf\n"
+    (repo / MANIFEST).write_text(duplicate, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "a key twice")
+    (repo / MANIFEST).write_text(good, encoding="utf-8")  # the working file is valid: only the old side fails
+
+    line = bad_date.splitlines().index("  date: '2020-02-30'") + 1
+    result = run(MANIFEST, "--rev", "HEAD~1")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"HEAD~1:{MANIFEST}:{line}:9: error: '2020-02-30' is not a date of the calendar [date.invalid]\n"
+    )
+    last = len(duplicate.splitlines())
+    first = good.splitlines().index("kind: sdsf") + 1
+    result = run(MANIFEST, "--rev", "HEAD")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"HEAD:{MANIFEST}:{last}:1: error: duplicate key 'kind' (first defined at line {first}) [yaml.duplicate-key]\n"
+    )
+    assert sorted(p.name for p in (repo / "conventions" / "lozere").iterdir()) == ["annexes", "sdsf.yaml"]
+
+
 def paraphe_command() -> str:
     command = Path(sys.executable).with_name("paraphe")
     if not command.exists():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from paraphe.errors import ManifestError
-from paraphe.manifest.load import load_manifest
+from paraphe.manifest.load import load_manifest, load_manifest_bytes
 
 
 def load(tmp_path: Path, text: str | bytes):
@@ -77,3 +77,39 @@ def test_encoding_problems_are_located(tmp_path: Path) -> None:
 
 def test_size_limit(tmp_path: Path) -> None:
     assert "too large" in error_of(tmp_path, "a: " + "x" * (3 * 1024 * 1024) + "\n")
+
+
+# ---------------------------------------------------------------------- from bytes
+
+
+def test_bytes_load_as_the_file_does(tmp_path: Path) -> None:
+    content = "\ufeff# comment\nsections:\n  - title: A\n    actions:\n      - id: x\n".encode()
+    from_file = load(tmp_path, content)
+    stands = tmp_path / "nowhere" / "m.yaml"  # where it stands need not exist: nothing is read there
+    from_bytes = load_manifest_bytes(content, path=stands, shown="v1:m.yaml")
+    assert from_bytes.data == from_file.data
+    assert (from_bytes.source.values, from_bytes.source.keys) == (from_file.source.values, from_file.source.keys)
+    assert from_bytes.digest == from_file.digest  # of the bytes given, BOM included
+    assert (from_bytes.path, from_bytes.source.file) == (stands, "v1:m.yaml")
+    assert not stands.parent.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b"a: 1\nb: 2\na: 3\n",
+            "v1:m.yaml:3:1: error: duplicate key 'a' (first defined at line 1) [yaml.duplicate-key]",
+        ),
+        (b"a: 1\nb: \xff\n", "v1:m.yaml:2:4: error: the manifest is not valid UTF-8; save it as UTF-8 [io.encoding]"),
+        (b"", "v1:m.yaml:1:1: error: the manifest is empty [yaml.empty]"),
+        (
+            b"a: " + b"x" * (3 * 1024 * 1024) + b"\n",
+            f"v1:m.yaml: error: manifest too large ({3 * 1024 * 1024 + 4} bytes; the limit is 2097152) [io.size]",
+        ),
+    ],
+)
+def test_bytes_diagnostics_name_what_is_shown(tmp_path: Path, content: bytes, expected: str) -> None:
+    with pytest.raises(ManifestError) as caught:
+        load_manifest_bytes(content, path=tmp_path / "m.yaml", shown="v1:m.yaml")
+    assert str(caught.value) == expected

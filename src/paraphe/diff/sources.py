@@ -1,26 +1,26 @@
 """Where the two sides of a diff come from: a manifest file, or a file at a git revision.
 
-A side read from git is written to a temporary copy in the manifest's own folder,
-so that annex paths, relative to the manifest, still resolve; annex files are then
-compared by their content *at that revision*. Diagnostics on such a copy name it
-`REV:path`, as git does.
+A version read from git, or handed over by git as a diff driver, is loaded from its
+bytes: nothing is written beside the user's manifest. It is loaded as standing where the
+manifest stands in the working tree, so validation resolves its annex paths and the
+nearest `territories.yaml` there, as for the working file (an annex must exist in the
+working tree for an old version naming it to validate); the annexes' *content* is then
+compared as it was at the revision. Diagnostics on such a version name it `REV:path`, as
+git does (`HEAD~1:conventions/lozere/sdsf.yaml:12:5: error: …`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from paraphe.diagnostics import Diagnostic, Location
-from paraphe.diff.core import Change, FileDigest, diff_conventions, file_digest
-from paraphe.errors import ManifestError, ParapheError
-from paraphe.manifest.convention import load_convention
+from paraphe.diagnostics import Location
+from paraphe.diff.change import Change, FileDigest, file_digest
+from paraphe.diff.core import diff_conventions
+from paraphe.errors import ParapheError
+from paraphe.manifest.convention import load_convention, load_convention_bytes
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 
@@ -61,57 +61,16 @@ def from_git(path: Path, rev: str) -> Side:
         raise GitError.at(where, f"no such folder {display_path(folder)!r}", "git.path")
     content = _git_show(folder, rev, path.name, where)
     name = f"{rev}:{shown}"
-    with _copy_beside(path, content) as copy:
-        convention = _load_renamed(copy, name)
-    return Side(convention, name, _git_digest(folder, rev))
+    return Side(load_convention_bytes(content, path=path, shown=name), name, _git_digest(folder, rev))
 
 
 def from_bytes(path: Path, content: bytes, name: str) -> Side:
-    """A version of `path` given by its content (a blob git hands to a diff driver)."""
-    with _copy_beside(path, content) as copy:
-        return Side(_load_renamed(copy, name), name)
+    """A version of `path` given by its content (a blob git hands to a diff driver), named `name`."""
+    return Side(load_convention_bytes(content, path=path, shown=name), name)
 
 
 def compare(old: Side, new: Side) -> list[Change]:
     return diff_conventions(old.convention, new.convention, old_digest=old.digest, new_digest=new.digest)
-
-
-@contextlib.contextmanager
-def _copy_beside(path: Path, content: bytes) -> Iterator[Path]:
-    """A temporary copy next to `path`: hidden, and not named *.yaml, so no folder scan picks it up."""
-    folder = path.resolve().parent
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".paraphe-diff", dir=folder)
-    except OSError as exc:
-        raise ParapheError.at(
-            Location(display_path(path)),
-            f"cannot write a temporary copy beside the manifest: {exc.strerror}",
-            "io.write",
-        ) from None
-    copy = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        yield copy
-    finally:
-        copy.unlink(missing_ok=True)
-
-
-def _load_renamed(copy: Path, name: str) -> Convention:
-    """Load a temporary copy; its diagnostics name the version it stands for."""
-    try:
-        return load_convention(copy)
-    except ManifestError as exc:
-        shown = display_path(copy)
-        raise ManifestError(
-            Diagnostic(
-                Location(name, d.location.line, d.location.col) if d.location.file == shown else d.location,
-                d.message,
-                d.rule,
-                d.severity,
-            )
-            for d in exc.diagnostics
-        ) from None
 
 
 def _git(folder: Path, args: list[str], where: Location) -> subprocess.CompletedProcess[bytes]:

@@ -110,7 +110,17 @@ class LoadedManifest:
 def load_manifest(path: Path) -> LoadedManifest:
     """Read and parse one manifest; raise ManifestError with its location."""
     shown = display_path(path)
-    text, digest = _read_text(path, shown)
+    return load_manifest_bytes(_read_bytes(path, shown), path=path, shown=shown)
+
+
+def load_manifest_bytes(content: bytes, *, path: Path, shown: str) -> LoadedManifest:
+    """Parse a manifest given by its content, such as a version git keeps; nothing is written.
+
+    `path` is where the manifest stands, and need not exist: annex paths and the nearest
+    `territories.yaml` resolve from its folder, and the model records it as the source.
+    `shown` is how diagnostics name it (`HEAD~1:conventions/lozere/sdsf.yaml`).
+    """
+    text, digest = _decode(content, shown)
     try:
         loader = _StrictLoader(text)
         try:
@@ -137,19 +147,27 @@ def load_manifest(path: Path) -> LoadedManifest:
     return LoadedManifest(path, data, source, digest)
 
 
-def _read_text(path: Path, shown: str) -> tuple[str, str]:
+def _read_bytes(path: Path, shown: str) -> bytes:
     where = Location(shown)
     try:
         if not path.is_file():
             raise ManifestError.at(where, "not a regular file", "io.read")
-        size = path.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise ManifestError.at(
-                where, f"manifest too large ({size} bytes; the limit is {MAX_MANIFEST_BYTES})", "io.size"
-            )
-        raw = path.read_bytes()
+        _check_size(path.stat().st_size, where)  # before reading: a huge file is never loaded
+        return path.read_bytes()
     except OSError as exc:
         raise ManifestError.at(where, f"cannot read the manifest: {exc.strerror}", "io.read") from None
+
+
+def _check_size(size: int, where: Location) -> None:
+    if size > MAX_MANIFEST_BYTES:
+        raise ManifestError.at(
+            where, f"manifest too large ({size} bytes; the limit is {MAX_MANIFEST_BYTES})", "io.size"
+        )
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str, str]:
+    """The text and the SHA-256 of the bytes; refused if too large, not UTF-8 or with forbidden characters."""
+    _check_size(len(raw), Location(shown))
     digest = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
