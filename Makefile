@@ -28,7 +28,7 @@ bench: setup      ## time cold, warm and incremental builds against plain soffic
 validate: setup
 	$(BIN)/paraphe validate conventions/
 
-templates: setup  ## regenerate templates/*.docx from scripts/make-templates (overwrites edits)
+templates: setup  ## regenerate src/paraphe/data/templates/*.docx (templates/ links there) from scripts/make-templates (overwrites edits)
 	$(BIN)/python scripts/make-templates --force
 
 clean:

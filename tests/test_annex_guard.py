@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from paraphe.manifest import annex_guard
+from paraphe.annexes import guard
 
 _spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parent / "hostile" / "make_inputs.py")
 assert _spec is not None and _spec.loader is not None
@@ -23,22 +23,22 @@ _spec.loader.exec_module(inputs)
 
 @pytest.fixture(autouse=True)
 def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(annex_guard, "_cache", {})
+    monkeypatch.setattr(guard, "_cache", {})
 
 
 def test_memory_limit_stops_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
     # 100 MB of address space: enough for Python and pypdf, not for the bomb's 75 MB of output.
-    monkeypatch.setattr(annex_guard, "MEMORY_LIMIT", 100 * 1024 * 1024)
-    [(message, rule)] = annex_guard.inspect_pdf(inputs.bomb()).problems
+    monkeypatch.setattr(guard, "MEMORY_LIMIT", 100 * 1024 * 1024)
+    [(message, rule)] = guard.inspect_pdf(inputs.bomb()).problems
     assert rule == "annex.too-large"
     assert message.startswith("exceeds the limits set to read an annex (memory)")
-    assert annex_guard.inspect_pdf(inputs.valid()).problems == ()
+    assert guard.inspect_pdf(inputs.valid()).problems == ()
 
 
 def test_wall_clock_limit_ends_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(annex_guard, "WALL_LIMIT", 0.01)
+    monkeypatch.setattr(guard, "WALL_LIMIT", 0.01)
     started = time.monotonic()
-    [(message, rule)] = annex_guard.inspect_pdf(inputs.valid()).problems
+    [(message, rule)] = guard.inspect_pdf(inputs.valid()).problems
     assert time.monotonic() - started < 5
     assert (rule, message.split(";")[0]) == (
         "annex.too-large",
@@ -48,24 +48,24 @@ def test_wall_clock_limit_ends_the_child(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_same_bytes_inspected_once(monkeypatch: pytest.MonkeyPatch) -> None:
     children = []
-    real = annex_guard._inspect_in_child
-    monkeypatch.setattr(annex_guard, "_inspect_in_child", lambda data: children.append(data) or real(data))
+    real = guard._inspect_in_child
+    monkeypatch.setattr(guard, "_inspect_in_child", lambda data: children.append(data) or real(data))
     for _ in range(3):
-        assert annex_guard.inspect_pdf(inputs.valid()).pages == 1
+        assert guard.inspect_pdf(inputs.valid()).pages == 1
     assert len(children) == 1
 
 
 def test_special_and_large_files_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fifo = tmp_path / "piece.pdf"
     os.mkfifo(fifo)
-    assert annex_guard.read_annex(fifo, "piece.pdf") == (
+    assert guard.read_annex(fifo, "piece.pdf") == (
         b"",
         [("annex 'piece.pdf' is not a regular file", "annex.not-file")],
     )
     large = tmp_path / "large.pdf"
     large.write_bytes(inputs.valid())
-    monkeypatch.setattr(annex_guard, "MAX_ANNEX_BYTES", 100)
-    _, [(message, rule)] = annex_guard.read_annex(large, "large.pdf")
+    monkeypatch.setattr(guard, "MAX_ANNEX_BYTES", 100)
+    _, [(message, rule)] = guard.read_annex(large, "large.pdf")
     assert (rule, message) == (
         "annex.size",
         f"annex 'large.pdf' is too large ({large.stat().st_size} bytes; the limit is 100)",
@@ -78,5 +78,13 @@ def test_a_libreoffice_annex_passes(tmp_path: Path, soffice: str) -> None:
 
     pdf = tmp_path / "deliberation.pdf"
     make_annex_pdf(pdf, "Délibération")
-    data, problems = annex_guard.read_annex(pdf, "deliberation.pdf", reserved=["prefete"])
+    data, problems = guard.read_annex(pdf, "deliberation.pdf", reserved=["prefete"])
     assert problems == [] and data == pdf.read_bytes()
+
+
+def test_child_ignores_modules_in_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child is started with `-m`, which would import a `pypdf.py` lying beside the manifests first."""
+    (tmp_path / "pypdf.py").write_text("raise SystemExit('imported from the working folder')\n")
+    monkeypatch.chdir(tmp_path)
+    inspection = guard.inspect_pdf(inputs.valid())
+    assert (inspection.problems, inspection.pages) == ((), 1)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import MINIMAL, ROOT, page_count
+from conftest import MINIMAL, page_count
 from paraphe.cli.main import cli
+from paraphe.resources import default_templates
 from test_build import make_annex_pdf
 
 ANNEXED = (
@@ -170,7 +171,7 @@ def test_other_templates_rebuild(tmp_path: Path, soffice: str, monkeypatch: pyte
     out = tmp_path / "build"
     assert summary(build(str(folder), "--out", str(out))) == (1, 0, 0)
     own = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", own)
+    shutil.copytree(default_templates(), own)
     monkeypatch.setenv("PARAPHE_TEMPLATES", str(own))
     assert summary(build(str(folder), "--out", str(out))) == (1, 0, 0)
     assert summary(build(str(folder), "--out", str(out))) == (0, 1, 0)

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from conftest import ROOT
+from paraphe.resources import SCHEMA_PATH
 
-SCHEMA = json.loads((ROOT / "schemas" / "convention.schema.json").read_text(encoding="utf-8"))
+# The schema the package ships, as an installed paraphe reads it.
+SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def objects(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

@@ -49,10 +49,12 @@ class Fingerprints:
 
 @cache
 def tool_identity() -> str:
-    """paraphe's own code, the libraries that shape outputs, and the LibreOffice executable."""
+    """paraphe's own code and schema, the libraries that shape outputs, and the LibreOffice executable."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for source in sorted(package.rglob("*.py")):
+    # The code and the schema (package data): a schema that accepts less must not reuse what it now refuses.
+    # The templates are not hashed here: each output records the one it was filled from.
+    for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     for library in _SHAPING_LIBRARIES:

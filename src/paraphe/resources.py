@@ -1,21 +1,54 @@
-"""Where paraphe finds what it ships: the manifest's JSON Schema and the default Word templates."""
+"""Where paraphe finds what it ships: the manifest's JSON Schema and the default Word templates.
+
+Both are package data (`paraphe/data/`), read through importlib.resources: an installed wheel
+carries its own, and a checkout's `schemas/` and `templates/` are only links to them.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = _ROOT / "schemas" / "convention.schema.json"
-TEMPLATES_DIR = _ROOT / "templates"
+_DATA = files("paraphe") / "data"
+# A Traversable, not a Path: read it with `.read_text()`, it may live in a zip.
+SCHEMA_PATH: Traversable = _DATA / "convention.schema.json"
 
 
 def templates_folder() -> Path:
-    """`templates/`, or the folder named by $PARAPHE_TEMPLATES (a secretariat's own templates)."""
+    """The default templates, or the folder named by $PARAPHE_TEMPLATES (a secretariat's own templates)."""
     folder = os.environ.get("PARAPHE_TEMPLATES")
-    return Path(folder) if folder else TEMPLATES_DIR
+    return Path(folder) if folder else default_templates()
 
 
 def template_path(kind: str) -> Path:
     """The Word template of a kind of convention: `<templates folder>/<kind>.docx`."""
     return templates_folder() / f"{kind}.docx"
+
+
+@cache
+def default_templates() -> Path:
+    """The folder of the templates paraphe ships: docxtpl opens a template by its path, so it must be on disk."""
+    return on_disk(_DATA / "templates")
+
+
+def on_disk(folder: Traversable) -> Path:
+    """`folder` itself when it is a real folder (any ordinary install), else a copy of its files.
+
+    The copy is for a paraphe imported from a zip (never what pip installs): it lasts as long as the
+    process, so the build record of what it built names a folder that will be gone, and a later
+    build with the same templates rebuilds rather than reuses.
+    """
+    if isinstance(folder, Path):
+        return folder
+    copy = Path(tempfile.mkdtemp(prefix="paraphe-templates-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    for entry in folder.iterdir():
+        if entry.is_file():
+            (copy / entry.name).write_bytes(entry.read_bytes())
+    return copy

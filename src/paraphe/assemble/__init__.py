@@ -29,11 +29,11 @@ from pypdf.generic import (
 )
 
 from paraphe import __version__
+from paraphe.annexes import read_annex
 from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
 from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, stamp_page_number
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError
-from paraphe.manifest.annex_guard import read_annex
 from paraphe.manifest.model import Annex, Convention
 from paraphe.provenance import RECORD_KEY, BuildRecord, content_digest
 from paraphe.render.blocks import annex_heading

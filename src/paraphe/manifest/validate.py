@@ -18,8 +18,8 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from paraphe.annexes import read_annex
 from paraphe.diagnostics import Diagnostic
-from paraphe.manifest.annex_guard import read_annex
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.manifest.model import organisation_type
 from paraphe.manifest.territories import find_territories_file, fold, load_territories
