@@ -14,19 +14,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe.builder import BuildOptions, BuildResult, BuildSummary, Event, build_all
-from paraphe.convert import Converter
+from paraphe.convert import Converter, parse_converter
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.errors import ManifestError, ParapheError
+from paraphe.errors import ManifestError, ParapheError, UsageError
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.territories import TERRITORIES_FILE
 from paraphe.resources import templates_folder
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
-    from paraphe.sign import Credentials, SignResult, VerificationReport
+    from paraphe.sign import Credentials as Credentials
+    from paraphe.sign import SignResult as SignResult
+    from paraphe.sign import VerificationReport as VerificationReport
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BuildResult", "BuildSummary", "build", "discover", "load_convention", "sign", "validate_paths", "verify"]
+# What the CLI uses: it imports this module, never the stages behind it.
+__all__ = [
+    "BuildResult",
+    "BuildSummary",
+    "Event",
+    "build",
+    "discover",
+    "load_convention",
+    "load_credentials",
+    "parse_converter",
+    "sign",
+    "validate_paths",
+    "verify",
+]
 
 DEFAULT_SOURCE = Path("conventions")
 DEFAULT_OUT = Path("build")
@@ -58,9 +73,9 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             found.append(path)
         elif path.exists():
             # A FIFO or a device would block the build's first read: refused before anything starts.
-            raise ManifestError.at(Location(str(path)), "not a regular file", "io.not-file")
+            raise UsageError.at(Location(str(path)), "not a regular file", "io.not-file")
         else:
-            raise ManifestError.at(Location(str(path)), "no such file or folder", "io.missing")
+            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
     return list(dict.fromkeys(found))
 
 
@@ -110,6 +125,15 @@ def build(
     shaping = f"certify={identity};converter={converter};templates={templates_folder().resolve()}"
     options = BuildOptions(out, jobs, force, certify_with, shaping, converter, on_event)
     return build_all(manifests, options, output_stem)
+
+
+def load_credentials(
+    *, pkcs12: Path | None = None, key: Path | None = None, cert: Path | None = None, password_env: str | None = None
+) -> Credentials:
+    """A signer's key and certificate: a PKCS#12 file, or a key with its certificate."""
+    from paraphe.sign import load_credentials
+
+    return load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)
 
 
 def sign(

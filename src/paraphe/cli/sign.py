@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from paraphe import pipeline
-from paraphe.errors import ParapheError
+from paraphe.cli.common import EXISTING_FILE, credentials
 
 if TYPE_CHECKING:  # pyHanko is imported only by the commands that sign or verify.
-    from paraphe.sign import Credentials, VerificationReport
+    from paraphe.sign import VerificationReport
     from paraphe.sign.verify import SignatureReport
-
-EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def report_error(error: ParapheError) -> None:
-    for diagnostic in error.diagnostics:
-        click.echo(str(diagnostic), err=True)
-
-
-def load_credentials(
-    pkcs12: Path | None, key: Path | None, cert: Path | None, password_env: str | None, *, prefix: str = ""
-) -> Credentials | None:
-    """Credentials from the options, or None when none is given; bad combinations are usage errors."""
-    if pkcs12 is not None and (key is not None or cert is not None):
-        raise click.UsageError(f"give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both")
-    if (key is None) != (cert is None):
-        raise click.UsageError(f"--{prefix}key and --{prefix}cert go together")
-    if pkcs12 is None and key is None:
-        return None  # before importing pyHanko: a build without certification never loads it
-    from paraphe.sign import load_pem, load_pkcs12, password_from_env
-
-    password = password_from_env(password_env)
-    if pkcs12 is not None:
-        return load_pkcs12(pkcs12, password)
-    if key is not None and cert is not None:
-        return load_pem(key, cert, password)
-    return None
 
 
 @click.command()
@@ -64,15 +36,10 @@ def sign(
     overwrite: bool,
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
-    if pkcs12 is None and key is None:
+    signer = credentials(pkcs12, key, cert, password_env)
+    if signer is None:
         raise click.UsageError("give the signer's --pkcs12 FILE, or --key FILE --cert FILE")
-    try:
-        credentials = load_credentials(pkcs12, key, cert, password_env)
-        assert credentials is not None
-        result = pipeline.sign(source, output, signatory_id, credentials, overwrite=overwrite)
-    except ParapheError as exc:
-        report_error(exc)
-        sys.exit(1)
+    result = pipeline.sign(source, output, signatory_id, signer, overwrite=overwrite)
     click.echo(f"signed {result.output} for {result.signatory.id} ({result.signatory.name}) with {result.holder}'s key")
     if result.pending:
         click.echo("still to sign: " + ", ".join(s.id for s in result.pending))
@@ -92,19 +59,15 @@ def sign(
     help="Trusted root certificate (PEM/DER); repeat for several. Without it, chains are not checked.",
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify(pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], output_format: str) -> None:
+def verify(pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], output_format: str) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
-    try:
-        report = pipeline.verify(pdf, manifest, trust)
-    except ParapheError as exc:
-        report_error(exc)
-        sys.exit(1)
+    report = pipeline.verify(pdf, manifest, trust)
     ok = report.ok(complete)
     if output_format == "json":
         click.echo(json.dumps(_as_json(report, complete), ensure_ascii=False, indent=2))
     else:
         _print_text(report, complete, bool(trust))
-    sys.exit(0 if ok else 1)
+    return 0 if ok else 1
 
 
 def _print_text(report: VerificationReport, complete: bool, trust_given: bool) -> None:
