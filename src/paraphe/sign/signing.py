@@ -26,7 +26,8 @@ from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
-from paraphe.sign.verify import VerificationReport, verify_bytes
+from paraphe.sign.report import VerificationReport
+from paraphe.sign.verify import verify_bytes
 
 STAMP = TextStampStyle(
     stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",

@@ -10,14 +10,12 @@ build, optionally the manifest it came from) and the signatories still pending.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils import generic
@@ -45,6 +43,7 @@ from paraphe.provenance import (
 )
 from paraphe.resources import template_path
 from paraphe.sign.credentials import same_person
+from paraphe.sign.report import ManifestCheck, SignatureReport, Trust, VerificationReport
 
 log = logging.getLogger(__name__)
 
@@ -57,64 +56,6 @@ MODIFICATION_WORDS = {
     ModificationLevel.ANNOTATIONS: "annotations added",
     ModificationLevel.OTHER: "content changed",
 }
-
-Trust = Literal["trusted", "untrusted", "not checked"]
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    field: str
-    signatory: SignatoryRecord | None
-    certification: bool
-    holder: str
-    signed_at: dt.datetime | None
-    intact: bool
-    trust: Trust
-    holder_is_signatory: bool | None
-    changes_after: str
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass(frozen=True)
-class ManifestCheck:
-    manifest: str
-    matches: bool
-    problems: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class VerificationReport:
-    path: str
-    record: BuildRecord | None
-    content_unchanged: bool | None
-    signatures: tuple[SignatureReport, ...]
-    pending: tuple[SignatoryRecord, ...]
-    manifest: ManifestCheck | None
-    problems: tuple[str, ...] = field(default=())
-
-    @property
-    def draft(self) -> bool:
-        return self.record is not None and not self.record.final
-
-    @property
-    def certified(self) -> bool:
-        return any(s.certification for s in self.signatures)
-
-    def all_problems(self) -> tuple[str, ...]:
-        found = list(self.problems)
-        for signature in self.signatures:
-            found += [f"{signature.field}: {p}" for p in signature.problems]
-        if self.manifest is not None:
-            found += list(self.manifest.problems)
-        return tuple(found)
-
-    def ok(self, complete: bool = False) -> bool:
-        return not self.all_problems() and not (complete and (self.pending or self.draft))
 
 
 def load_trust_roots(paths: Sequence[Path]) -> list[object]:
@@ -142,11 +83,7 @@ def verify_pdf(
         raise SigningError.at(Location(str(pdf)), f"cannot read: {exc.strerror}", "verify.io") from None
     report = verify_bytes(data, str(pdf), trust_roots=load_trust_roots(trust))
     if convention is not None:
-        check = check_manifest(report.record, convention)
-        report = VerificationReport(
-            report.path, report.record, report.content_unchanged, report.signatures, report.pending, check,
-            report.problems,
-        )  # fmt: skip
+        report = replace(report, manifest=check_manifest(report.record, convention))
     return report
 
 
@@ -210,7 +147,9 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
         missing = [s.id for s in pending if s.id not in fields]
         if missing:
             problems.append(f"signature field(s) missing: {', '.join(missing)}")
-    return VerificationReport(name, record, content_unchanged, signatures, pending, None, tuple(problems))
+    return VerificationReport(
+        name, record, content_unchanged, signatures, pending, None, tuple(problems), chains_checked=bool(trust_roots)
+    )
 
 
 def _build_revision_record(reader: PdfFileReader) -> BuildRecord | None:
