@@ -9,6 +9,7 @@ import click
 
 from paraphe import pipeline
 from paraphe.cli.common import EXISTING_FILE, credentials
+from paraphe.cli.common import report as report_diagnostics
 
 
 @click.command()
@@ -60,6 +61,8 @@ def verify(pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, 
     if output_format == "json":
         click.echo(json.dumps(report.as_json(complete), ensure_ascii=False, indent=2))
     else:
-        for line in report.summary_lines(complete):
+        for line in report.summary_lines():
             click.echo(line)
+        report_diagnostics(report.diagnostics(complete))
+        click.echo(report.bottom_line(complete))
     return 0 if report.ok(complete) else 1

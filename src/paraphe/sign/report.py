@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.provenance import BuildRecord, SignatoryRecord
 
 Trust = Literal["trusted", "untrusted", "not checked"]
@@ -26,7 +27,7 @@ class SignatureReport:
     trust: Trust
     holder_is_signatory: bool | None
     changes_after: str
-    problems: tuple[str, ...]
+    problems: tuple[Diagnostic, ...]  # each message begins with the field's name
 
     @property
     def ok(self) -> bool:
@@ -61,7 +62,7 @@ class SignatureReport:
             "holder_is_signatory": self.holder_is_signatory,
             "changes_after": self.changes_after,
             "valid": self.ok,
-            "problems": list(self.problems),
+            "problems": [d.as_json() for d in self.problems],
         }
 
 
@@ -69,8 +70,8 @@ class SignatureReport:
 class ManifestCheck:
     manifest: str
     matches: bool
-    problems: tuple[str, ...]
-    notes: tuple[str, ...] = ()
+    problems: tuple[Diagnostic, ...]
+    notes: tuple[str, ...] = ()  # what is worth knowing but does not fail verification
 
     def as_json(self) -> dict[str, object]:
         return {"file": self.manifest, "matches": self.matches, "notes": self.notes}
@@ -84,7 +85,7 @@ class VerificationReport:
     signatures: tuple[SignatureReport, ...]
     pending: tuple[SignatoryRecord, ...]
     manifest: ManifestCheck | None
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[Diagnostic, ...] = field(default=())  # the document's own, beside its signatures
     chains_checked: bool = False  # trusted roots were given: « untrusted » means something
 
     @property
@@ -95,20 +96,29 @@ class VerificationReport:
     def certified(self) -> bool:
         return any(s.certification for s in self.signatures)
 
-    def all_problems(self) -> tuple[str, ...]:
+    def diagnostics(self, complete: bool = False) -> tuple[Diagnostic, ...]:
+        """Every problem found; `complete`: a signatory who has not signed, or a draft, is one too."""
         found = list(self.problems)
         for signature in self.signatures:
-            found += [f"{signature.field}: {p}" for p in signature.problems]
+            found += signature.problems
         if self.manifest is not None:
-            found += list(self.manifest.problems)
+            found += self.manifest.problems
+        if complete:
+            where = Location(self.path)
+            if self.draft:
+                found.append(Diagnostic(where, "a draft (« PROJET »): not meant to be signed", "verify.draft"))
+            found += [
+                Diagnostic(where, f"{s.id}: {s.title} ({s.name}) has not signed yet", "verify.unsigned")
+                for s in self.pending
+            ]
         return tuple(found)
 
     def ok(self, complete: bool = False) -> bool:
         """The bottom line; `complete`: every signatory must also have signed."""
-        return not self.all_problems() and not (complete and (self.pending or self.draft))
+        return not any(d.severity == "error" for d in self.diagnostics(complete))
 
-    def summary_lines(self, complete: bool = False) -> list[str]:
-        """The report as a person reads it, ending with the bottom line."""
+    def summary_lines(self) -> list[str]:
+        """What was found, as a person reads it; the problems are `diagnostics()`, the verdict `bottom_line()`."""
         lines = [self.path]
         record = self.record
         if record is not None:
@@ -123,12 +133,8 @@ class VerificationReport:
         if self.draft:
             lines.append("  a draft (« PROJET »): no signature fields, not meant to be signed")
         lines.append("  certified by the secretariat" if self.certified else "  not certified")
-        for signature in self.signatures:
-            lines.append(f"  {signature.summary()}")
-            lines += [f"      problem: {problem}" for problem in signature.problems]
+        lines += [f"  {signature.summary()}" for signature in self.signatures]
         lines += [f"  … {s.id}: {s.title} ({s.name}) has not signed yet" for s in self.pending]
-        lines += [f"  problem: {problem}" for problem in self.problems]
-        lines.append(self.bottom_line(complete))
         return lines
 
     def bottom_line(self, complete: bool = False) -> str:
@@ -137,8 +143,7 @@ class VerificationReport:
         summary = f"{signed} of {expected} signed"
         if self.ok(complete):
             return f"valid: {summary}" + ("" if self.chains_checked else " (chains not checked: no --trust)")
-        reasons = len(self.all_problems()) + (len(self.pending) if complete else 0)
-        return f"NOT VALID: {summary}, {reasons} problem(s)"
+        return f"NOT VALID: {summary}, {len(self.diagnostics(complete))} problem(s)"
 
     def as_json(self, complete: bool = False) -> dict[str, object]:
         record = self.record
@@ -153,5 +158,5 @@ class VerificationReport:
             "manifest": None if self.manifest is None else self.manifest.as_json(),
             "signatures": [s.as_json() for s in self.signatures],
             "pending": [s.id for s in self.pending],
-            "problems": list(self.all_problems()),
+            "problems": [d.as_json() for d in self.diagnostics(complete)],
         }
