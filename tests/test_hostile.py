@@ -11,7 +11,7 @@ Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…)
     scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign
     args = ["…"]                      # interrupt: more arguments (a second manifest, -j 2)
     signer = "…"                      # sign: whose key (prefete, ccss, expired, not-yet-valid, wrong-password…)
-    source = "…"                      # sign: the INPUT (built, signed-once, modified, draft, not-built, socket…)
+    source = "…"                      # sign: the INPUT (built, signed-once, modified, draft, not-built, fifo…)
     signatory = "…"                   # sign: the field (default prefete)
     output = "…"                      # sign: OUTPUT (default signed.pdf, which exists already)
     [env]                             # environment for the command; {case} is the case's folder
@@ -411,17 +411,9 @@ def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
         built = invoke(case, good, "build", str(draft.relative_to(work)), "--out", "draft-out")
         assert built.exit_code == 0, built.output
         return "draft-out/draft/manifest.pdf"
-    if source == "socket":  # it exists, and nobody, root included, can read it
-        import socket
-
-        cwd = os.getcwd()
-        os.chdir(work)  # a socket's path is limited to about a hundred bytes
-        try:
-            with socket.socket(socket.AF_UNIX) as server:
-                server.bind("unreadable.pdf")
-        finally:
-            os.chdir(cwd)
-        return "unreadable.pdf"
+    if source == "fifo":  # reading it would wait forever for a writer
+        os.mkfifo(work / "pipe.pdf")
+        return "pipe.pdf"
     raise AssertionError(f"unknown source {source}")
 
 

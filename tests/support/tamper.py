@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,11 +218,9 @@ def not_a_pdf(docs: Documents, out: Path) -> None:
     (out / "document.pdf").write_text("Convention signée, promis.\n", encoding="utf-8")
 
 
-def unreadable_file(docs: Documents, out: Path) -> None:
-    """A socket where the PDF should be: it exists, and nobody, root included, can read it."""
-    server = socket.socket(socket.AF_UNIX)
-    server.bind("document.pdf")  # relative: a socket's path is limited to about a hundred bytes
-    server.close()
+def fifo(docs: Documents, out: Path) -> None:
+    """A named pipe where the PDF should be: reading it would wait forever for a writer."""
+    os.mkfifo(out / "document.pdf")
 
 
 def other_manifest(docs: Documents, out: Path) -> None:
@@ -270,7 +268,7 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         unknown_digest,
         not_built_by_paraphe,
         not_a_pdf,
-        unreadable_file,
+        fifo,
         other_manifest,
         other_annexes,
         not_a_certificate,

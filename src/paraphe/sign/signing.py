@@ -21,7 +21,7 @@ from pyhanko.stamp import TextStampStyle
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
-from paraphe.fsutil import atomic_write_bytes
+from paraphe.fsutil import atomic_write_bytes, read_regular_file
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
@@ -169,7 +169,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _read(source: Path) -> bytes:
     try:
-        return source.read_bytes()
+        return read_regular_file(source)
     except OSError as exc:
         raise SigningError.at(Location(str(source)), f"cannot read: {exc.strerror}", "sign.io") from None
 

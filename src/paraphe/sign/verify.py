@@ -31,6 +31,7 @@ from pypdf.errors import PdfReadError
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ParapheError, SigningError
+from paraphe.fsutil import read_regular_file
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.provenance import (
@@ -80,7 +81,7 @@ def verify_pdf(
     """Verify the PDF at `pdf`; with a `convention`, also that it was built from its manifest."""
     shown = display_path(pdf)
     try:
-        data = pdf.read_bytes()
+        data = read_regular_file(pdf)
     except OSError as exc:
         raise SigningError.at(Location(shown), f"cannot read: {exc.strerror}", "verify.io") from None
     report = verify_bytes(data, shown, trust_roots=load_trust_roots(trust))
