@@ -44,6 +44,18 @@ def test_a_certification_key_that_does_not_open_is_a_bad_option_of_build(tmp_pat
     assert "cannot open PKCS#12 file: wrong password, or not a PKCS#12 file [sign.credentials]" in result.stderr
 
 
+def test_a_report_that_cannot_be_written_is_a_diagnostic(tmp_path: Path) -> None:
+    """It used to escape as a traceback: the write error was raised outside diff's error handling."""
+    lozere = Path(__file__).resolve().parent.parent / "conventions" / "lozere" / "sdsf-2020-2023.yaml"
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    output = tmp_path / "file" / "report.md"  # its folder is a file
+    result = CliRunner().invoke(cli, ["diff", str(lozere), str(lozere), "-o", str(output)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"{output}: error: cannot write report.md: ")
+    assert result.stderr.endswith(" [io.write]\n")
+
+
 def test_the_installed_entry_point_exits_with_the_same_codes(tmp_path: Path) -> None:
     """Through `main()` (not click's standalone mode): a returned code, an error's, a usage error's."""
 

@@ -19,7 +19,7 @@ from paraphe.cli.common import report, reported_errors
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.format import FORMATS, Header, render
 from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
-from paraphe.errors import OutputError, ParapheError
+from paraphe.errors import ParapheError
 from paraphe.fsutil import atomic_write_bytes
 
 DEV_NULL = "/dev/null"
@@ -107,18 +107,11 @@ def diff(
         header = Header(old.name, new.name, new.convention.title)
         text = render(changes, output_format, header, color=_use_color(color, output))
         if output is not None:
-            _write(output, text.encode("utf-8"), "cannot write the report")
+            atomic_write_bytes(output, text.encode("utf-8"))  # an OutputError (io.write) when it cannot
             click.echo(f"wrote {output} ({len(changes)} change(s))", err=True)
         else:
             click.echo(text, nl=False, color=True)
     return 1 if changes else 0
-
-
-def _write(target: Path, data: bytes, what: str) -> None:
-    try:
-        atomic_write_bytes(target, data)
-    except OSError as exc:
-        raise OutputError.at(Location(str(target)), f"{what}: {exc.strerror}", "io.write") from None
 
 
 def _write_redline(old: Side, new: Side, target: Path) -> None:
@@ -126,7 +119,7 @@ def _write_redline(old: Side, new: Side, target: Path) -> None:
 
     document = redline(old.convention, new.convention, old.name, new.name)
     data = document.odt if target.suffix.lower() == ".odt" else document.pdf
-    _write(target, data, "cannot write the redline")
+    atomic_write_bytes(target, data)
     click.echo(f"wrote {target}", err=True)
 
 
