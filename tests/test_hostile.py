@@ -10,7 +10,10 @@ Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…)
     printed = ["…"]                   # a successful build: these texts are in the PDF as written
     scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign
     args = ["…"]                      # interrupt: more arguments (a second manifest, -j 2)
-    signer = "…"                      # sign: wrong-password, expired, modified
+    signer = "…"                      # sign: whose key (prefete, ccss, expired, not-yet-valid, wrong-password…)
+    source = "…"                      # sign: the INPUT (built, signed-once, modified, draft, not-built, fifo…)
+    signatory = "…"                   # sign: the field (default prefete)
+    output = "…"                      # sign: OUTPUT (default signed.pdf, which exists already)
     [env]                             # environment for the command; {case} is the case's folder
     [inputs]                          # files made by make_inputs.py (hostile PDFs, special files)
 
@@ -328,43 +331,119 @@ def _certificates(folder: Path) -> dict[str, Any]:
             "Valérie HATSCH", folder, stem="expired", not_before=dt.datetime(2020, 1, 1, tzinfo=utc),
             not_after=dt.datetime(2021, 6, 30, tzinfo=utc),
         ),
+        "not-yet-valid": root.issue(
+            "Valérie HATSCH", folder, stem="not-yet-valid", not_before=dt.datetime(2090, 1, 1, tzinfo=utc),
+            not_after=dt.datetime(2090, 12, 31, tzinfo=utc),
+        ),
     }  # fmt: skip
 
 
-def _append_page_content(pdf: Path, out: Path) -> None:
-    from pyhanko.pdf_utils import generic
+def _updated(pdf: Path, out: Path, change: Any) -> None:
+    """`pdf` with one incremental update, made by `change(writer)`."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()), strict=False)
-    writer.add_stream_to_page(0, writer.add_object(generic.StreamObject(stream_data=b"q 1 0 0 rg 0 0 99 99 re f Q")))
+    change(writer)
     buffer = io.BytesIO()
     writer.write(buffer)
     out.write_bytes(buffer.getvalue())
 
 
-def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refusals before anything is written; an existing OUTPUT keeps its bytes."""
-    work = case.work
-    people = {who: issued.pkcs12.relative_to(work) for who, issued in _certificates(work / "pki").items()}
-    (work / "built.pdf").write_bytes(good.pdf)
-    source, args, env = "built.pdf", ["--signatory", "prefete"], {}
-    signer = case.config["signer"]
-    if signer == "wrong-password":
-        args += ["--pkcs12", str(people["prefete"]), "--password-env", "PIN"]
-        env = {"PIN": "wrong"}
-    elif signer == "expired":
-        args += ["--pkcs12", str(people["expired"])]
-    else:
+def _append_page_content(pdf: Path, out: Path) -> None:
+    from pyhanko.pdf_utils import generic
+
+    def draw(writer: Any) -> None:
+        writer.add_stream_to_page(
+            0, writer.add_object(generic.StreamObject(stream_data=b"q 1 0 0 rg 0 0 99 99 re f Q"))
+        )
+
+    _updated(pdf, out, draw)
+
+
+def _append_open_action(pdf: Path, out: Path) -> None:
+    from pyhanko.pdf_utils import generic
+
+    def script(writer: Any) -> None:
+        action = {generic.NameObject("/S"): generic.NameObject("/JavaScript"),
+                  generic.NameObject("/JS"): generic.TextStringObject("app.alert('signé ?')")}  # fmt: skip
+        writer.root[generic.NameObject("/OpenAction")] = writer.add_object(generic.DictionaryObject(action))
+        writer.update_root()
+
+    _updated(pdf, out, script)
+
+
+def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
+    """The INPUT the case's `source` names, made in its folder: what `sign` must refuse."""
+    work, source = case.work, case.config.get("source", "built")
+    (work / "built.pdf").write_bytes(good.pdf)  # the minimal manifest, final, not certified
+    if source == "built":
+        return "built.pdf"
+    if source in ("signed-once", "modified"):
         once = invoke(case, good, "sign", "built.pdf", "once.pdf", "--signatory", "prefete",
-                      "--pkcs12", str(people["prefete"]), "--password-env", "PIN", env={"PIN": "s3cret"})  # fmt: skip
+                      "--pkcs12", str(keys["prefete"]), "--password-env", "PIN", env={"PIN": "s3cret"})  # fmt: skip
         assert once.exit_code == 0, once.output
+        if source == "signed-once":
+            return "once.pdf"
         _append_page_content(work / "once.pdf", work / "tampered.pdf")
-        source, args = "tampered.pdf", ["--signatory", "directrice-ccss", "--pkcs12", str(people["ccss"])]
+        return "tampered.pdf"
+    if source == "changed":  # a page drawn on, before anyone signed
+        _append_page_content(work / "built.pdf", work / "changed.pdf")
+        return "changed.pdf"
+    if source == "scripted":  # a script that runs when the document opens; the pages as built
+        _append_open_action(work / "built.pdf", work / "scripted.pdf")
+        return "scripted.pdf"
+    if source == "damaged-field":  # revision 0 rewritten in place: the préfète's field has no usable rectangle
+        data = good.pdf
+        found = re.search(rb"/T \(prefete\).*?/Rect \[([^\]]*)\]", data, re.S)
+        assert found is not None
+        rect = b"(" + found.group(1) + b")"
+        (work / "damaged.pdf").write_bytes(data[: found.start(1) - 1] + rect + data[found.end(1) + 1 :])
+        return "damaged.pdf"
+    if source == "not-built":
+        (work / "other.pdf").write_bytes(inputs.valid())
+        return "other.pdf"
+    if source == "draft":
+        draft = work / "draft" / "manifest.yaml"
+        draft.parent.mkdir()
+        draft.write_text(
+            MINIMAL.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8"
+        )
+        built = invoke(case, good, "build", str(draft.relative_to(work)), "--out", "draft-out")
+        assert built.exit_code == 0, built.output
+        return "draft-out/draft/manifest.pdf"
+    if source == "fifo":  # reading it would wait forever for a writer
+        os.mkfifo(work / "pipe.pdf")
+        return "pipe.pdf"
+    raise AssertionError(f"unknown source {source}")
+
+
+def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refusals before anything is written; an existing OUTPUT keeps its bytes.
+
+    `source` (default built) is the INPUT, `signer` whose key signs, `signatory` (default
+    prefete) the field; OUTPUT (default signed.pdf, which already exists) is `output`.
+    """
+    work = case.work
+    keys = {who: issued.pkcs12.relative_to(work) for who, issued in _certificates(work / "pki").items()}
+    source = _sign_source(case, good, keys)
+    signer = case.config["signer"]
+    args = ["--signatory", case.config.get("signatory", "prefete"), "--pkcs12", str(keys.get(signer, keys["prefete"]))]
+    env = {}
+    if signer == "prefete":
+        args += ["--password-env", "PIN"]
+        env = {"PIN": "s3cret"}
+    elif signer == "wrong-password":
+        args += ["--password-env", "PIN"]
+        env = {"PIN": "wrong"}
+    elif signer == "password-env-unset":
+        args += ["--password-env", "PARAPHE_HOSTILE_UNSET_PIN"]
     earlier = work / "signed.pdf"
     earlier.write_bytes(good.pdf)
-    result = invoke(case, good, "sign", source, "signed.pdf", *args, env=env)
+    output = case.config.get("output", "signed.pdf")
+    result = invoke(case, good, "sign", source, output, *args, env=env)
     check(result.stderr, result.output, result.exit_code, case)
     assert earlier.read_bytes() == good.pdf
+    assert output == earlier.name or not (work / output).exists()
     assert not list(work.rglob("*.part"))
 
 

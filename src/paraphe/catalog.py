@@ -32,4 +32,46 @@ def _catalog(*rules: Rule) -> Mapping[str, Rule]:
 RULES: Mapping[str, Rule] = _catalog(
     # --- Manifest, build and the other stages: filled in by the validation work (issue 10) ---
     # --- Signing and verification (sign.*, verify.*) ---
+    # sign: refusals before anything is written (a case each in tests/hostile/sign-*)
+    Rule("sign.io", "error", "The document to sign can be read."),
+    Rule("sign.credentials", "error", "The signer's key and certificate open (right password, PKCS#12 or PEM/DER)."),
+    Rule("sign.password-env", "error", "The environment variable named for the key's password is set."),
+    Rule("sign.cert-not-yet-valid", "error", "The signer's certificate is already valid."),
+    Rule("sign.cert-expired", "error", "The signer's certificate has not expired."),
+    Rule("sign.not-built", "error", "The document to sign was built by paraphe (it holds a build record)."),
+    Rule("sign.draft", "error", "The document to sign is final, not a draft."),
+    Rule("sign.broken-earlier", "error", "Every earlier signature still verifies."),
+    Rule("sign.changed", "error", "The pages are unchanged since the build."),
+    Rule("sign.document", "error", "Nothing else about the document fails verification."),
+    Rule("sign.unknown", "error", "The signatory is one of the document's."),
+    Rule("sign.already-signed", "error", "The signatory's field is still empty."),
+    Rule("sign.wrong-person", "error", "The certificate is the signatory's own (same name)."),
+    Rule("sign.output-exists", "error", "OUTPUT is new, INPUT itself, or replaced on purpose (--overwrite)."),
+    Rule("sign.failed", "error", "pyHanko signs without an error."),
+    # verify: what cannot be verified at all (cases in tests/cases/verify/)
+    Rule("verify.io", "error", "The PDF to verify can be read."),
+    Rule("verify.unreadable", "error", "The file to verify is a readable PDF."),
+    Rule("verify.trust", "error", "Every --trust file is a certificate (PEM or DER)."),
+    # verify: the document as built
+    Rule("verify.no-record", "error", "The PDF holds paraphe's build record."),
+    Rule("verify.record-changed", "error", "The build record is the one the build wrote."),
+    Rule("verify.pages-changed", "error", "The pages are those the build made."),
+    Rule("verify.unsigned-update", "error", "Every update after the build is a signature."),
+    Rule("verify.unknown-field", "error", "Every signature field is one the build made."),
+    Rule("verify.missing-field", "error", "Every signatory of a final document has a signature field."),
+    Rule("verify.unreadable-signature", "error", "Every filled signature field holds a signature pyHanko can read."),
+    # verify: each signature (the message begins with its field's name)
+    Rule("verify.malformed-signature", "error", "The signature can be validated at all."),
+    Rule("verify.not-intact", "error", "The bytes the signature covers are unchanged."),
+    Rule("verify.bad-value", "error", "The signature value matches its certificate."),
+    Rule("verify.untrusted", "error", "With --trust, the certificate leads to one of the trusted roots."),
+    Rule("verify.wrong-signer", "error", "The certificate is that of the signatory whose field it signs."),
+    Rule("verify.not-a-signatory", "error", "A signature is in a signatory's field, or is the certification."),
+    Rule("verify.changed-after", "error", "After the signature, only later signatures were added."),
+    # verify --manifest: the document against its sources
+    Rule("verify.manifest-mismatch", "error", "The PDF was built from the manifest given with --manifest."),
+    Rule("verify.annex-mismatch", "error", "The annex files are those the PDF was built with."),
+    # verify --complete
+    Rule("verify.unsigned", "error", "With --complete, every signatory has signed."),
+    Rule("verify.draft", "error", "With --complete, the document is final, not a draft."),
 )

@@ -1,15 +1,22 @@
-"""The one exception root of paraphe; every error carries its diagnostics."""
+"""The one exception root of paraphe; every error carries its diagnostics and its exit code.
+
+Exit codes follow click's (and most tools'): 1 a job failed (bad input, failed tool), 2 the
+command was used wrongly (a path that does not exist, options that cannot be used). The CLI
+reads `exit_code` from the error; the core never exits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Self
+from typing import ClassVar, Self
 
 from paraphe.diagnostics import Diagnostic, Location
 
 
 class ParapheError(Exception):
     """Root of every error paraphe raises on purpose (bad input, failed tool)."""
+
+    exit_code: ClassVar[int] = 1
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
@@ -22,6 +29,12 @@ class ParapheError(Exception):
     @classmethod
     def at(cls, location: Location, message: str, rule: str) -> Self:
         return cls([Diagnostic(location, message, rule)])
+
+
+class UsageError(ParapheError):
+    """What the command was given cannot be used at all: nothing was attempted (exit 2, as click's)."""
+
+    exit_code: ClassVar[int] = 2
 
 
 class ManifestError(ParapheError):

@@ -109,3 +109,11 @@ def exclusive_lock(
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as temporary:
         temporary.write_bytes(data)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; anything else is an OSError (a FIFO would block the read forever)."""
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read()

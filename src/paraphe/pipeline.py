@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe import scheduler
-from paraphe.convert import Converter, Document
+from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.errors import ManifestError, ParapheError
-from paraphe.fsutil import sha256_file
+from paraphe.errors import ManifestError, ParapheError, UsageError
+from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.territories import TERRITORIES_FILE, find_territories_file
@@ -37,10 +37,13 @@ from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
     from paraphe.provenance import BuildRecord
-    from paraphe.sign import Credentials, SignResult, VerificationReport
+    from paraphe.sign import Credentials as Credentials
+    from paraphe.sign import SignResult as SignResult
+    from paraphe.sign import VerificationReport as VerificationReport
 
 log = logging.getLogger(__name__)
 
+# What the CLI uses: it imports this module, never the stages behind it.
 __all__ = [
     "BuildResult",
     "BuildSummary",
@@ -48,9 +51,12 @@ __all__ = [
     "build",
     "discover",
     "load_convention",
+    "load_credentials",
+    "parse_converter",
     "sign",
     "validate_paths",
     "verify",
+    "write_output",
 ]
 
 DEFAULT_SOURCE = Path("conventions")
@@ -86,9 +92,9 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             found.append(path)
         elif path.exists():
             # A FIFO or a device would block the build's first read: refused before anything starts.
-            raise ManifestError.at(Location(str(path)), "not a regular file", "io.not-file")
+            raise UsageError.at(Location(str(path)), "not a regular file", "io.not-file")
         else:
-            raise ManifestError.at(Location(str(path)), "no such file or folder", "io.missing")
+            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
     return list(dict.fromkeys(found))
 
 
@@ -235,6 +241,15 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
 # --- After the build: signing and verifying --------------------------------------------------------
 
 
+def load_credentials(
+    *, pkcs12: Path | None = None, key: Path | None = None, cert: Path | None = None, password_env: str | None = None
+) -> Credentials:
+    """A signer's key and certificate: a PKCS#12 file, or a key with its certificate."""
+    from paraphe.sign import load_credentials
+
+    return load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)
+
+
 def sign(
     source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
 ) -> SignResult:
@@ -252,3 +267,8 @@ def verify(pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = ()) 
         return verify_pdf(pdf, trust=trust)
     convention = load_convention(manifest)
     return verify_pdf(pdf, trust=trust, convention=convention)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user named (a diff report, a redline) atomically; an OutputError (io.write) when it cannot."""
+    atomic_write_bytes(path, data)

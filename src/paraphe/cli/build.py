@@ -8,12 +8,9 @@ from pathlib import Path
 import click
 
 from paraphe import pipeline
-from paraphe.cli.sign import load_credentials, report_error
-from paraphe.convert import parse_converter
+from paraphe.cli.common import EXISTING_FILE, credentials, report, reported_errors
 from paraphe.errors import ParapheError
 from paraphe.pipeline import BuildResult, Event
-
-EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
@@ -65,22 +62,20 @@ def build(
     certify_cert: Path | None,
     certify_password_env: str | None,
     no_certify: bool,
-) -> None:
+) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
-        converter = parse_converter(converter_spec)
+        converter = pipeline.parse_converter(converter_spec)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--converter") from None
-    try:
+    # Nothing is built yet: a certification key that cannot be loaded is a bad option, as a missing path is.
+    with reported_errors(exit_code=2):
         certify_with = None
         if not no_certify:
-            certify_with = load_credentials(
+            certify_with = credentials(
                 certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
             )
         manifests = pipeline.discover(list(paths))
-    except ParapheError as exc:
-        report_error(exc)
-        sys.exit(2)
     progress = _Progress(len(manifests))
     try:
         summary = pipeline.build(
@@ -89,14 +84,13 @@ def build(
     finally:
         progress.close()
     for failure in summary.failures:
-        report_error(failure)
+        report(failure.diagnostics)
     failed = len(summary.failures)
     click.echo(
         f"{summary.built} built, {summary.reused} reused, {failed} failed in {summary.seconds:.1f} s",
         err=bool(failed),
     )
-    if failed:
-        sys.exit(1)
+    return 1 if failed else 0
 
 
 class _Progress:

@@ -15,18 +15,16 @@ from pathlib import Path
 
 import click
 
-from paraphe.diagnostics import Location
+from paraphe import pipeline
+from paraphe.cli.common import report, reported_errors
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.format import FORMATS, Header, render
 from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
 from paraphe.errors import ParapheError
-from paraphe.fsutil import atomic_write_bytes
 
 DEV_NULL = "/dev/null"
-
-
-def _report(error: ParapheError) -> None:
-    for diagnostic in error.diagnostics:
-        click.echo(str(diagnostic), err=True)
+# As diff(1): 1 means « changes found », so every error exits 2.
+ERROR_EXIT = 2
 
 
 def _sides(paths: tuple[Path, ...], rev: str | None) -> tuple[Side, Side]:
@@ -87,7 +85,7 @@ def diff(
     output: Path | None,
     redline: Path | None,
     git_external: bool,
-) -> None:
+) -> int:
     """Show what changed between two versions of a convention, element by element.
 
     \b
@@ -98,29 +96,22 @@ def diff(
     """
     if git_external:
         _git_external([str(p) for p in paths], _use_color(color, None))
-        return
+        return 0  # git goes on to the next file only if its driver succeeds
     if redline is not None and redline.suffix.lower() not in (".pdf", ".odt"):
         raise click.BadParameter("the redline is written as .pdf or .odt", param_hint="--redline")
-    try:
+    with reported_errors(exit_code=ERROR_EXIT):
         old, new = _sides(paths, rev)
         changes = compare(old, new)
         if redline is not None:
             _write_redline(old, new, redline)
-    except ParapheError as exc:
-        _report(exc)
-        sys.exit(2)
-    header = Header(old.name, new.name, new.convention.title)
-    text = render(changes, output_format, header, color=_use_color(color, output))
-    if output is not None:
-        try:
-            atomic_write_bytes(output, text.encode("utf-8"))
-        except OSError as exc:
-            click.echo(f"{output}: error: cannot write the report: {exc.strerror} [io.write]", err=True)
-            sys.exit(2)
-        click.echo(f"wrote {output} ({len(changes)} change(s))", err=True)
-    else:
-        click.echo(text, nl=False, color=True)
-    sys.exit(1 if changes else 0)
+        header = Header(old.name, new.name, new.convention.title)
+        text = render(changes, output_format, header, color=_use_color(color, output))
+        if output is not None:
+            pipeline.write_output(output, text.encode("utf-8"))  # an OutputError (io.write) when it cannot
+            click.echo(f"wrote {output} ({len(changes)} change(s))", err=True)
+        else:
+            click.echo(text, nl=False, color=True)
+    return 1 if changes else 0
 
 
 def _write_redline(old: Side, new: Side, target: Path) -> None:
@@ -128,10 +119,7 @@ def _write_redline(old: Side, new: Side, target: Path) -> None:
 
     document = redline(old.convention, new.convention, old.name, new.name)
     data = document.odt if target.suffix.lower() == ".odt" else document.pdf
-    try:
-        atomic_write_bytes(target, data)
-    except OSError as exc:
-        raise ParapheError.at(Location(str(target)), f"cannot write the redline: {exc.strerror}", "io.write") from None
+    pipeline.write_output(target, data)
     click.echo(f"wrote {target}", err=True)
 
 
@@ -150,7 +138,9 @@ def _git_external(args: list[str], color: bool) -> None:
         old_bytes = b"" if old_file == DEV_NULL else Path(old_file).read_bytes()
         new_bytes = b"" if new_file == DEV_NULL else Path(new_file).read_bytes()
     except OSError as exc:
-        click.echo(f"{exc.filename}: error: cannot read the version git gave: {exc.strerror} [io.read]", err=True)
+        report(
+            [Diagnostic(Location(str(exc.filename)), f"cannot read the version git gave: {exc.strerror}", "io.read")]
+        )
         return
     click.echo(f"paraphe diff {a} {b}")
     if DEV_NULL in (old_file, new_file) or not (_is_manifest(old_bytes) and _is_manifest(new_bytes)):
@@ -159,7 +149,7 @@ def _git_external(args: list[str], color: bool) -> None:
     try:
         changes = compare(from_bytes(path, old_bytes, a), from_bytes(new_path, new_bytes, b))
     except ParapheError as exc:
-        _report(exc)
+        report(exc.diagnostics)
         _line_diff(old_bytes, new_bytes, a, b)
         return
     click.echo(render(changes, "text", Header("", "", ""), color=color), nl=False, color=True)

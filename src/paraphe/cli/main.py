@@ -11,17 +11,12 @@ import click
 
 from paraphe import __version__, pipeline
 from paraphe.cli.build import build
+from paraphe.cli.common import ParapheGroup
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
-from paraphe.errors import ParapheError
 
 
-def _report(error: ParapheError) -> None:
-    for diagnostic in error.diagnostics:
-        click.echo(str(diagnostic), err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ParapheGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paraphe")
 @click.option("-v", "--verbose", is_flag=True, help="Show what each stage does.")
 def cli(verbose: bool) -> None:
@@ -44,13 +39,9 @@ def cli(verbose: bool) -> None:
     show_default=True,
     help="json: one object per manifest, for tools.",
 )
-def validate(paths: tuple[Path, ...], output_format: str) -> None:
+def validate(paths: tuple[Path, ...], output_format: str) -> int:
     """Check manifests (files or folders; default: conventions/)."""
-    try:
-        reports = pipeline.validate_paths(list(paths))
-    except ParapheError as exc:
-        _report(exc)
-        sys.exit(2)
+    reports = pipeline.validate_paths(list(paths))
     if output_format == "json":
         click.echo(
             json.dumps(
@@ -72,7 +63,7 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
             click.echo(f"{bad} of {len(reports)} manifest(s) invalid, {errors} error(s)", err=True)
         else:
             click.echo(f"{len(reports)} manifest(s) valid")
-    sys.exit(0 if all(r.ok for r in reports) else 1)
+    return 0 if all(r.ok for r in reports) else 1
 
 
 cli.add_command(build)
@@ -82,16 +73,21 @@ cli.add_command(diff)
 
 
 def main() -> None:
+    """The one place the process exits: with a command's code, its error's, or 130 on Ctrl-C."""
+    sys.exit(_run())
+
+
+def _run() -> int:
     # Not click's standalone mode: it turns Ctrl-C into « Aborted! » and exit 1.
     try:
         code = cli.main(standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted; earlier outputs are untouched", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
+        return exc.exit_code
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -3,45 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from paraphe import pipeline
-from paraphe.errors import ParapheError
-
-if TYPE_CHECKING:  # pyHanko is imported only by the commands that sign or verify.
-    from paraphe.sign import Credentials, VerificationReport
-    from paraphe.sign.verify import SignatureReport
-
-EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def report_error(error: ParapheError) -> None:
-    for diagnostic in error.diagnostics:
-        click.echo(str(diagnostic), err=True)
-
-
-def load_credentials(
-    pkcs12: Path | None, key: Path | None, cert: Path | None, password_env: str | None, *, prefix: str = ""
-) -> Credentials | None:
-    """Credentials from the options, or None when none is given; bad combinations are usage errors."""
-    if pkcs12 is not None and (key is not None or cert is not None):
-        raise click.UsageError(f"give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both")
-    if (key is None) != (cert is None):
-        raise click.UsageError(f"--{prefix}key and --{prefix}cert go together")
-    if pkcs12 is None and key is None:
-        return None  # before importing pyHanko: a build without certification never loads it
-    from paraphe.sign import load_pem, load_pkcs12, password_from_env
-
-    password = password_from_env(password_env)
-    if pkcs12 is not None:
-        return load_pkcs12(pkcs12, password)
-    if key is not None and cert is not None:
-        return load_pem(key, cert, password)
-    return None
+from paraphe.cli.common import EXISTING_FILE, credentials
+from paraphe.cli.common import report as report_diagnostics
 
 
 @click.command()
@@ -64,15 +32,10 @@ def sign(
     overwrite: bool,
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
-    if pkcs12 is None and key is None:
+    signer = credentials(pkcs12, key, cert, password_env)
+    if signer is None:
         raise click.UsageError("give the signer's --pkcs12 FILE, or --key FILE --cert FILE")
-    try:
-        credentials = load_credentials(pkcs12, key, cert, password_env)
-        assert credentials is not None
-        result = pipeline.sign(source, output, signatory_id, credentials, overwrite=overwrite)
-    except ParapheError as exc:
-        report_error(exc)
-        sys.exit(1)
+    result = pipeline.sign(source, output, signatory_id, signer, overwrite=overwrite)
     click.echo(f"signed {result.output} for {result.signatory.id} ({result.signatory.name}) with {result.holder}'s key")
     if result.pending:
         click.echo("still to sign: " + ", ".join(s.id for s in result.pending))
@@ -92,99 +55,14 @@ def sign(
     help="Trusted root certificate (PEM/DER); repeat for several. Without it, chains are not checked.",
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify(pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], output_format: str) -> None:
+def verify(pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], output_format: str) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
-    try:
-        report = pipeline.verify(pdf, manifest, trust)
-    except ParapheError as exc:
-        report_error(exc)
-        sys.exit(1)
-    ok = report.ok(complete)
+    report = pipeline.verify(pdf, manifest, trust)
     if output_format == "json":
-        click.echo(json.dumps(_as_json(report, complete), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.as_json(complete), ensure_ascii=False, indent=2))
     else:
-        _print_text(report, complete, bool(trust))
-    sys.exit(0 if ok else 1)
-
-
-def _print_text(report: VerificationReport, complete: bool, trust_given: bool) -> None:
-    click.echo(report.path)
-    record = report.record
-    if record is not None:
-        pages = "pages unchanged since the build" if report.content_unchanged else "PAGES CHANGED since the build"
-        click.echo(f"  built by {record.tool} from {record.convention}, fingerprint {record.fingerprint}; {pages}")
-    if report.manifest is not None:
-        state = "built from it" if report.manifest.matches else "NOT built from it"
-        click.echo(f"  manifest {report.manifest.manifest}: {state}")
-        for note in report.manifest.notes:
-            click.echo(f"    note: {note}")
-    if report.draft:
-        click.echo("  a draft (« PROJET »): no signature fields, not meant to be signed")
-    click.echo("  certified by the secretariat" if report.certified else "  not certified")
-    for signature in report.signatures:
-        click.echo(_signature_line(signature))
-        for problem in signature.problems:
-            click.echo(f"      problem: {problem}")
-    for signatory in report.pending:
-        click.echo(f"  … {signatory.id}: {signatory.title} ({signatory.name}) has not signed yet")
-    for problem in report.problems:
-        click.echo(f"  problem: {problem}")
-    signed = sum(s.signatory is not None for s in report.signatures)
-    expected = len(record.signatories) if record is not None else signed
-    summary = f"{signed} of {expected} signed"
-    if report.ok(complete):
-        click.echo(f"valid: {summary}" + ("" if trust_given else " (chains not checked: no --trust)"))
-    else:
-        reasons = len(report.all_problems()) + (len(report.pending) if complete else 0)
-        click.echo(f"NOT VALID: {summary}, {reasons} problem(s)")
-
-
-def _signature_line(signature: SignatureReport) -> str:
-    mark = "✓" if signature.ok else "✗"
-    who = (
-        "the secretariat's certification"
-        if signature.certification
-        else f"{signature.signatory.title} ({signature.signatory.name})"
-        if signature.signatory
-        else "unknown signatory"
-    )
-    when = f"{signature.signed_at:%Y-%m-%d %H:%M %Z}" if signature.signed_at else "unknown time"
-    intact = "intact" if signature.intact else "NOT INTACT"
-    return (
-        f"  {mark} {signature.field}: {who}, signed by {signature.holder} on {when}; {intact}; "
-        f"chain {signature.trust}; after it: {signature.changes_after}"
-    )
-
-
-def _as_json(report: VerificationReport, complete: bool) -> dict[str, object]:
-    record = report.record
-    return {
-        "file": report.path,
-        "valid": report.ok(complete),
-        "fingerprint": record.fingerprint if record else None,
-        "convention": record.convention if record else None,
-        "content_unchanged": report.content_unchanged,
-        "certified": report.certified,
-        "draft": report.draft,
-        "manifest": None
-        if report.manifest is None
-        else {"file": report.manifest.manifest, "matches": report.manifest.matches, "notes": report.manifest.notes},
-        "signatures": [
-            {
-                "field": s.field,
-                "certification": s.certification,
-                "signatory": s.signatory.name if s.signatory else None,
-                "holder": s.holder,
-                "signed_at": s.signed_at.isoformat() if s.signed_at else None,
-                "intact": s.intact,
-                "trust": s.trust,
-                "holder_is_signatory": s.holder_is_signatory,
-                "changes_after": s.changes_after,
-                "valid": s.ok,
-                "problems": list(s.problems),
-            }
-            for s in report.signatures
-        ],
-        "pending": [s.id for s in report.pending],
-        "problems": list(report.all_problems()),
-    }
+        for line in report.summary_lines():
+            click.echo(line)
+        report_diagnostics(report.diagnostics(complete))
+        click.echo(report.bottom_line(complete))
+    return 0 if report.ok(complete) else 1

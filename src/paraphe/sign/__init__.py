@@ -1,8 +1,9 @@
 """PAdES signing and verification (pyHanko): sign a signatory's field, certify a build, verify a PDF."""
 
-from paraphe.sign.credentials import Credentials, load_pem, load_pkcs12, password_from_env
+from paraphe.sign.credentials import Credentials, load_credentials, load_pem, load_pkcs12, password_from_env
+from paraphe.sign.report import SignatureReport, VerificationReport
 from paraphe.sign.signing import SignResult, certify_document, sign_document
-from paraphe.sign.verify import SignatureReport, VerificationReport, verify_pdf
+from paraphe.sign.verify import verify_pdf
 
 __all__ = [
     "Credentials",
@@ -10,6 +11,7 @@ __all__ = [
     "SignatureReport",
     "VerificationReport",
     "certify_document",
+    "load_credentials",
     "load_pem",
     "load_pkcs12",
     "password_from_env",

@@ -67,6 +67,18 @@ def password_from_env(variable: str | None) -> bytes | None:
     return value.encode()
 
 
+def load_credentials(
+    *, pkcs12: Path | None = None, key: Path | None = None, cert: Path | None = None, password_env: str | None = None
+) -> Credentials:
+    """A signer from a PKCS#12 file, or from a key with its certificate; the password read from `password_env`."""
+    password = password_from_env(password_env)
+    if pkcs12 is not None:
+        return load_pkcs12(pkcs12, password)
+    if key is None or cert is None:
+        raise ValueError("credentials need a PKCS#12 file, or a key with its certificate")
+    return load_pem(key, cert, password)
+
+
 def load_pkcs12(path: Path, password: bytes | None) -> Credentials:
     where = Location(str(path))
     try:

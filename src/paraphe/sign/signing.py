@@ -21,12 +21,13 @@ from pyhanko.stamp import TextStampStyle
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
-from paraphe.fsutil import atomic_write_bytes
+from paraphe.fsutil import atomic_write_bytes, read_regular_file
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
-from paraphe.sign.verify import VerificationReport, verify_bytes
+from paraphe.sign.report import VerificationReport
+from paraphe.sign.verify import verify_bytes
 
 STAMP = TextStampStyle(
     stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",
@@ -71,8 +72,7 @@ def sign_document(
         )
     if any(s.field == signatory_id for s in report.signatures):
         raise SigningError.at(where, f"the field of {signatory_id} is already signed", "sign.already-signed")
-    if signatory not in report.pending:
-        raise SigningError.at(where, f"the document has no signature field for {signatory_id}", "sign.no-field")
+    # A signatory of a final document without a field was refused above (verify.missing-field, sign.document).
     now = _now()
     credentials.check_valid_at(now)
     if not same_person(signatory.name, credentials.holder):
@@ -152,12 +152,12 @@ def _refuse_unless_signable(report: VerificationReport, where: Location) -> None
         )
     broken = [s for s in report.signatures if not s.ok]
     if broken:
-        details = "; ".join(f"{s.field}: {', '.join(s.problems)}" for s in broken)
+        details = "; ".join(d.message for s in broken for d in s.problems)
         raise SigningError.at(where, f"earlier signatures no longer verify ({details})", "sign.broken-earlier")
     if report.content_unchanged is False:
         raise SigningError.at(where, "the document was changed since it was built; rebuild it", "sign.changed")
     if report.problems:
-        raise SigningError.at(where, "; ".join(report.problems), "sign.document")
+        raise SigningError.at(where, "; ".join(d.message for d in report.problems), "sign.document")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -169,7 +169,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _read(source: Path) -> bytes:
     try:
-        return source.read_bytes()
+        return read_regular_file(source)
     except OSError as exc:
         raise SigningError.at(Location(str(source)), f"cannot read: {exc.strerror}", "sign.io") from None
 

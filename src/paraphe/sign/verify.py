@@ -10,14 +10,12 @@ build, optionally the manifest it came from) and the signatories still pending.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils import generic
@@ -31,9 +29,11 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from paraphe.diagnostics import Location
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ParapheError, SigningError
+from paraphe.fsutil import read_regular_file
 from paraphe.manifest.model import Convention
+from paraphe.paths import display_path
 from paraphe.provenance import (
     RECORD_KEY,
     BuildRecord,
@@ -45,6 +45,7 @@ from paraphe.provenance import (
 )
 from paraphe.resources import template_path
 from paraphe.sign.credentials import same_person
+from paraphe.sign.report import ManifestCheck, SignatureReport, Trust, VerificationReport
 
 log = logging.getLogger(__name__)
 
@@ -57,64 +58,6 @@ MODIFICATION_WORDS = {
     ModificationLevel.ANNOTATIONS: "annotations added",
     ModificationLevel.OTHER: "content changed",
 }
-
-Trust = Literal["trusted", "untrusted", "not checked"]
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    field: str
-    signatory: SignatoryRecord | None
-    certification: bool
-    holder: str
-    signed_at: dt.datetime | None
-    intact: bool
-    trust: Trust
-    holder_is_signatory: bool | None
-    changes_after: str
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass(frozen=True)
-class ManifestCheck:
-    manifest: str
-    matches: bool
-    problems: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class VerificationReport:
-    path: str
-    record: BuildRecord | None
-    content_unchanged: bool | None
-    signatures: tuple[SignatureReport, ...]
-    pending: tuple[SignatoryRecord, ...]
-    manifest: ManifestCheck | None
-    problems: tuple[str, ...] = field(default=())
-
-    @property
-    def draft(self) -> bool:
-        return self.record is not None and not self.record.final
-
-    @property
-    def certified(self) -> bool:
-        return any(s.certification for s in self.signatures)
-
-    def all_problems(self) -> tuple[str, ...]:
-        found = list(self.problems)
-        for signature in self.signatures:
-            found += [f"{signature.field}: {p}" for p in signature.problems]
-        if self.manifest is not None:
-            found += list(self.manifest.problems)
-        return tuple(found)
-
-    def ok(self, complete: bool = False) -> bool:
-        return not self.all_problems() and not (complete and (self.pending or self.draft))
 
 
 def load_trust_roots(paths: Sequence[Path]) -> list[object]:
@@ -136,17 +79,14 @@ def verify_pdf(
     convention: Convention | None = None,
 ) -> VerificationReport:
     """Verify the PDF at `pdf`; with a `convention`, also that it was built from its manifest."""
+    shown = display_path(pdf)
     try:
-        data = pdf.read_bytes()
+        data = read_regular_file(pdf)
     except OSError as exc:
-        raise SigningError.at(Location(str(pdf)), f"cannot read: {exc.strerror}", "verify.io") from None
-    report = verify_bytes(data, str(pdf), trust_roots=load_trust_roots(trust))
+        raise SigningError.at(Location(shown), f"cannot read: {exc.strerror}", "verify.io") from None
+    report = verify_bytes(data, shown, trust_roots=load_trust_roots(trust))
     if convention is not None:
-        check = check_manifest(report.record, convention)
-        report = VerificationReport(
-            report.path, report.record, report.content_unchanged, report.signatures, report.pending, check,
-            report.problems,
-        )  # fmt: skip
+        report = replace(report, manifest=check_manifest(report.record, convention, Location(report.path)))
     return report
 
 
@@ -169,23 +109,37 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
     except Exception as exc:  # pyHanko's own PdfReadError and friends have no common root with pypdf's.
         raise SigningError.at(where, f"not a readable PDF ({exc})", "verify.unreadable") from None
 
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
+
+    def problem(message: str, rule: str) -> None:
+        problems.append(Diagnostic(where, message, rule))
+
     content_unchanged: bool | None = None
     if record is not None and latest_record != record:
         # Signatures protect the revisions they cover; the information dictionary of a later
         # one is not checked by the difference analysis, so the build's own revision is trusted.
-        problems.append("the build record was changed after the build (signatories, digests or fingerprint)")
+        problem(
+            "the build record was changed after the build (signatories, digests or fingerprint)",
+            "verify.record-changed",
+        )
     if record is None:
-        problems.append("no paraphe build record: this PDF was not built by paraphe, or its record was removed")
+        problem(
+            "no paraphe build record: this PDF was not built by paraphe, or its record was removed", "verify.no-record"
+        )
     else:
         content_unchanged = record.content == content
         if not content_unchanged:
-            problems.append("the pages differ from the document as built (content, image or annotation changed)")
+            problem(
+                "the pages differ from the document as built (content, image or annotation changed)",
+                "verify.pages-changed",
+            )
 
     # Without roots given, the chain is reported as not checked; never the operating system's list.
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
     signatures = tuple(
-        _check_signature(sig, record, context, bool(trust_roots), certification=index == 0 and _certifies(sig))
+        _check_signature(
+            sig, record, context, where, check_trust=bool(trust_roots), certification=index == 0 and _certifies(sig)
+        )
         for index, sig in enumerate(embedded)
     )
     signed = {s.field for s in signatures}
@@ -193,24 +147,27 @@ def verify_bytes(data: bytes, name: str, *, trust_roots: Sequence[object] = ()) 
     # a field, an appearance) changed the document, whatever the pages look like.
     unsigned = sorted(set(range(1, revisions)) - {sig.signed_revision for sig in embedded})
     if unsigned:
-        problems.append(
+        problem(
             f"{len(unsigned)} update(s) appended after the build are not signatures "
-            f"(revision {', '.join(str(r + 1) for r in unsigned)} of {revisions}): the document was changed"
+            f"(revision {', '.join(str(r + 1) for r in unsigned)} of {revisions}): the document was changed",
+            "verify.unsigned-update",
         )
     if record is not None:
         expected = {s.id for s in record.signatories} | {s.field for s in signatures if s.certification}
         for extra in sorted(set(fields) - expected):
-            problems.append(f"signature field {extra} was not made by the build")
+            problem(f"signature field {extra} was not made by the build", "verify.unknown-field")
     for field_name in fields:
         if field_name not in signed and fields[field_name] is not None:
-            problems.append(f"field {field_name} holds a signature that cannot be read")
+            problem(f"field {field_name} holds a signature that cannot be read", "verify.unreadable-signature")
     pending: tuple[SignatoryRecord, ...] = ()
     if record is not None and record.final:
         pending = tuple(s for s in record.signatories if s.id not in signed)
         missing = [s.id for s in pending if s.id not in fields]
         if missing:
-            problems.append(f"signature field(s) missing: {', '.join(missing)}")
-    return VerificationReport(name, record, content_unchanged, signatures, pending, None, tuple(problems))
+            problem(f"signature field(s) missing: {', '.join(missing)}", "verify.missing-field")
+    return VerificationReport(
+        name, record, content_unchanged, signatures, pending, None, tuple(problems), chains_checked=bool(trust_roots)
+    )
 
 
 def _build_revision_record(reader: PdfFileReader) -> BuildRecord | None:
@@ -236,43 +193,49 @@ def _check_signature(
     sig: EmbeddedPdfSignature,
     record: BuildRecord | None,
     context: ValidationContext,
-    check_trust: bool,
+    where: Location,
     *,
+    check_trust: bool,
     certification: bool,
 ) -> SignatureReport:
     field_name = sig.field_name
     signatory = None if certification or record is None else record.signatory(field_name)
+    problems: list[Diagnostic] = []
+
+    def problem(message: str, rule: str) -> None:
+        # The field names the signature: one PDF holds several.
+        problems.append(Diagnostic(where, f"{field_name}: {message}", rule))
+
     try:
         status: PdfSignatureStatus = validate_pdf_signature(sig, context)
     except Exception as exc:  # a malformed signature must be reported, not crash the report
         log.debug("validation of %s failed", field_name, exc_info=True)
+        problem(f"signature cannot be validated ({exc})", "verify.malformed-signature")
         return SignatureReport(
-            field_name, signatory, certification, "?", None, False, "not checked", None, "unknown",
-            (f"signature cannot be validated ({exc})",),
-        )  # fmt: skip
+            field_name, signatory, certification, "?", None, False, "not checked", None, "unknown", tuple(problems)
+        )
     holder = _holder(status)
-    problems = []
     intact = bool(status.intact and status.valid)
     if not status.intact:
-        problems.append("the signed bytes were modified: the signature no longer matches the document")
+        problem("the signed bytes were modified: the signature no longer matches the document", "verify.not-intact")
     elif not status.valid:
-        problems.append("the signature value does not match its certificate")
+        problem("the signature value does not match its certificate", "verify.bad-value")
     trust: Trust = "not checked"
     if check_trust:
         trust = "trusted" if status.trusted else "untrusted"
         if not status.trusted:
-            problems.append(f"certificate of {holder} does not lead to a trusted root")
+            problem(f"certificate of {holder} does not lead to a trusted root", "verify.untrusted")
     holder_is_signatory: bool | None = None
     if signatory is not None:
         holder_is_signatory = same_person(signatory.name, holder)
         if not holder_is_signatory:
-            problems.append(f"signed with the certificate of {holder}, not that of {signatory.name}")
+            problem(f"signed with the certificate of {holder}, not that of {signatory.name}", "verify.wrong-signer")
     elif not certification:
-        problems.append("signature in a field that is not one of the document's signatories")
+        problem("signature in a field that is not one of the document's signatories", "verify.not-a-signatory")
     level = status.modification_level
     changes = MODIFICATION_WORDS.get(level, "unknown") if level is not None else "unknown"
     if level is None or level > ALLOWED_AFTER_SIGNING or status.docmdp_ok is False:
-        problems.append(f"changed after this signature beyond filling in signatures: {changes}")
+        problem(f"changed after this signature beyond filling in signatures: {changes}", "verify.changed-after")
     return SignatureReport(
         field_name,
         signatory,
@@ -292,15 +255,20 @@ def _holder(status: PdfSignatureStatus) -> str:
     return str(subject.native.get("common_name") or subject.human_friendly)
 
 
-def check_manifest(record: BuildRecord | None, convention: Convention) -> ManifestCheck:
+def check_manifest(record: BuildRecord | None, convention: Convention, where: Location) -> ManifestCheck:
+    """Whether the PDF at `where` was built from `convention` (its manifest, annexes and template)."""
     shown = str(convention.source)
     if record is None:
-        return ManifestCheck(shown, False, ("no build record to compare the manifest with",))
-    problems, notes = [], []
+        # The missing record is itself reported (verify.no-record): nothing more to say here.
+        return ManifestCheck(shown, False, ())
+    problems: list[Diagnostic] = []
+    notes: list[str] = []
     if convention.source_digest != record.manifest:
-        problems.append(f"not built from {shown}: the manifest differs from the one recorded in the PDF")
+        message = f"not built from {shown}: the manifest differs from the one recorded in the PDF"
+        problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
     if annex_digests(convention) != record.annexes:
-        problems.append(f"annex files of {shown} differ from those the PDF was built with")
+        message = f"annex files of {shown} differ from those the PDF was built with"
+        problems.append(Diagnostic(where, message, "verify.annex-mismatch"))
     template = template_path(convention.kind)
     if template.is_file() and hashlib.sha256(template.read_bytes()).hexdigest() != record.template:
         notes.append(f"built with another version of {template.name} than the current one")

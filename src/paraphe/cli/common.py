@@ -1,0 +1,69 @@
+"""What every `paraphe` command shares: how errors are printed and exit, and the credential options.
+
+A command returns its exit code (None for 0) or raises a `ParapheError`; `ParapheGroup` turns
+both into the exit, so that `main()` is the one place that leaves the process. The exit code of
+an error is the one its class carries (`ParapheError.exit_code`: 1 a failed job, 2 bad usage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from paraphe import pipeline
+from paraphe.diagnostics import Diagnostic
+from paraphe.errors import ParapheError
+
+if TYPE_CHECKING:
+    from paraphe.pipeline import Credentials
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def report(diagnostics: Iterable[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+@contextmanager
+def reported_errors(exit_code: int | None = None) -> Iterator[None]:
+    """Print a `ParapheError`'s diagnostics and exit with the code its class carries.
+
+    `exit_code` replaces it where a command gives the codes another meaning: diff(1)'s 1 means
+    « changes found », so any error of `diff` exits 2; a key that cannot be loaded is a bad
+    option of `build` (nothing was built) but the failed job of `sign`.
+    """
+    try:
+        yield
+    except ParapheError as error:
+        report(error.diagnostics)
+        raise click.exceptions.Exit(error.exit_code if exit_code is None else exit_code) from None
+
+
+class ParapheGroup(click.Group):
+    """The `paraphe` group: its commands' errors and returned codes become the exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with reported_errors():
+            code = super().invoke(ctx)
+        if isinstance(code, int) and code:
+            # An exception rather than a return value: click's standalone mode (CliRunner) drops the latter.
+            raise click.exceptions.Exit(code)
+        return code
+
+
+def credentials(
+    pkcs12: Path | None, key: Path | None, cert: Path | None, password_env: str | None, *, prefix: str = ""
+) -> Credentials | None:
+    """Credentials from the options, or None when none is given; bad combinations are usage errors."""
+    if pkcs12 is not None and (key is not None or cert is not None):
+        raise click.UsageError(f"give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both")
+    if (key is None) != (cert is None):
+        raise click.UsageError(f"--{prefix}key and --{prefix}cert go together")
+    if pkcs12 is None and key is None:
+        return None  # before importing pyHanko: a build without certification never loads it
+    return pipeline.load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)

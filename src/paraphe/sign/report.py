@@ -1,0 +1,162 @@
+"""What verification found, as frozen dataclasses that say it themselves (text lines and JSON).
+
+As pyHanko's status objects carry their own summary, a report knows how it reads; the CLI only
+prints it. Knows nothing of pyHanko: what the checks found is already plain data here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from paraphe.diagnostics import Diagnostic, Location
+from paraphe.provenance import BuildRecord, SignatoryRecord
+
+Trust = Literal["trusted", "untrusted", "not checked"]
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    field: str
+    signatory: SignatoryRecord | None
+    certification: bool
+    holder: str
+    signed_at: dt.datetime | None
+    intact: bool
+    trust: Trust
+    holder_is_signatory: bool | None
+    changes_after: str
+    problems: tuple[Diagnostic, ...]  # each message begins with the field's name
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: who signed, when, and whether it holds."""
+        mark = "✓" if self.ok else "✗"
+        who = (
+            "the secretariat's certification"
+            if self.certification
+            else f"{self.signatory.title} ({self.signatory.name})"
+            if self.signatory
+            else "unknown signatory"
+        )
+        when = f"{self.signed_at:%Y-%m-%d %H:%M %Z}" if self.signed_at else "unknown time"
+        intact = "intact" if self.intact else "NOT INTACT"
+        return (
+            f"{mark} {self.field}: {who}, signed by {self.holder} on {when}; {intact}; "
+            f"chain {self.trust}; after it: {self.changes_after}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "certification": self.certification,
+            "signatory": self.signatory.name if self.signatory else None,
+            "holder": self.holder,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "intact": self.intact,
+            "trust": self.trust,
+            "holder_is_signatory": self.holder_is_signatory,
+            "changes_after": self.changes_after,
+            "valid": self.ok,
+            "problems": [d.as_json() for d in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class ManifestCheck:
+    manifest: str
+    matches: bool
+    problems: tuple[Diagnostic, ...]
+    notes: tuple[str, ...] = ()  # what is worth knowing but does not fail verification
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": self.manifest, "matches": self.matches, "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    path: str
+    record: BuildRecord | None
+    content_unchanged: bool | None
+    signatures: tuple[SignatureReport, ...]
+    pending: tuple[SignatoryRecord, ...]
+    manifest: ManifestCheck | None
+    problems: tuple[Diagnostic, ...] = field(default=())  # the document's own, beside its signatures
+    chains_checked: bool = False  # trusted roots were given: « untrusted » means something
+
+    @property
+    def draft(self) -> bool:
+        return self.record is not None and not self.record.final
+
+    @property
+    def certified(self) -> bool:
+        return any(s.certification for s in self.signatures)
+
+    def diagnostics(self, complete: bool = False) -> tuple[Diagnostic, ...]:
+        """Every problem found; `complete`: a signatory who has not signed, or a draft, is one too."""
+        found = list(self.problems)
+        for signature in self.signatures:
+            found += signature.problems
+        if self.manifest is not None:
+            found += self.manifest.problems
+        if complete:
+            where = Location(self.path)
+            if self.draft:
+                found.append(Diagnostic(where, "a draft (« PROJET »): not meant to be signed", "verify.draft"))
+            found += [
+                Diagnostic(where, f"{s.id}: {s.title} ({s.name}) has not signed yet", "verify.unsigned")
+                for s in self.pending
+            ]
+        return tuple(found)
+
+    def ok(self, complete: bool = False) -> bool:
+        """The bottom line; `complete`: every signatory must also have signed."""
+        return not any(d.severity == "error" for d in self.diagnostics(complete))
+
+    def summary_lines(self) -> list[str]:
+        """What was found, as a person reads it; the problems are `diagnostics()`, the verdict `bottom_line()`."""
+        lines = [self.path]
+        record = self.record
+        if record is not None:
+            pages = "pages unchanged since the build" if self.content_unchanged else "PAGES CHANGED since the build"
+            lines.append(
+                f"  built by {record.tool} from {record.convention}, fingerprint {record.fingerprint}; {pages}"
+            )
+        if self.manifest is not None:
+            state = "built from it" if self.manifest.matches else "NOT built from it"
+            lines.append(f"  manifest {self.manifest.manifest}: {state}")
+            lines += [f"    note: {note}" for note in self.manifest.notes]
+        if self.draft:
+            lines.append("  a draft (« PROJET »): no signature fields, not meant to be signed")
+        lines.append("  certified by the secretariat" if self.certified else "  not certified")
+        lines += [f"  {signature.summary()}" for signature in self.signatures]
+        lines += [f"  … {s.id}: {s.title} ({s.name}) has not signed yet" for s in self.pending]
+        return lines
+
+    def bottom_line(self, complete: bool = False) -> str:
+        signed = sum(s.signatory is not None for s in self.signatures)
+        expected = len(self.record.signatories) if self.record is not None else signed
+        summary = f"{signed} of {expected} signed"
+        if self.ok(complete):
+            return f"valid: {summary}" + ("" if self.chains_checked else " (chains not checked: no --trust)")
+        return f"NOT VALID: {summary}, {len(self.diagnostics(complete))} problem(s)"
+
+    def as_json(self, complete: bool = False) -> dict[str, object]:
+        record = self.record
+        return {
+            "file": self.path,
+            "valid": self.ok(complete),
+            "fingerprint": record.fingerprint if record else None,
+            "convention": record.convention if record else None,
+            "content_unchanged": self.content_unchanged,
+            "certified": self.certified,
+            "draft": self.draft,
+            "manifest": None if self.manifest is None else self.manifest.as_json(),
+            "signatures": [s.as_json() for s in self.signatures],
+            "pending": [s.id for s in self.pending],
+            "problems": [d.as_json() for d in self.diagnostics(complete)],
+        }
