@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from paraphe import incremental
 from paraphe.convert import Converter, Document
-from paraphe.diagnostics import Location
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ConversionError, ParapheError
 from paraphe.fsutil import atomic_path, exclusive_lock, sha256_file
 from paraphe.manifest.convention import load_convention
@@ -57,6 +57,7 @@ class BuildResult:
     certified: bool = False
     final: bool = True
     reused: bool = False
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class BuildOptions:
     certify_identity: str = "none"
     converter: Converter = Converter()
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
+    strict: bool = False  # a manifest with warnings fails
 
     @property
     def workers(self) -> int:
@@ -101,6 +103,7 @@ class _Prepared:
     fingerprint: str
     final: bool
     inputs: dict[str, str]
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def build_all(
@@ -181,7 +184,7 @@ def _build_all(
             failures.append(exc)
             _notify(options, "failed", exc)
 
-    for batch_outcomes in _run_batches(_batches(stale, options.workers), options.workers, options.converter):
+    for batch_outcomes in _run_batches(_batches(stale, options.workers), options):
         for outcome in batch_outcomes:
             finish(outcome)
     order = {m: i for i, m in enumerate(manifests)}
@@ -199,11 +202,25 @@ def _reuse(manifest: Path, stem: Path, options: BuildOptions) -> BuildResult | N
     if not incremental.is_fresh(options.out, stem, manifest, options.certify_identity, (docx, pdf)):
         return None
     meta = incremental.read_meta(options.out, stem)
+    warnings = _warnings(meta.get("warnings"))
+    if warnings and options.strict:
+        return None  # built leniently: validated again, it fails
     pages = meta.get("pages", 0)
     return BuildResult(
         manifest, docx, pdf, pages if isinstance(pages, int) else 0, str(meta.get("fingerprint", "")),
-        bool(meta.get("certified", False)), bool(meta.get("final", True)), reused=True,
+        bool(meta.get("certified", False)), bool(meta.get("final", True)), reused=True, warnings=warnings,
     )  # fmt: skip
+
+
+def _warnings(stored: object) -> tuple[Diagnostic, ...]:
+    """The warnings remembered with an output (Diagnostic.as_json), shown again when it is reused."""
+    if not isinstance(stored, list):
+        return ()
+    return tuple(
+        Diagnostic(Location(str(w["file"]), int(w["line"]), int(w["col"])), str(w["message"]), str(w["rule"]))
+        for w in stored
+        if isinstance(w, dict)
+    )
 
 
 def _batches(stale: list[tuple[Path, Path]], workers: int) -> list[list[tuple[Path, Path]]]:
@@ -214,18 +231,19 @@ def _batches(stale: list[tuple[Path, Path]], workers: int) -> list[list[tuple[Pa
 
 
 def _run_batches(
-    batches: list[list[tuple[Path, Path]]], workers: int, converter: Converter
+    batches: list[list[tuple[Path, Path]]], options: BuildOptions
 ) -> Iterable[list[_Prepared | ParapheError]]:
     """Each batch's outcomes as it finishes; in this process when one worker is enough."""
+    workers, converter, strict = options.workers, options.converter, options.strict
     if len(batches) <= 1 or workers <= 1:
         for batch in batches:
-            yield prepare_batch(batch, converter)
+            yield prepare_batch(batch, converter, strict)
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
         pending: dict[Future[list[_Prepared | ParapheError]], list[tuple[Path, Path]]] = {
-            pool.submit(prepare_batch, batch, converter): batch for batch in batches
+            pool.submit(prepare_batch, batch, converter, strict): batch for batch in batches
         }
         try:
             while pending:
@@ -247,7 +265,9 @@ def _worker_died(manifest: Path) -> ParapheError:
     )
 
 
-def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[_Prepared | ParapheError]:
+def prepare_batch(
+    batch: list[tuple[Path, Path]], converter: Converter, strict: bool = False
+) -> list[_Prepared | ParapheError]:
     """In a worker: load, render, convert together (one LibreOffice), then assemble each document."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.assemble import assemble
@@ -260,7 +280,7 @@ def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[
     for manifest, stem in batch:
         shown = display_path(manifest)
         try:
-            convention = load_convention(manifest)
+            convention = load_convention(manifest, strict=strict)
             template = template_path(convention.kind)
             record = record_for(convention, template)
             inputs = _inputs(manifest, template, convention, record)
@@ -277,8 +297,11 @@ def prepare_batch(batch: list[tuple[Path, Path]], converter: Converter) -> list[
             pdf = assemble(convention, body, shown, record)
             pages = _page_count(pdf)
             outcomes.append(
-                _Prepared(manifest, stem, docx, pdf, pages, record.fingerprint, convention.is_final, inputs)
-            )
+                _Prepared(
+                    manifest, stem, docx, pdf, pages, record.fingerprint, convention.is_final, inputs,
+                    convention.warnings,
+                )
+            )  # fmt: skip
         except ParapheError as exc:
             outcomes.append(exc)
     return outcomes
@@ -323,11 +346,13 @@ def _write(prepared: _Prepared, options: BuildOptions) -> BuildResult:
         "fingerprint": prepared.fingerprint,
         "certified": certified,
         "final": prepared.final,
+        "warnings": [w.as_json() for w in prepared.warnings],
     }
     incremental.remember(
         options.out, prepared.stem, options.certify_identity, prepared.inputs, (docx_path, pdf_path), meta
     )
     log.info("built %s (%d pages)", pdf_path, prepared.pages)
     return BuildResult(
-        prepared.manifest, docx_path, pdf_path, prepared.pages, prepared.fingerprint, certified, prepared.final
-    )
+        prepared.manifest, docx_path, pdf_path, prepared.pages, prepared.fingerprint, certified, prepared.final,
+        warnings=prepared.warnings,
+    )  # fmt: skip

@@ -37,10 +37,11 @@ MANIFEST_SUFFIXES = (".yaml", ".yml")
 class ValidationReport:
     path: Path
     diagnostics: tuple[Diagnostic, ...]
+    strict: bool = False  # warnings count as errors
 
     @property
     def ok(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
+        return not any(d.severity == "error" or self.strict for d in self.diagnostics)
 
 
 def is_manifest_name(path: Path) -> bool:
@@ -64,14 +65,13 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def validate_paths(paths: Sequence[Path]) -> list[ValidationReport]:
+def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[ValidationReport]:
     reports = []
     for path in discover(paths):
         try:
-            load_convention(path)
-            reports.append(ValidationReport(path, ()))
+            reports.append(ValidationReport(path, load_convention(path).warnings, strict))
         except ManifestError as exc:
-            reports.append(ValidationReport(path, exc.diagnostics))
+            reports.append(ValidationReport(path, exc.diagnostics, strict))
     return reports
 
 
@@ -96,19 +96,21 @@ def build(
     force: bool = False,
     converter: Converter | None = None,
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
+    strict: bool = False,
 ) -> BuildSummary:
     """Build every manifest into `out`, reusing what has not changed; a failing one does not stop the others.
 
     A `final` convention is certified when `certify_with` holds the secretariat's key.
     `jobs` worker processes run at once (0: one per core), each converting its documents in
-    batches with one LibreOffice, or on the `converter`'s unoserver pool.
+    batches with one LibreOffice, or on the `converter`'s unoserver pool. With `strict`, a
+    manifest with warnings fails as one with errors does.
     """
     manifests = discover(list(paths))
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     converter = converter or Converter()
     # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
     shaping = f"certify={identity};converter={converter};templates={templates_folder().resolve()}"
-    options = BuildOptions(out, jobs, force, certify_with, shaping, converter, on_event)
+    options = BuildOptions(out, jobs, force, certify_with, shaping, converter, on_event, strict=strict)
     return build_all(manifests, options, output_stem)
 
 

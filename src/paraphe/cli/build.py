@@ -54,6 +54,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Environment variable holding the certification key's password.",
 )
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
+@click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -65,6 +66,7 @@ def build(
     certify_cert: Path | None,
     certify_password_env: str | None,
     no_certify: bool,
+    strict: bool,
 ) -> None:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
@@ -84,10 +86,12 @@ def build(
     progress = _Progress(len(manifests))
     try:
         summary = pipeline.build(
-            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress
+            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict
         )
     finally:
         progress.close()
+    for warning in (w for result in summary.results for w in result.warnings):
+        click.echo(str(warning), err=True)
     for failure in summary.failures:
         report_error(failure)
     failed = len(summary.failures)

@@ -732,8 +732,8 @@ def _same_parent(old: _Node, new: _Node, spairs: dict[int, int]) -> bool:
 
 _CONVENTION_FIELDS = frozenset(
     "id kind status title subtitle territory_name territory_label period organisations glossary preamble identity"
-    " levels parts sections signatories signature_place signature_date annexes source source_digest".split()
-)  # source_digest: the file's bytes, not its meaning (comments and quoting change it)
+    " levels parts sections signatories signature_place signature_date annexes source source_digest warnings".split()
+)  # source_digest: the file's bytes, not its meaning (comments and quoting change it); warnings: validation's
 _ORGANISATION_FIELDS = frozenset("key label name is_acronym".split())
 _SECTION_FIELDS = frozenset(
     "id depth number label title part context_sources context orientations_title orientations sections actions".split()

@@ -108,7 +108,6 @@ def _load_renamed(copy: Path, name: str) -> Convention:
                 Location(name, d.location.line, d.location.col) if d.location.file == shown else d.location,
                 d.message,
                 d.rule,
-                d.severity,
             )
             for d in exc.diagnostics
         ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from paraphe.errors import ManifestError
@@ -10,10 +11,14 @@ from paraphe.manifest.model import Convention, build_model
 from paraphe.manifest.validate import validate
 
 
-def load_convention(path: Path) -> Convention:
-    """Load, validate and model one manifest; raise ManifestError listing every problem."""
+def load_convention(path: Path, *, strict: bool = False) -> Convention:
+    """Load, validate and model one manifest; raise ManifestError listing every problem.
+
+    Warnings do not stop it: the model carries them (`Convention.warnings`) for the caller to
+    show. With `strict`, a warning stops it as an error would.
+    """
     loaded = load_manifest(path)
     problems = validate(loaded)
-    if problems:
+    if any(d.severity == "error" for d in problems) or (strict and problems):
         raise ManifestError(problems)
-    return build_model(loaded)
+    return dataclasses.replace(build_model(loaded), warnings=tuple(problems))
