@@ -84,7 +84,6 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("schema.maximum", "error", "A number is not above its field's maximum."),
     Rule("schema.minItems", "error", "A list holds at least the items its field needs."),
     Rule("schema.minProperties", "error", "A mapping (organisations) is not empty."),
-    Rule("schema.oneOf", "error", "An annex is either a file or a generated annex, not both."),
     Rule("schema.not", "error", "An annex does not give both 'file' and 'generated'."),
     # --- Period and dates (period.*, date.*, calendar.*) ---
     Rule("period.order", "error", "The period does not end before it starts."),
