@@ -282,9 +282,10 @@ def prepare_batch(
         try:
             convention = load_convention(manifest, strict=strict)
             template = template_path(convention.kind)
+            # Rendered first: a missing or broken template is reported as such, before anything hashes it.
+            docx = render_docx(convention, template)
             record = record_for(convention, template)
             inputs = _inputs(manifest, template, convention, record)
-            docx = render_docx(convention, template)
             staged.append((manifest, stem, shown, convention, record, docx, inputs))
         except ParapheError as exc:
             outcomes.append(exc)
