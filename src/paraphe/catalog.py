@@ -41,12 +41,12 @@ def rule(code: str) -> Rule:
     raise UnknownRule(f"rule code {code!r} is not declared in paraphe/catalog.py")
 
 
-def _catalog(*rules: Rule) -> Mapping[str, Rule]:
+def _catalog(*entries: Rule) -> Mapping[str, Rule]:
     by_code: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.code in by_code:
-            raise ValueError(f"rule {rule.code} declared twice")
-        by_code[rule.code] = rule
+    for entry in entries:
+        if entry.code in by_code:
+            raise ValueError(f"rule {entry.code} declared twice")
+        by_code[entry.code] = entry
     return by_code
 
 
