@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from conftest import ROOT, flat, page_count, pdf_text
 from paraphe.cli.main import cli
 from paraphe.french import of_body, of_label
-from paraphe.manifest.model import Signatory, organisation_type
+from paraphe.manifest.model import Signatory
+from paraphe.manifest.organisations import organisation_type
 from paraphe.pipeline import load_convention
 from paraphe.render.ctg import _authorised, years
 

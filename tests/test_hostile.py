@@ -3,19 +3,20 @@
 Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…), `expected.txt`
 (the diagnostics, one a line, as printed) and an optional `case.toml`:
 
-    command = "validate" | "build"   # default: both, each expected to print expected.txt
+    command = "validate" | "build" | "diff"  # default: validate and build, each expected to print expected.txt
+    args = ["…"]                      # more arguments (diff: all of them; interrupt: a second manifest, -j 2)
     exit = 1                          # the exit code (1 failed job, 2 bad usage, 0 success)
     runner = "subprocess"             # build through a real `paraphe` process (default: click's CliRunner)
     max_seconds = 0.5                 # validate must answer this fast (an alias bomb)
     printed = ["…"]                   # a successful build: these texts are in the PDF as written
-    scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign
-    args = ["…"]                      # interrupt: more arguments (a second manifest, -j 2)
+    scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign, locked
     signer = "…"                      # sign: whose key (prefete, ccss, expired, not-yet-valid, wrong-password…)
     source = "…"                      # sign: the INPUT (built, signed-once, modified, draft, not-built, fifo…)
     signatory = "…"                   # sign: the field (default prefete)
     output = "…"                      # sign: OUTPUT (default signed.pdf, which exists already)
     [env]                             # environment for the command; {case} is the case's folder
     [inputs]                          # files made by make_inputs.py (hostile PDFs, special files)
+    [patch]                           # "module.name" = value: a fault injected into paraphe (CliRunner runs)
 
 Every run must exit with the expected code, print no traceback, leave no partial file, and leave
 the earlier good output (a real build of the minimal manifest, put where the case's build writes)
@@ -30,6 +31,7 @@ import fcntl
 import importlib.util
 import io
 import os
+import pkgutil
 import re
 import shutil
 import signal
@@ -137,9 +139,12 @@ def invoke(case: Case, good: Good, *args: str, env: dict[str, str] | None = None
     cwd = os.getcwd()
     os.chdir(case.work)
     try:
-        return CliRunner().invoke(cli, list(args), env=env if env is not None else case.env(good))
+        result = CliRunner().invoke(cli, list(args), env=env if env is not None else case.env(good))
     finally:
         os.chdir(cwd)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # what a real run would print as a traceback
+    return result
 
 
 def check(result_stderr: str, output: str, exit_code: int, case: Case) -> None:
@@ -166,37 +171,52 @@ def test_corpus_covers_the_issue() -> None:
         assert (case / "expected.txt").is_file(), case.name
 
 
+def _patch(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    for target, value in case.config.get("patch", {}).items():
+        owner, _, name = target.rpartition(".")
+        filled = value.replace("{case}", str(case.work)) if isinstance(value, str) else value
+        if isinstance(filled, str) and filled.startswith("fault:"):
+            filled = inputs.FAULTS[filled.removeprefix("fault:")]
+        monkeypatch.setattr(pkgutil.resolve_name(owner), name, filled)
+
+
 @pytest.mark.parametrize("case_dir", CASES, ids=[c.name for c in CASES])
 def test_hostile_case(case_dir: Path, tmp_path: Path, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     case = prepare(case_dir, tmp_path, good)
+    _patch(case, monkeypatch)
     scenario = case.config.get("scenario")
     if scenario is not None:
         SCENARIOS[scenario](case, good, monkeypatch)
         return
     command = case.config.get("command")
+    args = [str(a) for a in case.config.get("args", [])]
+    if command == "diff":
+        result = invoke(case, good, "diff", *args)
+        check(result.stderr, result.output, result.exit_code, case)
+        return
     if command in (None, "validate"):
         started = time.perf_counter()
-        result = invoke(case, good, "validate", "manifest.yaml")
+        result = invoke(case, good, "validate", "manifest.yaml", *args)
         elapsed = time.perf_counter() - started
         check(result.stderr, result.output, result.exit_code, case)
         assert elapsed < float(case.config.get("max_seconds", 30)), elapsed
     if command in (None, "build"):
-        _build(case, good)
+        _build(case, good, args)
 
 
-def _build(case: Case, good: Good) -> None:
+def _build(case: Case, good: Good, args: list[str]) -> None:
     env = case.env(good)
     if case.config.get("command") is None:
         # Refused at validation: a LibreOffice that is never meant to run.
         env.setdefault("PARAPHE_SOFFICE", "/bin/false")
     if case.config.get("runner") == "subprocess":
         started = time.monotonic()
-        process = paraphe(case, good, "build", "manifest.yaml", "--out", "out")
+        process = paraphe(case, good, "build", "manifest.yaml", *args, "--out", "out")
         stdout, stderr = process.communicate(timeout=120)
         assert time.monotonic() - started < 60
         check(stderr, stdout + stderr, process.returncode, case)
     else:
-        result = invoke(case, good, "build", "manifest.yaml", "--out", "out", env=env)
+        result = invoke(case, good, "build", "manifest.yaml", *args, "--out", "out", env=env)
         check(result.stderr, result.output, result.exit_code, case)
     if case.exit:
         assert_untouched(case, good)
@@ -447,4 +467,15 @@ def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not list(work.rglob("*.part"))
 
 
-SCENARIOS = {"concurrent": concurrent, "no-space": no_space, "interrupt": interrupt, "sign": sign}
+def locked(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another build holds the output's lock for longer than this one waits ([patch] shortens the wait)."""
+    lock = case.work / "out" / ".paraphe" / case.name / "manifest.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("wb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        result = invoke(case, good, "build", "manifest.yaml", "--out", "out")
+    check(result.stderr, result.output, result.exit_code, case)
+    assert_untouched(case, good)
+
+
+SCENARIOS = {"concurrent": concurrent, "no-space": no_space, "interrupt": interrupt, "sign": sign, "locked": locked}

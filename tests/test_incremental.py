@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pypdf import PdfWriter
 
-from conftest import MINIMAL, page_count
+from conftest import MINIMAL, ROOT, page_count
 from paraphe.cli.main import cli
 from paraphe.resources import default_templates
 from test_build import make_annex_pdf
@@ -175,3 +176,28 @@ def test_other_templates_rebuild(tmp_path: Path, soffice: str, monkeypatch: pyte
     monkeypatch.setenv("PARAPHE_TEMPLATES", str(own))
     assert summary(build(str(folder), "--out", str(out))) == (1, 0, 0)
     assert summary(build(str(folder), "--out", str(out))) == (0, 1, 0)
+
+
+def test_warnings_are_remembered_and_strict_does_not_reuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lenient build remembers its warnings: shown again on reuse; --strict then refuses, writing nothing."""
+    case = ROOT / "tests" / "hostile" / "build-with-warnings"
+    (tmp_path / "m").mkdir()
+    shutil.copy(case / "manifest.yaml", tmp_path / "m" / "manifest.yaml")
+    body = tmp_path / "body.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(body)
+    monkeypatch.setenv("PARAPHE_SOFFICE", str(case / "soffice"))  # a quick stand-in: HOSTILE_BODY for each document
+    monkeypatch.setenv("HOSTILE_BODY", str(body))
+    monkeypatch.chdir(tmp_path)
+    warnings = (case / "expected.txt").read_text(encoding="utf-8").replace("manifest.yaml", "m/manifest.yaml")
+    first = build("m/manifest.yaml", "--out", "out")
+    assert first.exit_code == 0 and summary(first) == (1, 0, 0), first.output
+    assert first.stderr == warnings
+    outputs = snapshot(tmp_path / "out")
+    again = build("m/manifest.yaml", "--out", "out")
+    assert summary(again) == (0, 1, 0) and again.stderr == warnings
+    strict = build("m/manifest.yaml", "--out", "out", "--strict")
+    assert strict.exit_code == 1 and summary(strict) == (0, 0, 1)
+    assert strict.stderr.startswith(warnings)  # the failure lists them
+    assert snapshot(tmp_path / "out") == outputs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,6 @@ def test_valid_manifest_exits_0() -> None:
 
 
 def test_json_format_lists_every_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
-    import json
-
     monkeypatch.chdir(Path(__file__).parent / "cases" / "invalid" / "several-at-once")
     result = CliRunner().invoke(cli, ["validate", "--format", "json", "manifest.yaml"])
     assert result.exit_code == 1
@@ -51,3 +50,25 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
     assert CliRunner().invoke(cli, ["validate", "--format", "xml"]).exit_code == 2
+
+
+WARNINGS = sorted((Path(__file__).parent / "cases" / "warnings").iterdir())
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=[c.name for c in WARNINGS])
+def test_warnings_are_shown_and_strict_makes_them_errors(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(case)
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    lenient = CliRunner().invoke(cli, ["validate", "manifest.yaml"])
+    assert lenient.stderr.splitlines() == expected
+    assert lenient.exit_code == 0
+    assert lenient.stdout == f"1 manifest(s) valid, {len(expected)} warning(s)\n"
+    strict = CliRunner().invoke(cli, ["validate", "--strict", "manifest.yaml"])
+    assert strict.stderr.splitlines() == [
+        *expected,
+        f"1 of 1 manifest(s) invalid, 0 error(s), {len(expected)} warning(s) (errors with --strict)",
+    ]
+    assert strict.exit_code == 1
+    [report] = json.loads(CliRunner().invoke(cli, ["validate", "--format", "json", "manifest.yaml"]).stdout)
+    assert report["valid"] is True
+    assert {d["severity"] for d in report["diagnostics"]} == {"warning"}

@@ -20,17 +20,162 @@ class Rule:
     summary: str  # one line, in English: what the rule asks of the input
 
 
-def _catalog(*rules: Rule) -> Mapping[str, Rule]:
+class UnknownRule(LookupError):
+    """A diagnostic names a code the catalog does not declare: a bug in paraphe, never in the input."""
+
+
+# Signing and verification declare their codes in the last section, kept by their own work; until
+# it declares a code under one of these prefixes, that prefix's codes are errors. Once it declares
+# any, an undeclared code under that prefix fails like any other.
+_DECLARED_LATER = ("sign.", "verify.")
+
+
+def rule(code: str) -> Rule:
+    """The declared rule of `code`; raises UnknownRule for a code nobody declared."""
+    found = RULES.get(code)
+    if found is not None:
+        return found
+    prefix = next((p for p in _DECLARED_LATER if code.startswith(p)), None)
+    if prefix is not None and not any(known.startswith(prefix) for known in RULES):
+        return Rule(code, "error", "")
+    raise UnknownRule(f"rule code {code!r} is not declared in paraphe/catalog.py")
+
+
+def _catalog(*entries: Rule) -> Mapping[str, Rule]:
     by_code: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.code in by_code:
-            raise ValueError(f"rule {rule.code} declared twice")
-        by_code[rule.code] = rule
+    for entry in entries:
+        if entry.code in by_code:
+            raise ValueError(f"rule {entry.code} declared twice")
+        by_code[entry.code] = entry
     return by_code
 
 
 RULES: Mapping[str, Rule] = _catalog(
-    # --- Manifest, build and the other stages: filled in by the validation work (issue 10) ---
+    # --- Reading a file: paths, size, encoding (io.*) ---
+    Rule("io.missing", "error", "A path given on the command line exists."),
+    Rule("io.not-file", "error", "A path on the command line is a regular file or a folder, not a FIFO or device."),
+    Rule("io.read", "error", "The manifest is a regular file paraphe can read."),
+    Rule("io.size", "error", "The manifest is at most 2 MB."),
+    Rule("io.encoding", "error", "The manifest is UTF-8 (a BOM is accepted)."),
+    # --- YAML: the safe subset a manifest is written in (yaml.*) ---
+    Rule("yaml.syntax", "error", "The manifest is well-formed YAML, a single document."),
+    Rule("yaml.empty", "error", "The manifest is not empty."),
+    Rule("yaml.alias", "error", "No YAML aliases (*name): they hide repeated or exploding content."),
+    Rule("yaml.tag", "error", "No YAML tags (!!python/…, !!binary…): values are plain data."),
+    Rule("yaml.merge", "error", "No YAML merge keys (<<)."),
+    Rule("yaml.key", "error", "Mapping keys are plain text, not lists or mappings."),
+    Rule("yaml.duplicate-key", "error", "A key appears once in its mapping."),
+    Rule("yaml.size", "error", "At most 50 000 values in one manifest."),
+    Rule("yaml.depth", "error", "Values nest at most 40 levels deep."),
+    # --- Text: what a value may hold (text.*) ---
+    Rule("text.control-character", "error", "No control character in a key or value, typed or as a YAML escape."),
+    Rule("text.bidi", "error", "No bidirectional override or isolate: text reads in the order it is stored."),
+    Rule("text.surrogate", "error", "No unpaired UTF-16 surrogate written as a YAML escape."),
+    Rule("text.too-long", "error", "A value holds at most 10 000 characters, a key 200."),
+    # --- JSON Schema: the shape of a manifest (schema.<keyword>, one per keyword the schema uses) ---
+    Rule("schema.required", "error", "A required field is present."),
+    Rule("schema.additionalProperties", "error", "Only fields the schema names are used (a typo gets a suggestion)."),
+    Rule("schema.type", "error", "A value has the type its field expects (text, number, list, mapping)."),
+    Rule("schema.enum", "error", "A value is one of the choices its field allows."),
+    Rule("schema.pattern", "error", "A text has the form its field expects (ids, dates, calendars, keys)."),
+    Rule("schema.minLength", "error", "A text field is not empty."),
+    Rule("schema.maxLength", "error", "A text field is no longer than its limit (ids, symbols, paths)."),
+    Rule("schema.minimum", "error", "A number is not below its field's minimum (years, sides, durations)."),
+    Rule("schema.maximum", "error", "A number is not above its field's maximum."),
+    Rule("schema.minItems", "error", "A list holds at least the items its field needs."),
+    Rule("schema.minProperties", "error", "A mapping (organisations) is not empty."),
+    Rule("schema.not", "error", "An annex does not give both 'file' and 'generated'."),
+    # --- Period and dates (period.*, date.*, calendar.*) ---
+    Rule("period.order", "error", "The period does not end before it starts."),
+    Rule("period.duration", "error", "A declared duration matches the period's number of years."),
+    Rule("date.invalid", "error", "A date (signature, plan, deliberation) exists in the calendar."),
+    Rule("calendar.order", "error", "An action's calendar does not end before it starts."),
+    Rule("calendar.period", "error", "An action's calendar lies inside the convention's period."),
+    # --- Structure of the plan (levels.*, part.*, section.*) ---
+    Rule("levels.depth", "error", "The tree of sections and actions is no deeper than 'levels' names."),
+    Rule("part.depth", "error", "Only top-level sections belong to a part."),
+    Rule("section.empty", "error", "In a final convention, a section has sections, actions or text."),
+    # --- References and identifiers (ref.*, id.*) ---
+    Rule("ref.organisation", "error", "Actors, signatories and parties name a declared organisation."),
+    Rule("ref.part", "error", "A section's 'part' names a part declared under 'parts'."),
+    Rule("ref.marker", "error", "Markers and legends name a marker declared under 'markers'."),
+    Rule("ref.signatory", "error", "A party's 'signatories' name declared signatories."),
+    Rule("id.unique", "error", "Ids of sections, actions and signatories, glossary keys and parties are unique."),
+    Rule("id.reserved", "error", "A signatory's id is not the name of the secretariat's certification field."),
+    # --- Declared but never used: shown, not blocking (unused.*) ---
+    Rule("unused.organisation", "warning", "A declared organisation is an actor, a signatory or a party somewhere."),
+    Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),
+    Rule("unused.glossary", "warning", "A glossary acronym appears somewhere in the convention's text."),
+    # --- Kind of convention (kind.*, ctg.*, party.*) ---
+    Rule("kind.field", "error", "A field is one the kind's template prints (CTG-only fields, 'parts')."),
+    Rule("ctg.signatories", "error", "A CTG is signed by the CAF or CCSS, the Département, the State and its EPCI."),
+    Rule("ctg.territory", "error", "A CTG's territory is listed in the nearest territories.yaml."),
+    Rule("ctg.parties", "error", "A CTG names its parties under 'parties'."),
+    Rule("party.unrepresented", "error", "Every party is represented by at least one signatory."),
+    Rule("party.side", "error", "Either every party has a side or none; side 1 comes first and both sides have one."),
+    Rule("party.missing", "error", "Every signatory of a CTG represents a party."),
+    # --- The shared territories list (territories.*) ---
+    Rule("territories.shape", "error", "territories.yaml names its département and lists its communautés de communes."),
+    Rule("territories.unique", "error", "A communauté de communes is listed once in territories.yaml."),
+    # --- Final conventions: ready to sign (final.*) ---
+    Rule("final.placeholder", "error", "A final convention holds no placeholder (« [à compléter] », « […] », TODO)."),
+    Rule("final.incomplete", "error", "A final convention has a signature date and every signatory a civility."),
+    Rule("final.example", "error", "A final convention is not on an example territory."),
+    # --- Annex files: where they are and what they hold (annex.*) ---
+    Rule("annex.path", "error", "An annex path is relative and stays inside the convention's folder."),
+    Rule("annex.missing", "error", "An annex file exists."),
+    Rule("annex.not-file", "error", "An annex is a regular file, not a folder, FIFO or device."),
+    Rule("annex.type", "error", "An annex is a PDF file, by name and by content."),
+    Rule("annex.size", "error", "An annex file is at most 100 MB."),
+    Rule("annex.unreadable", "error", "An annex file can be read."),
+    Rule("annex.unsafe", "error", "An annex could be inspected by the sandboxed reader."),
+    Rule("annex.empty", "error", "An annex is not empty and has at least one page."),
+    Rule("annex.truncated", "error", "An annex is complete (ends with %%EOF)."),
+    Rule("annex.encrypted", "error", "An annex is not encrypted."),
+    Rule("annex.invalid", "error", "An annex is a readable PDF (no loops in its page tree)."),
+    Rule("annex.too-large", "error", "An annex stays within the reader's limits (no decompression bomb)."),
+    Rule("annex.javascript", "error", "An annex holds no JavaScript."),
+    Rule("annex.open-action", "error", "An annex runs no action when it is opened."),
+    Rule("annex.active-content", "error", "An annex holds no action that launches, sends or imports, and no XFA form."),
+    Rule("annex.embedded-file", "error", "An annex holds no embedded file."),
+    Rule("annex.signature-field", "error", "An annex holds no signature field."),
+    Rule("annex.field-clash", "error", "An annex has no form field named like a signature field of the convention."),
+    Rule("annex.cover", "error", "The rendered document has the cover page of every annex file."),
+    # --- Rendering the template (template.*) ---
+    Rule("template.missing", "error", "A template exists for the convention's kind."),
+    Rule("template.invalid", "error", "The template is a usable Word document."),
+    Rule("template.syntax", "error", "The template's tags are well formed."),
+    Rule("template.undefined", "error", "The template uses only variables paraphe gives it."),
+    Rule("template.runtime", "error", "The template's tags loop over lists and call functions, nothing else."),
+    Rule("template.output", "error", "The filled document is valid XML."),
+    # --- Converting to PDF with LibreOffice or unoserver (convert.*) ---
+    Rule("convert.missing", "error", "LibreOffice (soffice) is installed."),
+    Rule("convert.start", "error", "LibreOffice (or unoserver) can be started or reached."),
+    Rule("convert.timeout", "error", "The conversion ends within its time limit."),
+    Rule("convert.failed", "error", "LibreOffice (or unoserver) ends without an error."),
+    Rule("convert.no-output", "error", "LibreOffice writes a PDF."),
+    Rule("convert.bad-output", "error", "The PDF LibreOffice writes is complete."),
+    # --- Assembling the signature page (signature.*) ---
+    Rule("signature.page", "error", "The rendered document has a « Signatures » heading."),
+    Rule("signature.block", "error", "Every signatory's block is on the signature page."),
+    # --- Building many documents and writing outputs (build.*, io.* on output) ---
+    Rule("build.same-output", "error", "Two manifests of one build are never built into the same output."),
+    Rule("build.worker", "error", "The worker process building a document does not die."),
+    Rule("io.write", "error", "An output can be written (space, permissions); the earlier file is kept otherwise."),
+    Rule("io.lock", "error", "The lock file beside an output can be created."),
+    Rule("io.locked", "error", "Another build of the same output finishes within the wait."),
+    # --- Reviewing changes: git revisions and LibreOffice's comparison (git.*, redline.*) ---
+    Rule("git.path", "error", "The manifest's folder exists."),
+    Rule("git.missing", "error", "git is installed."),
+    Rule("git.timeout", "error", "git answers within its time limit."),
+    Rule("git.rev", "error", "A revision does not start with '-'."),
+    Rule("git.show", "error", "The manifest exists at the revision asked for."),
+    Rule("redline.missing", "error", "LibreOffice (soffice) is installed."),
+    Rule("redline.start", "error", "LibreOffice can be started."),
+    Rule("redline.profile", "error", "LibreOffice creates its temporary user profile."),
+    Rule("redline.timeout", "error", "The comparison ends within its time limit."),
+    Rule("redline.failed", "error", "LibreOffice ends the comparison without an error."),
+    Rule("redline.no-output", "error", "LibreOffice writes the comparison document."),
     # --- Signing and verification (sign.*, verify.*) ---
     # sign: refusals before anything is written (a case each in tests/hostile/sign-*)
     Rule("sign.io", "error", "The document to sign can be read."),

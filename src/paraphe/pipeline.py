@@ -15,6 +15,7 @@ worker processes); `sign` and `verify` come after, on the written PDF.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -71,10 +72,11 @@ MANIFEST_SUFFIXES = (".yaml", ".yml")
 class ValidationReport:
     path: Path
     diagnostics: tuple[Diagnostic, ...]
+    strict: bool = False  # warnings count as errors
 
     @property
     def ok(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
+        return not any(d.severity == "error" or self.strict for d in self.diagnostics)
 
 
 def is_manifest_name(path: Path) -> bool:
@@ -98,14 +100,13 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def validate_paths(paths: Sequence[Path]) -> list[ValidationReport]:
+def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[ValidationReport]:
     reports = []
     for path in discover(paths):
         try:
-            load_convention(path)
-            reports.append(ValidationReport(path, ()))
+            reports.append(ValidationReport(path, load_convention(path).warnings, strict))
         except ManifestError as exc:
-            reports.append(ValidationReport(path, exc.diagnostics))
+            reports.append(ValidationReport(path, exc.diagnostics, strict))
     return reports
 
 
@@ -133,24 +134,27 @@ def build(
     force: bool = False,
     converter: Converter | None = None,
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
+    strict: bool = False,
 ) -> BuildSummary:
     """Build every manifest into `out`, reusing what has not changed; a failing one does not stop the others.
 
     A `final` convention is certified when `certify_with` holds the secretariat's key.
     `jobs` worker processes run at once (0: one per core), each converting its documents in
-    batches with one LibreOffice, or on the `converter`'s unoserver pool.
+    batches with one LibreOffice, or on the `converter`'s unoserver pool. With `strict`, a
+    manifest with warnings fails as one with errors does.
     """
     converter = converter or Converter()
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     schedule = scheduler.Schedule(
         out=out,
-        make=make_documents,
+        make=functools.partial(make_documents, strict=strict),
         finish=lambda product: certify(product, certify_with),
         converter=converter,
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
         identity=f"certify={identity};converter={converter};templates={templates_folder().resolve()}",
         jobs=jobs,
         force=force,
+        strict=strict,
         on_event=on_event,
     )
     return scheduler.run([Job(m, output_stem(m, out)) for m in discover(list(paths))], schedule)
@@ -167,13 +171,13 @@ class Rendered:
     inputs: dict[str, str]
 
 
-def make_documents(jobs: Sequence[Job], converter: Converter) -> list[Product | ParapheError]:
+def make_documents(jobs: Sequence[Job], converter: Converter, *, strict: bool = False) -> list[Product | ParapheError]:
     """The stages of a build for a batch of jobs, in a worker: render each, convert together, assemble each."""
     outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
         try:
-            rendered.append(render(job))
+            rendered.append(render(job, strict=strict))
         except ParapheError as exc:
             outcomes.append(exc)
     bodies = convert(rendered, converter)
@@ -187,16 +191,17 @@ def make_documents(jobs: Sequence[Job], converter: Converter) -> list[Product | 
     return outcomes
 
 
-def render(job: Job) -> Rendered:
-    """load → validate → model, then the model into the kind's Word template."""
+def render(job: Job, *, strict: bool = False) -> Rendered:
+    """load → validate → model (with `strict`, warnings fail it), then the model into the kind's Word template."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
 
-    convention = load_convention(job.manifest)
+    convention = load_convention(job.manifest, strict=strict)
     template = template_path(convention.kind)
-    record = record_for(convention, template)
+    # Rendered first: a missing or broken template is reported as such, before anything hashes it.
     docx = render_docx(convention, template)
+    record = record_for(convention, template)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
 
 
@@ -214,7 +219,10 @@ def assemble(document: Rendered, body: bytes) -> Product:
     convention, record = document.convention, document.record
     pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    return Product(document.job, document.docx, pdf, pages, record.fingerprint, convention.is_final, document.inputs)
+    return Product(
+        document.job, document.docx, pdf, pages, record.fingerprint, convention.is_final, document.inputs,
+        warnings=convention.warnings,
+    )  # fmt: skip
 
 
 def certify(product: Product, credentials: Credentials | None) -> Product:

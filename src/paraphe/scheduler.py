@@ -25,7 +25,7 @@ from typing import Literal
 
 from paraphe import incremental
 from paraphe.convert import Converter
-from paraphe.diagnostics import Location
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ConversionError, ParapheError
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.paths import display_path
@@ -61,6 +61,7 @@ class Product:
     final: bool
     inputs: Mapping[str, str]  # path → digest of the bytes read, never of a second read
     certified: bool = False
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class BuildResult:
     certified: bool = False
     final: bool = True
     reused: bool = False
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Schedule:
     identity: str  # what shapes the outputs beyond their inputs (certification key, converter, templates)
     jobs: int = 0  # worker processes; 0: one per core
     force: bool = False
+    strict: bool = False  # an output built with warnings is not reused: validated again, it fails
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
 
     @property
@@ -198,11 +201,25 @@ def _reuse(job: Job, schedule: Schedule) -> BuildResult | None:
     if not incremental.is_fresh(schedule.out, job.stem, job.manifest, schedule.identity, (docx, pdf)):
         return None
     meta = incremental.read_meta(schedule.out, job.stem)
+    warnings = _warnings(meta.get("warnings"))
+    if warnings and schedule.strict:
+        return None
     pages = meta.get("pages", 0)
     return BuildResult(
         job.manifest, docx, pdf, pages if isinstance(pages, int) else 0, str(meta.get("fingerprint", "")),
-        bool(meta.get("certified", False)), bool(meta.get("final", True)), reused=True,
+        bool(meta.get("certified", False)), bool(meta.get("final", True)), reused=True, warnings=warnings,
     )  # fmt: skip
+
+
+def _warnings(stored: object) -> tuple[Diagnostic, ...]:
+    """The warnings remembered with an output (Diagnostic.as_json), shown again when it is reused."""
+    if not isinstance(stored, list):
+        return ()
+    return tuple(
+        Diagnostic(Location(str(w["file"]), int(w["line"]), int(w["col"])), str(w["message"]), str(w["rule"]))
+        for w in stored
+        if isinstance(w, dict)
+    )
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
@@ -258,9 +275,11 @@ def _write(product: Product, schedule: Schedule) -> BuildResult:
         "fingerprint": product.fingerprint,
         "certified": product.certified,
         "final": product.final,
+        "warnings": [w.as_json() for w in product.warnings],
     }
     incremental.remember(schedule.out, stem, schedule.identity, dict(product.inputs), (docx_path, pdf_path), meta)
     log.info("built %s (%d pages)", pdf_path, product.pages)
     return BuildResult(
-        product.job.manifest, docx_path, pdf_path, product.pages, product.fingerprint, product.certified, product.final
-    )
+        product.job.manifest, docx_path, pdf_path, product.pages, product.fingerprint, product.certified,
+        product.final, warnings=product.warnings,
+    )  # fmt: skip

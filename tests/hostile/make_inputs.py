@@ -144,6 +144,34 @@ def clashing_fields() -> bytes:
     )
 
 
+def launch_action() -> bytes:
+    # A link that starts a program when clicked.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /A << /S /Launch /F (calc.exe) >> >>",),
+    )
+
+
+def signature_field() -> bytes:
+    # A signed form's signature field, named like none of ours: still no valid signature inside the convention.
+    return one_page(
+        catalog=b"/AcroForm << /Fields [5 0 R] /SigFlags 3 >> ",
+        page=b"/Annots [5 0 R] ",
+        extra=(b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (approbation) /Rect [72 72 272 142] /P 3 0 R /F 4 >>",),
+    )
+
+
+def signatures_outline() -> bytes:
+    """A one-page body whose only bookmark is « Signatures », and no signatory's name on it."""
+    return one_page(
+        catalog=b"/Outlines 5 0 R ",
+        extra=(
+            b"<< /Type /Outlines /First 6 0 R /Last 6 0 R /Count 1 >>",
+            b"<< /Title (Signatures) /Parent 5 0 R /Dest [3 0 R /Fit] >>",
+        ),
+    )
+
+
 def bomb() -> bytes:
     # 80 MB of spaces behind 80 kB: more than any page needs, more than pypdf agrees to inflate (75 MB).
     compressor = zlib.compressobj(9)
@@ -240,6 +268,38 @@ def template_broken() -> bytes:
     return _template("{{ title }}", "{% for signatory in signatories %}{{ signatory.name }}")
 
 
+def template_plain() -> bytes:
+    return _template("{{ title }}")
+
+
+def template_runtime() -> bytes:
+    return _template("{{ title }}", "{{ title() }}")
+
+
+def not_a_document() -> bytes:
+    return b"Ceci n'est pas un document Word.\n"
+
+
+def _permission_denied(*args: object, **kwargs: object) -> bytes:
+    raise PermissionError(13, os.strerror(13))
+
+
+def _truncated_body(data: bytes) -> bytes:
+    """A .docx whose body XML is cut in half: what a faulty step after docxtpl's would hand on."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, content[: len(content) // 2] if name == "word/document.xml" else content)
+    return out.getvalue()
+
+
+# Faults a case.toml injects into paraphe: [patch] "module.name" = "fault:<name>".
+FAULTS: dict[str, Callable[..., object]] = {"permission-denied": _permission_denied, "truncated-body": _truncated_body}
+
+
 GENERATORS: dict[str, Callable[[], bytes]] = {
     f.__name__: f
     for f in (
@@ -265,11 +325,17 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         long_title_manifest,
         template_undefined,
         template_broken,
+        template_runtime,
+        template_plain,
+        not_a_document,
+        launch_action,
+        signature_field,
+        signatures_outline,
     )
 }
 
 # What a checkout cannot hold: special files, and links that point out of the case.
-SPECIAL = {"fifo", "symlink-outside", "directory"}
+SPECIAL = {"fifo", "symlink-outside", "directory", "sparse-oversized", "io-error"}
 
 
 def config(case: Path) -> dict[str, object]:
@@ -289,6 +355,11 @@ def make_inputs(case: Path, target: Path) -> Path:
             os.mkfifo(path)
         elif generator == "directory":
             path.mkdir()
+        elif generator == "sparse-oversized":
+            with path.open("wb") as handle:  # 100 MB and one byte of nothing: takes no room on disk
+                handle.truncate(100 * 1024 * 1024 + 1)
+        elif generator == "io-error":
+            path.symlink_to("/proc/self/mem")  # a regular file whose reading at offset 0 fails (EIO)
         elif generator == "symlink-outside":
             secret = target.parent / f"{target.name}-outside.pdf"
             secret.write_bytes(valid())

@@ -51,6 +51,7 @@ from paraphe.pipeline import BuildResult, Event
     help="Environment variable holding the certification key's password.",
 )
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
+@click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -62,6 +63,7 @@ def build(
     certify_cert: Path | None,
     certify_password_env: str | None,
     no_certify: bool,
+    strict: bool,
 ) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
@@ -79,10 +81,12 @@ def build(
     progress = _Progress(len(manifests))
     try:
         summary = pipeline.build(
-            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress
+            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict
         )
     finally:
         progress.close()
+    for warning in (w for result in summary.results for w in result.warnings):
+        click.echo(str(warning), err=True)
     for failure in summary.failures:
         report(failure.diagnostics)
     failed = len(summary.failures)

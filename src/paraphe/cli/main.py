@@ -39,9 +39,10 @@ def cli(verbose: bool) -> None:
     show_default=True,
     help="json: one object per manifest, for tools.",
 )
-def validate(paths: tuple[Path, ...], output_format: str) -> int:
+@click.option("--strict", is_flag=True, help="Warnings count as errors.")
+def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> int:
     """Check manifests (files or folders; default: conventions/)."""
-    reports = pipeline.validate_paths(list(paths))
+    reports = pipeline.validate_paths(list(paths), strict=strict)
     if output_format == "json":
         click.echo(
             json.dumps(
@@ -57,13 +58,18 @@ def validate(paths: tuple[Path, ...], output_format: str) -> int:
         for report in reports:
             for diagnostic in report.diagnostics:
                 click.echo(str(diagnostic), err=True)
-        bad = sum(not r.ok for r in reports)
-        errors = sum(len(r.diagnostics) for r in reports)
-        if bad:
-            click.echo(f"{bad} of {len(reports)} manifest(s) invalid, {errors} error(s)", err=True)
-        else:
-            click.echo(f"{len(reports)} manifest(s) valid")
+        click.echo(_summary(reports, strict), err=not all(r.ok for r in reports))
     return 0 if all(r.ok for r in reports) else 1
+
+
+def _summary(reports: list[pipeline.ValidationReport], strict: bool) -> str:
+    bad = sum(not r.ok for r in reports)
+    errors = sum(d.severity == "error" for r in reports for d in r.diagnostics)
+    warnings = sum(d.severity == "warning" for r in reports for d in r.diagnostics)
+    counted = f", {warnings} warning(s)" + (" (errors with --strict)" if strict else "") if warnings else ""
+    if bad:
+        return f"{bad} of {len(reports)} manifest(s) invalid, {errors} error(s){counted}"
+    return f"{len(reports)} manifest(s) valid{counted}"
 
 
 cli.add_command(build)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from paraphe.errors import ManifestError
@@ -10,18 +11,22 @@ from paraphe.manifest.model import Convention, build_model
 from paraphe.manifest.validate import validate
 
 
-def load_convention(path: Path) -> Convention:
-    """Load, validate and model one manifest; raise ManifestError listing every problem."""
-    return _checked(load_manifest(path))
+def load_convention(path: Path, *, strict: bool = False) -> Convention:
+    """Load, validate and model one manifest; raise ManifestError listing every problem.
+
+    Warnings do not stop it: the model carries them (`Convention.warnings`) for the caller to
+    show. With `strict`, a warning stops it as an error would.
+    """
+    return _checked(load_manifest(path), strict)
 
 
-def load_convention_bytes(content: bytes, *, path: Path, shown: str) -> Convention:
+def load_convention_bytes(content: bytes, *, path: Path, shown: str, strict: bool = False) -> Convention:
     """The same for a manifest given by its content (see `load_manifest_bytes` for `path` and `shown`)."""
-    return _checked(load_manifest_bytes(content, path=path, shown=shown))
+    return _checked(load_manifest_bytes(content, path=path, shown=shown), strict)
 
 
-def _checked(loaded: LoadedManifest) -> Convention:
+def _checked(loaded: LoadedManifest, strict: bool) -> Convention:
     problems = validate(loaded)
-    if problems:
+    if any(d.severity == "error" for d in problems) or (strict and problems):
         raise ManifestError(problems)
-    return build_model(loaded)
+    return dataclasses.replace(build_model(loaded), warnings=tuple(problems))

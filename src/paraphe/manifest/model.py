@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paraphe.diagnostics import Location
+from paraphe.diagnostics import Diagnostic, Location
 from paraphe.french import with_article
 from paraphe.manifest.load import LoadedManifest
-from paraphe.manifest.territories import fold
+from paraphe.manifest.organisations import organisation_type
 
 
 @dataclass(frozen=True)
@@ -234,6 +234,7 @@ class Convention:
     court: str | None = None
     plan: Plan | None = None
     markers: tuple[Marker, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()  # what validation found that does not stop a build
 
     @property
     def is_final(self) -> bool:
@@ -277,34 +278,6 @@ def _label(level: Level, number: str) -> str:
     if level.numbering in ("upper-alpha", "lower-alpha"):
         return number
     return f"{level.name} {number}"
-
-
-def organisation_type(key: str, value: Any) -> str:
-    """The declared nature of an organisation, else the one its acronym or name says."""
-    if isinstance(value, dict) and "type" in value:
-        return str(value["type"])
-    name = value if isinstance(value, str) else value.get("name", value["label"])
-    folded = fold(f"{key} | {name}")
-    for kind, keys, starts in _ORG_TYPES:
-        if fold(key) in keys or any(fold(name).startswith(s) for s in starts):
-            return kind
-    if "prefecture" in folded or "direction departementale" in folded:
-        return "etat"
-    return "autre"
-
-
-_ORG_TYPES = (
-    ("caf", {"ccss", "caf", "cgss"}, ("caisse d'allocations familiales", "caisse commune de securite sociale")),
-    ("departement", {"departement", "cd", "conseil departemental"}, ("conseil departemental", "departement")),
-    (
-        "etat",
-        {"etat", "prefecture", "prefet", "prefete", "ddcspp", "ddcs", "ddets", "ddetspp"},
-        ("etat", "l'etat", "prefecture", "direction departementale"),
-    ),
-    ("msa", {"msa"}, ("mutualite sociale agricole",)),
-    ("epci", {"cc", "epci"}, ("communaute de communes", "communaute d'agglomeration")),
-    ("commune", {"commune", "mairie", "ville"}, ("commune ", "ville ", "mairie ")),
-)
 
 
 def build_model(loaded: LoadedManifest) -> Convention:

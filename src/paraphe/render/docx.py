@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
@@ -47,6 +48,11 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
     except TypeError as exc:
         # A tag that loops over or calls what is not a list or a function (« for x in block.items »).
         raise RenderError.at(where, f"template tag misused: {exc}", "template.runtime") from None
+    except PackageNotFoundError:
+        # python-docx's words for a file that is there but is no Word document.
+        raise RenderError.at(
+            where, "not a usable Word template: not a Word document (.docx)", "template.invalid"
+        ) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
     data = _fixed_timestamps(

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 import zipfile
 
 from lxml import etree
 
+from paraphe.placeholders import INLINE
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-PLACEHOLDER = re.compile(r"\[\s*(?:à|a)\s+(?:compl[ée]ter|pr[ée]ciser)[^\]]*\]|\[\s*(?:…|\.{2,})\s*\]", re.I)
+# Only placeholders inside a sentence: a run holding « … » alone is typography, not a blank to fill.
+PLACEHOLDER = INLINE
 # Elements of w:rPr that come after w:highlight in the schema's sequence.
 _AFTER_HIGHLIGHT = {
     f"{{{W}}}{name}"

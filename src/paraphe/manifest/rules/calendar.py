@@ -1,0 +1,70 @@
+"""Time: the period, the dates, and each action's calendar within the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from paraphe.diagnostics import Diagnostic
+from paraphe.manifest.load import Pointer
+from paraphe.manifest.rules.base import Manifest, get
+
+
+def period_order(manifest: Manifest) -> Iterator[Diagnostic]:
+    start, end = manifest.data["period"]["start"], manifest.data["period"]["end"]
+    if start > end:
+        yield manifest.at(("period", "end"), f"the period ends ({end}) before it starts ({start})", "period.order")
+
+
+def period_duration(manifest: Manifest) -> Iterator[Diagnostic]:
+    data = manifest.data
+    start, end = data["period"]["start"], data["period"]["end"]
+    # A reversed period is reported once, as such; its length means nothing.
+    if start > end or "duration" not in data:
+        return
+    years = end - start + 1
+    if data["duration"] != years:
+        yield manifest.at(
+            ("duration",),
+            f"a duration of {data['duration']} year(s) does not match the period {start}-{end} ({years} year(s))",
+            "period.duration",
+        )
+
+
+_DATES: tuple[Pointer, ...] = (("signature", "date"), ("plan", "date"))
+
+
+def _date_pointers(data: dict[str, Any]) -> Iterator[Pointer]:
+    for pointer in _DATES:
+        if get(data, pointer) is not None:
+            yield pointer
+    for i, party in enumerate(data.get("parties", [])):
+        if "deliberation" in party:
+            yield ("parties", i, "deliberation", "date")
+
+
+def dates_exist(manifest: Manifest) -> Iterator[Diagnostic]:
+    """The schema checks a date's form (2020-02-30 has it); the calendar says whether the day exists."""
+    for pointer in _date_pointers(manifest.data):
+        value = get(manifest.data, pointer)
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            yield manifest.at(pointer, f"{value!r} is not a date of the calendar", "date.invalid")
+
+
+def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
+    start, end = manifest.data["period"]["start"], manifest.data["period"]["end"]
+    if start > end:
+        return
+    for pointer, action, _depth in manifest.actions():
+        calendar = action.get("calendar")
+        if calendar is None:
+            continue
+        first, last = (calendar, calendar) if isinstance(calendar, int) else map(int, calendar.split("-"))
+        here = pointer + ("calendar",)
+        if first > last:
+            yield manifest.at(here, f"calendar {calendar!r} ends before it starts", "calendar.order")
+        elif first < start or last > end:
+            yield manifest.at(here, f"calendar {calendar!r} is outside the period {start}-{end}", "calendar.period")

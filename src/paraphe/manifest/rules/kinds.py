@@ -1,0 +1,38 @@
+"""Fields a kind's template never prints: written there, they would vanish from the document silently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from paraphe.diagnostics import Diagnostic
+from paraphe.manifest.load import Pointer
+from paraphe.manifest.rules.base import Manifest
+
+# Fields only the CTG template prints.
+_CTG_ONLY = ("parties", "visas", "diagnostic", "steering", "court", "plan")
+
+# Fields only the schémas' template (sdsf, sdavs) prints.
+_SCHEMA_ONLY = ("parts",)
+
+
+def _ignored(manifest: Manifest, pointer: Pointer, printed_in: str) -> Diagnostic:
+    kind = manifest.data["kind"]
+    return manifest.at(
+        pointer,
+        f"{pointer[-1]!r} is printed only in {printed_in}; the {kind} template ignores it",
+        "kind.field",
+        key=True,
+    )
+
+
+def fields_the_template_prints(manifest: Manifest) -> Iterator[Diagnostic]:
+    data = manifest.data
+    if data["kind"] != "ctg":
+        yield from (_ignored(manifest, (key,), "a ctg") for key in _CTG_ONLY if key in data)
+        return
+    yield from (_ignored(manifest, (key,), "an sdsf or sdavs") for key in _SCHEMA_ONLY if key in data)
+    for pointer, section, _depth in manifest.sections():
+        if "orientations" in section:
+            yield _ignored(
+                manifest, pointer + ("orientations",), "an sdsf or sdavs (write them as the section's 'text')"
+            )

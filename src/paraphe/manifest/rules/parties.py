@@ -1,0 +1,97 @@
+"""A CTG's parties (« Entre … Et … »): declared, represented by its signatories, in two sides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from paraphe.diagnostics import Diagnostic
+from paraphe.manifest.rules.base import Manifest, Node
+
+
+def _parties(manifest: Manifest) -> list[Node]:
+    """A CTG's parties; other kinds print none (kind.field says so)."""
+    if manifest.data["kind"] != "ctg":
+        return []
+    parties: list[Node] = manifest.data.get("parties", [])
+    return parties
+
+
+def parties_named(manifest: Manifest) -> Iterator[Diagnostic]:
+    if manifest.data["kind"] == "ctg" and not manifest.data.get("parties"):
+        yield manifest.at(("kind",), "a ctg names its parties under 'parties' (« Entre … Et … »)", "ctg.parties")
+
+
+def party_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for i, party in enumerate(_parties(manifest)):
+        org = party["org"]
+        if org not in manifest.organisations:
+            yield manifest.at(
+                ("parties", i, "org"), f"party {org!r} is not declared under 'organisations'", "ref.organisation"
+            )
+        elif org in seen:
+            yield manifest.at(("parties", i, "org"), f"{org!r} is already a party", "id.unique")
+        seen.add(org)
+
+
+def _representatives(manifest: Manifest, party: Node) -> list[str]:
+    """The party's signatories as listed, else every signatory of its organisation."""
+    ids = party.get("signatories")
+    if ids is None:
+        return [s["id"] for s in manifest.signatories if s["org"] == party["org"]]
+    return list(ids)
+
+
+def _declared(manifest: Manifest) -> Iterator[tuple[int, Node]]:
+    """Parties whose organisation is declared: the others are reported as such, once."""
+    for i, party in enumerate(_parties(manifest)):
+        if party["org"] in manifest.organisations:
+            yield i, party
+
+
+def party_representatives(manifest: Manifest) -> Iterator[Diagnostic]:
+    signatories = {s["id"] for s in manifest.signatories}
+    represented: set[str] = set()
+    for i, party in _declared(manifest):
+        if "signatories" not in party and not _representatives(manifest, party):
+            yield manifest.at(
+                ("parties", i), f"no signatory represents the party {party['org']!r}", "party.unrepresented"
+            )
+        for k, sid in enumerate(party.get("signatories", [])):
+            if sid not in signatories:
+                yield manifest.at(("parties", i, "signatories", k), f"no signatory has the id {sid!r}", "ref.signatory")
+            elif sid in represented:
+                yield manifest.at(("parties", i, "signatories", k), f"{sid!r} already represents a party", "id.unique")
+        represented.update(_representatives(manifest, party))
+
+
+def party_sides(manifest: Manifest) -> Iterator[Diagnostic]:
+    parties = _parties(manifest)
+    sides = [("side" in p) for p in parties]
+    if any(sides) and not all(sides):
+        i = sides.index(False)
+        yield manifest.at(("parties", i), "either every party has a 'side' (1 or 2) or none has", "party.side")
+    elif parties and all(sides):
+        order = [p["side"] for p in parties]
+        if order != sorted(order) or set(order) != {1, 2}:
+            i = next((j for j in range(1, len(order)) if order[j] < order[j - 1]), 0)
+            yield manifest.at(
+                ("parties", i, "side"),
+                "parties of side 1 (« D'une part ») come first, then those of side 2 (« D'autre part »), "
+                "and both sides have one",
+                "party.side",
+            )
+
+
+def signatories_represent_parties(manifest: Manifest) -> Iterator[Diagnostic]:
+    if not _parties(manifest):
+        return
+    represented = {sid for _, party in _declared(manifest) for sid in _representatives(manifest, party)}
+    for i, signatory in enumerate(manifest.signatories):
+        if signatory["id"] not in represented:
+            yield manifest.at(
+                ("signatories", i, "org"),
+                f"signatory {signatory['id']!r} represents no party; add {signatory['org']!r} under 'parties' "
+                "or list the signatory in a party's 'signatories'",
+                "party.missing",
+            )

@@ -1,0 +1,90 @@
+"""Names that must point at something declared, and ids that must be unique."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from paraphe.diagnostics import Diagnostic
+from paraphe.manifest.load import Pointer
+from paraphe.manifest.rules.base import Manifest
+from paraphe.names import CERTIFICATION_FIELD
+
+
+def _duplicates(manifest: Manifest, namespace: str, ids: Iterable[tuple[str, Pointer]]) -> Iterator[Diagnostic]:
+    first: dict[str, Pointer] = {}
+    for value, pointer in ids:
+        seen = first.setdefault(value, pointer)
+        if seen != pointer:
+            line = manifest.source.locate(seen).line
+            yield manifest.at(pointer, f"{namespace} id {value!r} is already used at line {line}", "id.unique")
+
+
+def unique_ids(manifest: Manifest) -> Iterator[Diagnostic]:
+    """Ids are stable names (diff pairs actions by them, signature fields are named after signatories)."""
+    sections = ((s["id"], p + ("id",)) for p, s, _ in manifest.sections() if "id" in s)
+    yield from _duplicates(manifest, "section", sections)
+    yield from _duplicates(manifest, "action", ((a["id"], p + ("id",)) for p, a, _ in manifest.actions()))
+    signatories = ((s["id"], ("signatories", i, "id")) for i, s in enumerate(manifest.signatories))
+    yield from _duplicates(manifest, "signatory", signatories)
+
+
+def reserved_signatory_id(manifest: Manifest) -> Iterator[Diagnostic]:
+    for i, signatory in enumerate(manifest.signatories):
+        if signatory["id"] == CERTIFICATION_FIELD:
+            yield manifest.at(
+                ("signatories", i, "id"),
+                f"{CERTIFICATION_FIELD!r} names the secretariat's certification field; give this signatory another id",
+                "id.reserved",
+            )
+
+
+def glossary_apart_from_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
+    """One acronym, one meaning: the generated glossary merges both lists."""
+    clashes = set(manifest.data.get("glossary", {})) & set(manifest.organisations)
+    for key in sorted(clashes):
+        yield manifest.at(("glossary", key), f"{key!r} is already declared under 'organisations'", "id.unique")
+
+
+def declared_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
+    """Actors and signatories (parties: see the parties' rules) name declared organisations."""
+    organisations = manifest.organisations
+    for pointer, action, _depth in manifest.actions():
+        for k, actor in enumerate(action.get("actors", [])):
+            key = actor if isinstance(actor, str) else actor.get("org")
+            if key is not None and key not in organisations:
+                yield manifest.at(
+                    pointer + ("actors", k), f"actor {key!r} is not declared under 'organisations'", "ref.organisation"
+                )
+    for i, signatory in enumerate(manifest.signatories):
+        if signatory["org"] not in organisations:
+            yield manifest.at(
+                ("signatories", i, "org"),
+                f"signatory's organisation {signatory['org']!r} is not declared under 'organisations'",
+                "ref.organisation",
+            )
+
+
+def declared_parts(manifest: Manifest) -> Iterator[Diagnostic]:
+    part_ids = {part["id"] for part in manifest.data.get("parts", [])}
+    for pointer, section, depth in manifest.sections():
+        # A nested section's part is wrong whatever it names (part.depth).
+        if "part" in section and not depth and section["part"] not in part_ids:
+            yield manifest.at(
+                pointer + ("part",), f"unknown part {section['part']!r}; declare it under 'parts'", "ref.part"
+            )
+
+
+def declared_markers(manifest: Manifest) -> Iterator[Diagnostic]:
+    markers = set(manifest.data.get("markers", {}))
+    for pointer, section, _depth in manifest.sections():
+        for k, key in enumerate(section.get("legend", [])):
+            if key not in markers:
+                yield manifest.at(pointer + ("legend", k), _undeclared_marker(key), "ref.marker")
+    for pointer, action, _depth in manifest.actions():
+        for k, key in enumerate(action.get("markers", [])):
+            if key not in markers:
+                yield manifest.at(pointer + ("markers", k), _undeclared_marker(key), "ref.marker")
+
+
+def _undeclared_marker(key: str) -> str:
+    return f"marker {key!r} is not declared under 'markers'"

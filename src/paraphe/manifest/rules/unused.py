@@ -1,0 +1,71 @@
+"""Declared but never used: not wrong enough to stop a build, worth a secretariat's look (warnings).
+
+An organisation or an acronym nobody mentions still lands in the generated glossary; a marker no
+action carries prints nowhere. Usually a leftover of an earlier version, or a typo elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from paraphe.diagnostics import Diagnostic
+from paraphe.manifest.rules.base import Manifest, strings
+
+# The declarations themselves do not count as a use.
+_DECLARATIONS = ("organisations", "glossary", "markers")
+
+
+def _texts(manifest: Manifest) -> list[str]:
+    return [text for pointer, text in strings(manifest.data) if pointer[0] not in _DECLARATIONS]
+
+
+def _mentioned(key: str, texts: list[str]) -> bool:
+    word = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")
+    return any(word.search(text) for text in texts)
+
+
+def _organisations_in_roles(manifest: Manifest) -> set[str]:
+    used = {s["org"] for s in manifest.signatories}
+    used.update(p["org"] for p in manifest.data.get("parties", []))
+    for _pointer, action, _depth in manifest.actions():
+        for actor in action.get("actors", []):
+            used.add(actor if isinstance(actor, str) else actor.get("org", ""))
+    return used
+
+
+def unused_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
+    used, texts = _organisations_in_roles(manifest), _texts(manifest)
+    for key in manifest.organisations:
+        if key not in used and not _mentioned(key, texts):
+            yield manifest.at(
+                ("organisations", key),
+                f"organisation {key!r} is neither an actor, a signatory nor a party, and no text mentions it",
+                "unused.organisation",
+                key=True,
+            )
+
+
+def unused_glossary(manifest: Manifest) -> Iterator[Diagnostic]:
+    texts = _texts(manifest)
+    for key in manifest.data.get("glossary", {}):
+        if key not in manifest.organisations and not _mentioned(key, texts):
+            yield manifest.at(
+                ("glossary", key),
+                f"acronym {key!r} appears in no text of the convention; the glossary would list it anyway",
+                "unused.glossary",
+                key=True,
+            )
+
+
+def unused_markers(manifest: Manifest) -> Iterator[Diagnostic]:
+    carried = {key for _p, action, _d in manifest.actions() for key in action.get("markers", [])}
+    carried.update(key for _p, section, _d in manifest.sections() for key in section.get("legend", []))
+    for key in manifest.data.get("markers", {}):
+        if key not in carried:
+            yield manifest.at(
+                ("markers", key),
+                f"marker {key!r} is carried by no action and shown in no legend; it prints nowhere",
+                "unused.marker",
+                key=True,
+            )
