@@ -7,7 +7,8 @@ from pathlib import Path
 
 from paraphe.errors import ManifestError
 from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
-from paraphe.manifest.model import Convention, build_model
+from paraphe.manifest.model import Convention
+from paraphe.manifest.modelling import build_model
 from paraphe.manifest.validate import validate
 
 

@@ -1,0 +1,257 @@
+"""Raw manifest data → the model: numbers derived from positions, references resolved.
+
+Runs only on data validation accepted, so it may rely on the schema's shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from paraphe.diagnostics import Location
+from paraphe.manifest.load import LoadedManifest
+from paraphe.manifest.model import (
+    Action,
+    Actor,
+    Annex,
+    Calendar,
+    Convention,
+    Deliberation,
+    FigureBlock,
+    FigureItem,
+    Identity,
+    Level,
+    Marker,
+    Organisation,
+    Orientation,
+    Part,
+    Party,
+    Period,
+    Plan,
+    Section,
+    Signatory,
+    Stake,
+)
+from paraphe.manifest.organisations import organisation_type
+
+_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def format_number(position: int, numbering: str, parent: str = "") -> str:
+    """The 1-based `position` in a level's numbering style; `parent` is the enclosing number, for « nested »."""
+    if numbering == "none":
+        return ""
+    if numbering == "nested":
+        return f"{parent}.{position}" if parent else str(position)
+    if numbering in ("upper-alpha", "lower-alpha"):
+        letters = ""
+        n = position
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(ord("A") + rest) + letters
+        return letters if numbering == "upper-alpha" else letters.lower()
+    if numbering == "upper-roman":
+        out, n = "", position
+        for value, symbol in _ROMAN * 4:
+            while n >= value:
+                out, n = out + symbol, n - value
+        return out
+    return str(position)
+
+
+def _label(level: Level, number: str) -> str:
+    if not number:
+        return level.name
+    if level.numbering in ("upper-alpha", "lower-alpha"):
+        return number
+    return f"{level.name} {number}"
+
+
+def build_model(loaded: LoadedManifest) -> Convention:
+    """Turn a validated manifest into the frozen model."""
+    data: dict[str, Any] = loaded.data
+    organisations = {key: _organisation(key, value) for key, value in data["organisations"].items()}
+    levels = tuple(Level(lv["name"], lv.get("numbering", "arabic")) for lv in data["levels"])
+    folder = loaded.path.resolve().parent
+    markers = {key: Marker(key, m["symbol"], m["label"]) for key, m in data.get("markers", {}).items()}
+
+    def actor(raw: Any) -> Actor:
+        if isinstance(raw, str):
+            return Actor(organisations[raw], None, None)
+        if "org" in raw:
+            return Actor(organisations[raw["org"]], raw["detail"], None)
+        return Actor(None, None, raw["text"])
+
+    def action(raw: dict[str, Any], position: int, depth: int, parent: str) -> Action:
+        level = levels[depth]
+        number = format_number(position, level.numbering, parent)
+        return Action(
+            id=raw["id"],
+            number=number,
+            label=_label(level, number),
+            title=raw["title"],
+            details=tuple(raw.get("details", ())),
+            results=tuple(raw.get("results", ())),
+            calendar=_calendar(raw.get("calendar")),
+            actors=tuple(actor(a) for a in raw.get("actors", ())),
+            note=raw.get("note"),
+            markers=tuple(markers[k] for k in raw.get("markers", ())),
+        )
+
+    def section(raw: dict[str, Any], position: int | None, depth: int, parent: str) -> Section:
+        level = levels[depth]
+        number = "" if position is None else format_number(position, level.numbering, parent)
+        context = raw.get("context", {})
+        orientations = raw.get("orientations", {})
+        # A « nested » child of an unnumbered section starts from the nearest numbered ancestor.
+        inherited = number or parent
+        return Section(
+            id=raw.get("id"),
+            depth=depth,
+            number=number,
+            label=_label(level, number) if position is not None else "",
+            title=raw["title"],
+            part=raw.get("part"),
+            context_sources=context.get("sources"),
+            context=tuple(context.get("text", ())),
+            orientations_title=orientations.get("title"),
+            orientations=tuple(_orientation(o) for o in orientations.get("items", ())),
+            sections=_numbered(raw.get("sections", ()), lambda s, i: section(s, i, depth + 1, inherited)),
+            actions=tuple(action(a, i, depth + 1, inherited) for i, a in enumerate(raw.get("actions", ()), 1)),
+            text=tuple(raw.get("text", ())),
+            diagnostic=tuple(raw.get("diagnostic", ())),
+            legend=tuple(markers[k] for k in raw.get("legend", ())),
+        )
+
+    identity = data.get("identity")
+    territory = data["territory"]
+    period = Period(data["period"]["start"], data["period"]["end"])
+    signatories = tuple(
+        Signatory(s["id"], organisations[s["org"]], s.get("civility"), s["role"], s["name"], s.get("delegation"))
+        for s in data["signatories"]
+    )
+    signature = data["signature"]
+    return Convention(
+        id=data["id"],
+        kind=data["kind"],
+        status=data["status"],
+        title=data["title"],
+        subtitle=data.get("subtitle"),
+        territory_name=territory["name"],
+        territory_label=territory.get("label", territory["name"]),
+        period=period,
+        organisations=tuple(organisations.values()),
+        glossary=tuple(data.get("glossary", {}).items()),
+        preamble=tuple(data.get("preamble", ())),
+        identity=_identity(identity) if identity else None,
+        levels=levels,
+        parts=tuple(
+            Part(p["id"], p["title"], p.get("subtitle"), tuple(p.get("text", ()))) for p in data.get("parts", ())
+        ),
+        sections=_numbered(data["sections"], lambda s, i: section(s, i, 0, "")),
+        signatories=signatories,
+        signature_place=signature["place"],
+        signature_date=dt.date.fromisoformat(signature["date"]) if "date" in signature else None,
+        annexes=tuple(
+            _annex(a, folder, loaded.source.locate(("annexes", i, "file")))
+            for i, a in enumerate(data.get("annexes", ()))
+        ),
+        source=loaded.path,
+        source_digest=loaded.digest,
+        territory_example=territory.get("example"),
+        duration=data.get("duration", period.end - period.start + 1),
+        parties=tuple(_party(p, organisations, signatories) for p in data.get("parties", ())),
+        visas=tuple(data.get("visas", ())),
+        diagnostic=tuple(data.get("diagnostic", ())),
+        steering=tuple(data.get("steering", ())),
+        court=data.get("court"),
+        plan=_plan(data["plan"]) if "plan" in data else None,
+        markers=tuple(markers.values()),
+    )
+
+
+def _numbered(raws: Any, make: Any) -> tuple[Section, ...]:
+    """Sections in order; those with « numbered: false » get no number and do not count."""
+    out, position = [], 0
+    for raw in raws:
+        if raw.get("numbered", True):
+            position += 1
+            out.append(make(raw, position))
+        else:
+            out.append(make(raw, None))
+    return tuple(out)
+
+
+def _party(raw: dict[str, Any], organisations: dict[str, Organisation], signatories: tuple[Signatory, ...]) -> Party:
+    organisation = organisations[raw["org"]]
+    if "signatories" in raw:
+        by_id = {s.id: s for s in signatories}
+        representatives = tuple(by_id[i] for i in raw["signatories"])
+    else:
+        representatives = tuple(s for s in signatories if s.organisation.key == organisation.key)
+    deliberation = raw.get("deliberation")
+    return Party(
+        organisation=organisation,
+        name=raw.get("name", organisation.name),
+        feminine=raw["gender"] == "feminine",
+        called=raw.get("called"),
+        side=raw.get("side"),
+        representatives=representatives,
+        deliberation=Deliberation(deliberation["body"], dt.date.fromisoformat(deliberation["date"]))
+        if deliberation
+        else None,
+        commitments=tuple(raw.get("commitments", ())),
+    )
+
+
+def _plan(raw: dict[str, Any]) -> Plan:
+    return Plan(
+        title=raw.get("title", "Plan d'actions"),
+        date=dt.date.fromisoformat(raw["date"]) if "date" in raw else None,
+        stakes=tuple(Stake(s["title"], tuple(s.get("means", ()))) for s in raw.get("stakes", ())),
+        transversal=tuple(raw.get("transversal", ())),
+    )
+
+
+def _organisation(key: str, value: Any) -> Organisation:
+    if isinstance(value, str):
+        return Organisation(key, key, value, True, organisation_type(key, value))
+    return Organisation(key, value["label"], value.get("name", value["label"]), False, organisation_type(key, value))
+
+
+def _calendar(raw: Any) -> Calendar | None:
+    if raw is None:
+        return None
+    if isinstance(raw, int):
+        return Calendar(raw, raw)
+    first, last = raw.split("-")
+    return Calendar(int(first), int(last))
+
+
+def _orientation(raw: Any) -> Orientation:
+    if isinstance(raw, str):
+        return Orientation(None, (raw,))
+    return Orientation(raw["heading"], tuple(raw.get("items", ())))
+
+
+def _identity(raw: dict[str, Any]) -> Identity:
+    return Identity(
+        title=raw["title"],
+        figures=tuple(
+            FigureBlock(
+                id=f.get("id"),
+                title=f["title"],
+                source=f.get("source"),
+                items=tuple(FigureItem(i["label"], i.get("value"), i.get("unit")) for i in f.get("items", ())),
+                note=f.get("note"),
+                chart=f.get("chart", True),
+            )
+            for f in raw["figures"]
+        ),
+    )
+
+
+def _annex(raw: dict[str, Any], folder: Path, location: Location) -> Annex:
+    file = (folder / raw["file"]).resolve() if "file" in raw else None
+    return Annex(raw["title"], file, raw.get("generated"), location)
