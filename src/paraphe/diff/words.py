@@ -10,7 +10,7 @@ from typing import Literal
 SegmentOp = Literal["equal", "insert", "delete"]
 
 # Two titles at least this alike (difflib ratio, case and spacing ignored) are taken
-# for the same element when no stable id pairs them. Pinned by tests/test_diff.py.
+# for the same element when no stable id pairs them. Pinned by tests/diff/.
 TITLE_SIMILARITY = 0.75
 
 # A text change gets a word-level diff when either side has at least this many words.

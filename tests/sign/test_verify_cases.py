@@ -21,9 +21,10 @@ import pytest
 from click.testing import CliRunner
 
 from paraphe.cli.main import cli
+from support import CASES
 from support.tamper import RECIPES, Documents, make_documents
 
-CASES = sorted(p for p in (Path(__file__).parent / "cases" / "verify").iterdir() if p.is_dir())
+VERIFY_CASES = sorted(p for p in (CASES / "verify").iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Documen
     return make_documents(tmp_path_factory.mktemp("documents"))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", VERIFY_CASES, ids=[c.name for c in VERIFY_CASES])
 def test_verify_case(case: Path, documents: Documents, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
@@ -60,5 +61,5 @@ def _placed(argument: str, documents: Documents) -> str:
 
 
 def test_every_recipe_has_a_case() -> None:
-    used = {tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))["recipe"] for case in CASES}
+    used = {tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))["recipe"] for case in VERIFY_CASES}
     assert used == set(RECIPES)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, page_count
+from support import ROOT, page_count
 
 SHIPPED = {
     "paraphe/data/convention.schema.json",

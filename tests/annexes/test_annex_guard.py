@@ -6,7 +6,6 @@ that a real bomb or a pathological file would hit, with small numbers.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import time
 from pathlib import Path
@@ -14,11 +13,7 @@ from pathlib import Path
 import pytest
 
 from paraphe.annexes import guard
-
-_spec = importlib.util.spec_from_file_location("hostile_inputs", Path(__file__).parent / "hostile" / "make_inputs.py")
-assert _spec is not None and _spec.loader is not None
-inputs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(inputs)
+from support import hostile_inputs as inputs
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +69,7 @@ def test_special_and_large_files_are_not_read(tmp_path: Path, monkeypatch: pytes
 
 def test_a_libreoffice_annex_passes(tmp_path: Path, soffice: str) -> None:
     """What secretariats attach most: a document exported by LibreOffice (it has an /OpenAction destination)."""
-    from test_build import make_annex_pdf
+    from support.documents import make_annex_pdf
 
     pdf = tmp_path / "deliberation.pdf"
     make_annex_pdf(pdf, "Délibération")

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, flat, page_count, pdf_text
 from paraphe.cli.main import cli
 from paraphe.french import of_body, of_label
 from paraphe.manifest.model import Signatory
 from paraphe.manifest.organisations import organisation_type
 from paraphe.pipeline import load_convention
 from paraphe.render.ctg import _authorised, years
+from support import ROOT, flat, page_count, pdf_text
 
 CTG = ROOT / "conventions" / "lozere" / "ctg-plan-actions-2020.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "ctg-plan-actions-2020.txt"

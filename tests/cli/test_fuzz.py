@@ -22,9 +22,9 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINIMAL
 from paraphe.cli.main import cli
 from paraphe.manifest.load import load_manifest
+from support import MINIMAL, hostile_inputs
 
 BASE: dict[str, Any] = load_manifest(MINIMAL).data
 LOCATED = r"^.+?(:\d+:\d+)?: (error|warning): .+ \[[\w.-]+\]$"
@@ -162,15 +162,7 @@ def test_build_random_text(tmp_path_factory: pytest.TempPathFactory, soffice: st
 
 
 def _annex_pdf() -> bytes:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "hostile_inputs", Path(__file__).parent / "hostile" / "make_inputs.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return bytes(module.javascript())  # the richest of the small PDFs: names tree, actions, a page
+    return bytes(hostile_inputs.javascript())  # the richest of the small PDFs: names tree, actions, a page
 
 
 ANNEX = _annex_pdf()

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from paraphe.cli.main import cli
 from paraphe.errors import ManifestError, OutputError, ParapheError, SigningError, UsageError
+from support import ROOT
 
-CLI_SOURCES = Path(__file__).resolve().parent.parent / "src" / "paraphe" / "cli"
+CLI_SOURCES = ROOT / "src" / "paraphe" / "cli"
 
 
 def test_error_classes_carry_their_exit_code() -> None:
@@ -46,7 +47,7 @@ def test_a_certification_key_that_does_not_open_is_a_bad_option_of_build(tmp_pat
 
 def test_a_report_that_cannot_be_written_is_a_diagnostic(tmp_path: Path) -> None:
     """It used to escape as a traceback: the write error was raised outside diff's error handling."""
-    lozere = Path(__file__).resolve().parent.parent / "conventions" / "lozere" / "sdsf-2020-2023.yaml"
+    lozere = ROOT / "conventions" / "lozere" / "sdsf-2020-2023.yaml"
     (tmp_path / "file").write_text("", encoding="utf-8")
     output = tmp_path / "file" / "report.md"  # its folder is a file
     result = CliRunner().invoke(cli, ["diff", str(lozere), str(lozere), "-o", str(output)])

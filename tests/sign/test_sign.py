@@ -19,10 +19,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, append_signature_field
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 
-from conftest import LOZERE, MINIMAL, pdf_text, require
 from paraphe.cli.main import cli
 from paraphe.sign import load_pkcs12
 from paraphe.sign.throwaway import Issued, ThrowawayPki, make_root
+from support import LOZERE, MINIMAL, pdf_text, require
 
 UTC = dt.UTC
 SIGNING_DAY = dt.datetime(2020, 10, 9, 10, 0, tzinfo=UTC)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 
-from conftest import LOZERE
 from paraphe.manifest.model import FigureBlock, FigureItem
 from paraphe.pipeline import load_convention
 from paraphe.render.charts import block_chart, chartable
 from paraphe.render.docx import render_docx
+from support import LOZERE
 
 
 def block(*items: tuple[str, float | None, str | None], chart: bool = True) -> FigureBlock:

@@ -15,7 +15,7 @@ Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…)
     signatory = "…"                   # sign: the field (default prefete)
     output = "…"                      # sign: OUTPUT (default signed.pdf, which exists already)
     [env]                             # environment for the command; {case} is the case's folder
-    [inputs]                          # files made by make_inputs.py (hostile PDFs, special files)
+    [inputs]                          # files made by tests/support/hostile_inputs.py (hostile PDFs, special files)
     [patch]                           # "module.name" = value: a fault injected into paraphe (CliRunner runs)
 
 Every run must exit with the expected code, print no traceback, leave no partial file, and leave
@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import importlib.util
 import io
 import os
 import pkgutil
@@ -45,16 +44,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import MINIMAL, flat, pdf_text
 from paraphe.cli.main import cli
+from support import HOSTILE, MINIMAL, flat, pdf_text
+from support import hostile_inputs as inputs
 
-HOSTILE = Path(__file__).parent / "hostile"
 CASES = sorted(p for p in HOSTILE.iterdir() if p.is_dir())
 
-_spec = importlib.util.spec_from_file_location("hostile_inputs", HOSTILE / "make_inputs.py")
-assert _spec is not None and _spec.loader is not None
-inputs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(inputs)
 
 SUMMARY = re.compile(
     r"^(\d+ built, \d+ reused, \d+ failed in .*|\d+ of \d+ manifest\(s\) invalid.*|\d+ manifest\(s\) valid)$"

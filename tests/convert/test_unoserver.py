@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import MINIMAL, ROOT, pdfsig_fields
 from paraphe.cli.main import cli
 from paraphe.pipeline import load_convention
-from test_incremental import conventions, summary
+from support import MINIMAL, ROOT, pdfsig_fields
+from support.documents import conventions, summary
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 UNOSERVER_LIB = ROOT / ".venv" / "unoserver-lib"

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import ROOT, TESTS, flat, pdf_text, pdfsig_fields
 from paraphe.cli.main import cli
 from paraphe.pipeline import discover, load_convention
+from support import ROOT, TESTS, flat, pdf_text, pdfsig_fields
 
 SHAPES = TESTS / "manifests" / "shapes"
 CASES = sorted(p for p in SHAPES.iterdir() if p.is_dir())

@@ -9,26 +9,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import MINIMAL, docx_text, flat, page_count, pdf_text, pdfsig_fields, require
 from paraphe.cli.main import cli
-from paraphe.convert import convert_to_pdf
-
-
-def make_annex_pdf(path: Path, text: str, pages: int = 2) -> None:
-    """A real PDF made the way a secretariat makes one: Word document → LibreOffice."""
-    import io
-
-    from docx import Document
-
-    document = Document()
-    for number in range(pages):
-        paragraph = document.add_paragraph(f"{text} — page {number + 1}")
-        if number:
-            paragraph.paragraph_format.page_break_before = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(convert_to_pdf(buffer.getvalue(), path.name))
+from support import MINIMAL, docx_text, flat, page_count, pdf_text, pdfsig_fields, require
+from support.documents import make_annex_pdf
 
 
 def copy_manifest(tmp_path: Path, text_changes: dict[str, str] | None = None) -> Path:

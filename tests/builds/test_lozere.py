@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import LOZERE, ROOT, flat, page_count, pdf_text, pdfsig_fields, require
 from paraphe.cli.main import cli
 from paraphe.pipeline import load_convention
+from support import LOZERE, ROOT, flat, page_count, pdf_text, pdfsig_fields, require
 
 SEED = ROOT.parent / "shared" / "seeds" / "sdsf-lozere-2020-2023.txt"
 SIGNATORIES = [

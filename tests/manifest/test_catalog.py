@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -15,8 +14,8 @@ import pytest
 
 from paraphe.catalog import RULES, UnknownRule, rule
 from paraphe.diagnostics import Diagnostic, Location
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # The catalog itself aside: it declares every code, which is not a use.
 SOURCES = sorted(p for p in (ROOT / "src" / "paraphe").rglob("*.py") if p.name != "catalog.py")
 SCHEMA = json.loads((ROOT / "schemas" / "convention.schema.json").read_text(encoding="utf-8"))

@@ -5,7 +5,7 @@ Each case's `case.toml` names, under [inputs], the files to make and the generat
     [inputs]
     "annexes/piece.pdf" = "javascript"
 
-Run by hand to look at a case: `python tests/hostile/make_inputs.py tests/hostile/<case> /tmp/<case>` copies
+Run by hand to look at a case: `python tests/support/hostile_inputs.py tests/hostile/<case> /tmp/<case>` copies
 the case and makes its inputs there.
 """
 
@@ -20,8 +20,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-MINIMAL = HERE.parent / "manifests" / "minimal" / "sdsf-mini.yaml"
+TESTS = Path(__file__).resolve().parent.parent
+MINIMAL = TESTS / "manifests" / "minimal" / "sdsf-mini.yaml"
 
 
 def pdf(objects: list[bytes], *, trailer: bytes = b"") -> bytes:
@@ -371,5 +371,5 @@ def make_inputs(case: Path, target: Path) -> Path:
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit("usage: make_inputs.py CASE_FOLDER TARGET_FOLDER")
+        sys.exit("usage: hostile_inputs.py CASE_FOLDER TARGET_FOLDER")
     print(make_inputs(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from conftest import ROOT
 from paraphe.resources import SCHEMA_PATH
+from support import ROOT
 
 # The schema the package ships, as an installed paraphe reads it.
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

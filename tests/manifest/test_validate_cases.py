@@ -9,11 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from paraphe.cli.main import cli
+from support import CASES, TESTS
 
-CASES = sorted((Path(__file__).parent / "cases" / "invalid").iterdir())
+INVALID = sorted((CASES / "invalid").iterdir())
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", INVALID, ids=[c.name for c in INVALID])
 def test_invalid_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(case)
     result = CliRunner().invoke(cli, ["validate", "manifest.yaml"])
@@ -25,14 +26,14 @@ def test_invalid_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_valid_manifest_exits_0() -> None:
-    minimal = Path(__file__).parent / "manifests" / "minimal"
+    minimal = TESTS / "manifests" / "minimal"
     result = CliRunner().invoke(cli, ["validate", str(minimal)])
     assert result.exit_code == 0, result.output
     assert "1 manifest(s) valid" in result.output
 
 
 def test_json_format_lists_every_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(Path(__file__).parent / "cases" / "invalid" / "several-at-once")
+    monkeypatch.chdir(CASES / "invalid" / "several-at-once")
     result = CliRunner().invoke(cli, ["validate", "--format", "json", "manifest.yaml"])
     assert result.exit_code == 1
     [report] = json.loads(result.stdout)
@@ -52,7 +53,7 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["validate", "--format", "xml"]).exit_code == 2
 
 
-WARNINGS = sorted((Path(__file__).parent / "cases" / "warnings").iterdir())
+WARNINGS = sorted((CASES / "warnings").iterdir())
 
 
 @pytest.mark.parametrize("case", WARNINGS, ids=[c.name for c in WARNINGS])

@@ -10,40 +10,14 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfWriter
 
-from conftest import MINIMAL, ROOT, page_count
 from paraphe.cli.main import cli
 from paraphe.resources import default_templates
-from test_build import make_annex_pdf
-
-ANNEXED = (
-    "  - {title: Glossaire des sigles, generated: glossary}",
-    "  - {title: Délibération, file: annexes/deliberation.pdf}\n  - {title: Glossaire des sigles, generated: glossary}",
-)
-
-
-def conventions(root: Path, names: list[str], *, annex: bool = False) -> Path:
-    """`root/conventions/essai/<name>.yaml` for each name: copies of the small SDSF, each its own id."""
-    folder = root / "conventions" / "essai"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        text = MINIMAL.read_text(encoding="utf-8").replace("id: sdsf-mini", f"id: {name}")
-        if annex:
-            text = text.replace(*ANNEXED)
-        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
-    if annex:
-        make_annex_pdf(folder / "annexes" / "deliberation.pdf", "DELIBERATION")
-    return folder
+from support import ROOT, page_count
+from support.documents import conventions, make_annex_pdf, summary
 
 
 def build(*args: str) -> Result:
     return CliRunner().invoke(cli, ["build", *args])
-
-
-def summary(result: Result) -> tuple[int, int, int]:
-    found = re.search(r"(\d+) built, (\d+) reused, (\d+) failed", result.output)
-    assert found, result.output
-    built, reused, failed = (int(n) for n in found.groups())
-    return built, reused, failed
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
