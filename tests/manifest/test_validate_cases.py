@@ -73,3 +73,16 @@ def test_warnings_are_shown_and_strict_makes_them_errors(case: Path, monkeypatch
     [report] = json.loads(CliRunner().invoke(cli, ["validate", "--format", "json", "manifest.yaml"]).stdout)
     assert report["valid"] is True
     assert {d["severity"] for d in report["diagnostics"]} == {"warning"}
+
+
+def test_an_acronym_printed_only_in_a_marker_label_is_used(tmp_path: Path) -> None:
+    """The Lozère CTG's « agrément AVS » lives in a marker's label only: it prints, so it is a use."""
+    case = CASES / "warnings" / "unused-declarations"
+    text = (case / "manifest.yaml").read_text(encoding="utf-8")
+    text = text.replace("label: Pouvant être porté par un agrément AVS", "label: Pouvant être porté par un LAEP")
+    text = text.replace(
+        "            calendar: 2020-2023\n", "            calendar: 2020-2023\n            markers: [avs]\n"
+    )
+    (tmp_path / "manifest.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "manifest.yaml")])
+    assert [line.rsplit("[", 1)[-1] for line in result.stderr.splitlines()] == ["unused.organisation]"]

@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.rules.base import Manifest, strings
 
-# The declarations themselves do not count as a use.
-_DECLARATIONS = ("organisations", "glossary", "markers")
 
+def _texts(manifest: Manifest, declared_under: str) -> list[str]:
+    """Every text the document may print, but the declarations of the kind being checked.
 
-def _texts(manifest: Manifest) -> list[str]:
-    return [text for pointer, text in strings(manifest.data) if pointer[0] not in _DECLARATIONS]
+    A marker's label (« Pouvant être porté par un agrément AVS ») or an organisation's name
+    prints in the document and may use an acronym; an entry does not use itself.
+    """
+    return [text for pointer, text in strings(manifest.data) if pointer[0] != declared_under]
 
 
 def _mentioned(key: str, texts: list[str]) -> bool:
@@ -35,7 +37,7 @@ def _organisations_in_roles(manifest: Manifest) -> set[str]:
 
 
 def unused_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
-    used, texts = _organisations_in_roles(manifest), _texts(manifest)
+    used, texts = _organisations_in_roles(manifest), _texts(manifest, "organisations")
     for key in manifest.organisations:
         if key not in used and not _mentioned(key, texts):
             yield manifest.at(
@@ -47,7 +49,7 @@ def unused_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
 
 
 def unused_glossary(manifest: Manifest) -> Iterator[Diagnostic]:
-    texts = _texts(manifest)
+    texts = _texts(manifest, "glossary")
     for key in manifest.data.get("glossary", {}):
         if key not in manifest.organisations and not _mentioned(key, texts):
             yield manifest.at(
