@@ -24,20 +24,11 @@ class UnknownRule(LookupError):
     """A diagnostic names a code the catalog does not declare: a bug in paraphe, never in the input."""
 
 
-# Signing and verification declare their codes in the last section, kept by their own work; until
-# it declares a code under one of these prefixes, that prefix's codes are errors. Once it declares
-# any, an undeclared code under that prefix fails like any other.
-_DECLARED_LATER = ("sign.", "verify.")
-
-
 def rule(code: str) -> Rule:
     """The declared rule of `code`; raises UnknownRule for a code nobody declared."""
     found = RULES.get(code)
     if found is not None:
         return found
-    prefix = next((p for p in _DECLARED_LATER if code.startswith(p)), None)
-    if prefix is not None and not any(known.startswith(prefix) for known in RULES):
-        return Rule(code, "error", "")
     raise UnknownRule(f"rule code {code!r} is not declared in paraphe/catalog.py")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from paraphe.catalog import Severity, rule
@@ -58,3 +59,19 @@ class Diagnostic:
             "rule": self.rule,
             "message": self.message,
         }
+
+    @classmethod
+    def from_json(cls, data: object) -> Diagnostic | None:
+        """The diagnostic `as_json` wrote (kept with an output), or None when `data` is not one."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            location = Location(str(data["file"]), int(data["line"]), int(data["col"]))
+            return cls(location, str(data["message"]), str(data["rule"]))
+        except (KeyError, TypeError, ValueError, LookupError):
+            return None  # written by another version of paraphe: not shown again, rebuilt instead
+
+
+def blocking(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """Whether these findings stop a manifest: an error does; with `strict`, a warning too."""
+    return any(d.severity == "error" or strict for d in diagnostics)

@@ -19,14 +19,14 @@ import functools
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe import scheduler
 from paraphe.convert import Converter, Document, parse_converter
-from paraphe.diagnostics import Diagnostic, Location
+from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.errors import ManifestError, ParapheError, UsageError
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.manifest.convention import load_convention
@@ -46,8 +46,11 @@ log = logging.getLogger(__name__)
 
 # What the CLI uses: it imports this module, never the stages behind it.
 __all__ = [
+    "DEFAULT_OUT",
+    "DEFAULT_SOURCE",
     "BuildResult",
     "BuildSummary",
+    "ValidationReport",
     "Event",
     "build",
     "discover",
@@ -76,7 +79,7 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return not any(d.severity == "error" or self.strict for d in self.diagnostics)
+        return not blocking(self.diagnostics, strict=self.strict)
 
 
 def is_manifest_name(path: Path) -> bool:
@@ -85,9 +88,12 @@ def is_manifest_name(path: Path) -> bool:
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:
-    """Manifests named by `paths` (files, or folders searched recursively), in a stable order."""
+    """Manifests named by `paths` (files, or folders searched recursively), in a stable order.
+
+    No path, no manifest: the command line gives `DEFAULT_SOURCE` when the user names none.
+    """
     found: list[Path] = []
-    for path in paths or [DEFAULT_SOURCE]:
+    for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if is_manifest_name(p) and p.is_file()))
         elif path.is_file():
@@ -126,7 +132,7 @@ def output_stem(manifest: Path, out: Path) -> Path:
 
 
 def build(
-    paths: Iterable[Path],
+    manifests: Sequence[Path],
     out: Path = DEFAULT_OUT,
     certify_with: Credentials | None = None,
     *,
@@ -136,20 +142,20 @@ def build(
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
     strict: bool = False,
 ) -> BuildSummary:
-    """Build every manifest into `out`, reusing what has not changed; a failing one does not stop the others.
+    """Build the manifests (as `discover` finds them) into `out`, reusing what has not changed.
 
-    A `final` convention is certified when `certify_with` holds the secretariat's key.
-    `jobs` worker processes run at once (0: one per core), each converting its documents in
-    batches with one LibreOffice, or on the `converter`'s unoserver pool. With `strict`, a
-    manifest with warnings fails as one with errors does.
+    A failing manifest does not stop the others. A `final` convention is certified when
+    `certify_with` holds the secretariat's key. `jobs` worker processes run at once (0: one per
+    core), each converting its documents in batches with one LibreOffice, or on the
+    `converter`'s unoserver pool. With `strict`, a manifest with warnings fails as one with
+    errors does.
     """
     converter = converter or Converter()
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     schedule = scheduler.Schedule(
         out=out,
-        make=functools.partial(make_documents, strict=strict),
-        finish=lambda product: certify(product, certify_with),
-        converter=converter,
+        make=functools.partial(make_documents, converter=converter, strict=strict),
+        finish=functools.partial(certify, credentials=certify_with),
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
         identity=f"certify={identity};converter={converter};templates={templates_folder().resolve()}",
         jobs=jobs,
@@ -157,30 +163,20 @@ def build(
         strict=strict,
         on_event=on_event,
     )
-    return scheduler.run([Job(m, output_stem(m, out)) for m in discover(list(paths))], schedule)
+    return scheduler.run([Job(m, output_stem(m, out)) for m in manifests], schedule)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A job after load → validate → model → render: the .docx to convert and what it came from."""
-
-    job: Job
-    convention: Convention
-    record: BuildRecord
-    docx: bytes
-    inputs: dict[str, str]
-
-
-def make_documents(jobs: Sequence[Job], converter: Converter, *, strict: bool = False) -> list[Product | ParapheError]:
-    """The stages of a build for a batch of jobs, in a worker: render each, convert together, assemble each."""
+def make_documents(jobs: Sequence[Job], *, converter: Converter, strict: bool) -> list[Product | ParapheError]:
+    """A batch of jobs through the stages, in a worker; certification and writing follow in `scheduler`."""
     outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
         try:
-            rendered.append(render(job, strict=strict))
+            convention = load_convention(job.manifest, strict=strict)  # load → validate → model
+            rendered.append(render(job, convention))
         except ParapheError as exc:
             outcomes.append(exc)
-    bodies = convert(rendered, converter)
+    bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
     for document, body in zip(rendered, bodies, strict=True):
         try:
             if isinstance(body, ParapheError):
@@ -191,13 +187,23 @@ def make_documents(jobs: Sequence[Job], converter: Converter, *, strict: bool = 
     return outcomes
 
 
-def render(job: Job, *, strict: bool = False) -> Rendered:
-    """load → validate → model (with `strict`, warnings fail it), then the model into the kind's Word template."""
+@dataclass(frozen=True)
+class Rendered:
+    """A job after render: the .docx to convert, and the model and record it came from."""
+
+    job: Job
+    convention: Convention
+    record: BuildRecord
+    docx: bytes
+    inputs: dict[str, str]
+
+
+def render(job: Job, convention: Convention) -> Rendered:
+    """The model into its kind's Word template, with the build record of what was read."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
 
-    convention = load_convention(job.manifest, strict=strict)
     template = template_path(convention.kind)
     # Rendered first: a missing or broken template is reported as such, before anything hashes it.
     docx = render_docx(convention, template)
@@ -206,7 +212,7 @@ def render(job: Job, *, strict: bool = False) -> Rendered:
 
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
-    """The .docx files into PDF bodies, in order: one LibreOffice for all of them."""
+    """The .docx files into PDF bodies, in order."""
     return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents])
 
 
@@ -225,8 +231,8 @@ def assemble(document: Rendered, body: bytes) -> Product:
     )  # fmt: skip
 
 
-def certify(product: Product, credentials: Credentials | None) -> Product:
-    """A final document certified with the secretariat's key, when one is given."""
+def certify(product: Product, *, credentials: Credentials | None) -> Product:
+    """A final document certified with the secretariat's key, when one is given (in the main process)."""
     if credentials is None or not product.final:
         return product
     from paraphe.sign import certify_document
@@ -236,7 +242,8 @@ def certify(product: Product, credentials: Credentials | None) -> Product:
 
 
 def depends_on(manifest: Path, template: Path, convention: Convention, record: BuildRecord) -> dict[str, str]:
-    """What the output depends on, with the digests of the bytes actually read (never a second read)."""
+    """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), and of
+    the territories list, which validation read."""
     annexes = [a.file for a in convention.annexes if a.file is not None]
     inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})

@@ -1,8 +1,9 @@
 """What a placeholder looks like: text a draft leaves to fill in, which a final convention may not hold.
 
-Validation refuses placeholders in a final convention; rendering highlights them in a draft so the
-secretariat sees at a glance what is left to fill. Both read the same patterns from here, so what
-is highlighted in a draft is exactly what would stop it becoming final.
+Validation refuses placeholders in a final convention (`is_placeholder`: INLINE or WHOLE); rendering
+highlights the INLINE ones in a draft so the secretariat sees at a glance what is left to fill. A
+value that is only « … » or TODO is refused in a final but not highlighted: in a rendered run,
+« … » alone is ordinary typography.
 """
 
 from __future__ import annotations

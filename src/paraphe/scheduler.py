@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from paraphe import incremental
-from paraphe.convert import Converter
-from paraphe.diagnostics import Diagnostic, Location
+from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.errors import ConversionError, ParapheError
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.paths import display_path
@@ -93,7 +92,7 @@ class BuildSummary:
 
 
 # In a worker: the stages of a build for a batch of jobs (one LibreOffice for the batch).
-MakeBatch = Callable[[Sequence[Job], Converter], list["Product | ParapheError"]]
+MakeBatch = Callable[[Sequence[Job]], list["Product | ParapheError"]]
 # In the main process, before writing: certification, which needs the secretariat's key.
 Finish = Callable[[Product], Product]
 
@@ -105,7 +104,6 @@ class Schedule:
     out: Path
     make: MakeBatch
     finish: Finish
-    converter: Converter
     identity: str  # what shapes the outputs beyond their inputs (certification key, converter, templates)
     jobs: int = 0  # worker processes; 0: one per core
     force: bool = False
@@ -202,8 +200,8 @@ def _reuse(job: Job, schedule: Schedule) -> BuildResult | None:
         return None
     meta = incremental.read_meta(schedule.out, job.stem)
     warnings = _warnings(meta.get("warnings"))
-    if warnings and schedule.strict:
-        return None
+    if warnings is None or blocking(warnings, strict=schedule.strict):
+        return None  # validated again, it fails (strict), or its warnings can no longer be shown
     pages = meta.get("pages", 0)
     return BuildResult(
         job.manifest, docx, pdf, pages if isinstance(pages, int) else 0, str(meta.get("fingerprint", "")),
@@ -211,15 +209,14 @@ def _reuse(job: Job, schedule: Schedule) -> BuildResult | None:
     )  # fmt: skip
 
 
-def _warnings(stored: object) -> tuple[Diagnostic, ...]:
-    """The warnings remembered with an output (Diagnostic.as_json), shown again when it is reused."""
-    if not isinstance(stored, list):
+def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
+    """The warnings remembered with an output, shown again when it is reused; None if unreadable."""
+    if stored is None:
         return ()
-    return tuple(
-        Diagnostic(Location(str(w["file"]), int(w["line"]), int(w["col"])), str(w["message"]), str(w["rule"]))
-        for w in stored
-        if isinstance(w, dict)
-    )
+    if not isinstance(stored, list):
+        return None
+    warnings = [Diagnostic.from_json(w) for w in stored]
+    return None if None in warnings else tuple(w for w in warnings if w is not None)
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
@@ -233,13 +230,13 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[
     """Each batch's outcomes as it finishes; in this process when one worker is enough."""
     if len(batches) <= 1 or schedule.workers <= 1:
         for batch in batches:
-            yield schedule.make(batch, schedule.converter)
+            yield schedule.make(batch)
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(schedule.workers, len(batches)), mp_context=context) as pool:
         pending: dict[Future[list[Product | ParapheError]], list[Job]] = {
-            pool.submit(schedule.make, batch, schedule.converter): batch for batch in batches
+            pool.submit(schedule.make, batch): batch for batch in batches
         }
         try:
             while pending:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from paraphe.cli.main import cli
@@ -72,3 +73,17 @@ def test_the_installed_entry_point_exits_with_the_same_codes(tmp_path: Path) -> 
     assert paraphe("verify", str(invalid)).returncode == 1  # not a PDF: a failed job
     assert paraphe("verify").returncode == 2  # click's own usage error
     assert paraphe("--version").returncode == 0
+
+
+def test_a_folder_without_manifests_builds_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default folder stands only for no path at all: an empty folder named by the user is not conventions/."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "conventions" / "t").mkdir(parents=True)
+    (tmp_path / "conventions" / "t" / "bad.yaml").write_text("id: [\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    built = CliRunner().invoke(cli, ["build", "empty", "--out", "out"])
+    assert built.exit_code == 0, built.output
+    assert built.stdout.startswith("0 built, 0 reused, 0 failed")
+    assert "bad.yaml" not in built.output
+    validated = CliRunner().invoke(cli, ["validate", "empty"])
+    assert "bad.yaml" not in validated.output

@@ -77,7 +77,7 @@ def build(
             certify_with = credentials(
                 certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
             )
-        manifests = pipeline.discover(list(paths))
+        manifests = pipeline.discover(list(paths) or [pipeline.DEFAULT_SOURCE])
     progress = _Progress(len(manifests))
     try:
         summary = pipeline.build(
@@ -90,8 +90,10 @@ def build(
     for failure in summary.failures:
         report(failure.diagnostics)
     failed = len(summary.failures)
+    strictly = strict and any(d.severity == "warning" for f in summary.failures for d in f.diagnostics)
     click.echo(
-        f"{summary.built} built, {summary.reused} reused, {failed} failed in {summary.seconds:.1f} s",
+        f"{summary.built} built, {summary.reused} reused, {failed} failed in {summary.seconds:.1f} s"
+        + (" (warnings are errors with --strict)" if strictly else ""),
         err=bool(failed),
     )
     return 1 if failed else 0

@@ -11,7 +11,7 @@ import click
 
 from paraphe import __version__, pipeline
 from paraphe.cli.build import build
-from paraphe.cli.common import ParapheGroup
+from paraphe.cli.common import ParapheGroup, report
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
 
@@ -42,7 +42,7 @@ def cli(verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Warnings count as errors.")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> int:
     """Check manifests (files or folders; default: conventions/)."""
-    reports = pipeline.validate_paths(list(paths), strict=strict)
+    reports = pipeline.validate_paths(list(paths) or [pipeline.DEFAULT_SOURCE], strict=strict)
     if output_format == "json":
         click.echo(
             json.dumps(
@@ -55,9 +55,7 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> int:
             )
         )
     else:
-        for report in reports:
-            for diagnostic in report.diagnostics:
-                click.echo(str(diagnostic), err=True)
+        report(d for r in reports for d in r.diagnostics)
         click.echo(_summary(reports, strict), err=not all(r.ok for r in reports))
     return 0 if all(r.ok for r in reports) else 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
 from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
@@ -28,6 +29,6 @@ def load_convention_bytes(content: bytes, *, path: Path, shown: str, strict: boo
 
 def _checked(loaded: LoadedManifest, strict: bool) -> Convention:
     problems = validate(loaded)
-    if any(d.severity == "error" for d in problems) or (strict and problems):
+    if blocking(problems, strict=strict):
         raise ManifestError(problems)
     return dataclasses.replace(build_model(loaded), warnings=tuple(problems))

@@ -14,12 +14,11 @@ import zipfile
 
 from lxml import etree
 
+# Only placeholders inside a sentence: a run holding « … » alone is typography, not a blank to fill.
 from paraphe.placeholders import INLINE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-# Only placeholders inside a sentence: a run holding « … » alone is typography, not a blank to fill.
-PLACEHOLDER = INLINE
 # Elements of w:rPr that come after w:highlight in the schema's sequence.
 _AFTER_HIGHLIGHT = {
     f"{{{W}}}{name}"
@@ -49,7 +48,7 @@ def mark_placeholders(data: bytes) -> bytes:
     """The .docx with its body's placeholders highlighted; unchanged when there are none."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         body = archive.read("word/document.xml")
-        if not PLACEHOLDER.search(body.decode("utf-8")):
+        if not INLINE.search(body.decode("utf-8")):
             return data
         root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
         for run in list(root.iter(_w("r"))):
@@ -71,7 +70,7 @@ def _split(run: etree._Element) -> None:
     text = children[0].text
     pieces: list[tuple[str, bool]] = []
     last = 0
-    for match in PLACEHOLDER.finditer(text):
+    for match in INLINE.finditer(text):
         if match.start() > last:
             pieces.append((text[last : match.start()], False))
         pieces.append((match.group(), True))
