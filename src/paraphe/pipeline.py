@@ -81,7 +81,7 @@ class ValidationReport:
 
 
 def is_manifest_name(path: Path) -> bool:
-    """A YAML file that is not shared data (the territories list, the signatory policy) found while searching a folder."""
+    """A YAML file found while searching a folder that is not shared data (territories list, signatory policy)."""
     return path.suffix in MANIFEST_SUFFIXES and path.name not in (TERRITORIES_FILE, POLICY_FILE)
 
 

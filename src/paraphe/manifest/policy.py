@@ -133,7 +133,9 @@ def _read(data: Any, source: SourceMap, *, national: bool) -> tuple[dict[str, Ki
     return kinds, problems
 
 
-def _requirement(item: Any, pointer: tuple[str | int, ...], source: SourceMap, problem: Any, national: bool) -> Requirement | None:
+def _requirement(
+    item: Any, pointer: tuple[str | int, ...], source: SourceMap, problem: Any, national: bool
+) -> Requirement | None:
     if not isinstance(item, dict):
         problem(pointer, "a requirement is a mapping: {types: [...], label: ...}")
         return None

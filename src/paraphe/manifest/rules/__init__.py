@@ -11,7 +11,18 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import LoadedManifest
-from paraphe.manifest.rules import annexes, calendar, ctg, final, kinds, parties, references, signatories, structure, unused
+from paraphe.manifest.rules import (
+    annexes,
+    calendar,
+    ctg,
+    final,
+    kinds,
+    parties,
+    references,
+    signatories,
+    structure,
+    unused,
+)
 from paraphe.manifest.rules.base import Check, Manifest
 
 CHECKS: tuple[Check, ...] = (

@@ -16,6 +16,7 @@ from paraphe.manifest.rules.base import Manifest
 from paraphe.manifest.territories import find_territories_file, load_territories
 from paraphe.paths import display_path
 
+
 def ctg_territory(manifest: Manifest) -> Iterator[Diagnostic]:
     """A CTG's territory is one of the communautés de communes the shared territories.yaml lists."""
     if manifest.data["kind"] != "ctg":

@@ -27,7 +27,9 @@ def required_signatories(manifest: Manifest) -> Iterator[Diagnostic]:
     for requirement in policy.of(kind).signatories:
         if any(_meets(requirement, t, key, organisations[key], territory) for t, key in signed_by):
             continue
-        yield manifest.at(("signatories",), _message(kind, requirement, territory, policy.path), "signatories.required", key=True)
+        yield manifest.at(
+            ("signatories",), _message(kind, requirement, territory, policy.path), "signatories.required", key=True
+        )
 
 
 def _meets(requirement: Requirement, kind: str, key: str, value: Any, territory: str) -> bool:
