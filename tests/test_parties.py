@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,36 @@ def test_french_helpers() -> None:
     assert possessive("Présidente", feminine=True) == "sa Présidente"
     assert possessive("Adjointe", feminine=True) == "son Adjointe"
     assert possessive("Président", feminine=False) == "son Président"
+
+
+def test_diff_shows_an_added_party_as_its_sentence(tmp_path: Path) -> None:
+    from paraphe.diff import diff_conventions
+    from paraphe.pipeline import load_convention
+
+    source = Path(__file__).parent / "cases" / "invalid" / "ctg-without-state"
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    text = (source / "manifest.yaml").read_text(encoding="utf-8").replace("status: final", "status: draft")
+    old.write_text(text, encoding="utf-8")
+    new.write_text(
+        text.replace(
+            "  CC Gévaudan: {label",
+            "  Commune: {label: Commune de Marvejols}\n  CC Gévaudan: {label",
+        )
+        .replace(
+            "parties:\n",
+            "parties:\n  - {org: Commune, name: la Commune de Marvejols, gender: feminine, "
+            "deliberation: {body: le Conseil municipal}}\n",
+        )
+        .replace(
+            "signatories:\n",
+            "signatories:\n  - {id: maire, org: Commune, civility: Madame, role: Maire, name: Anne ROUX}\n",
+        ),
+        encoding="utf-8",
+    )
+    changes = diff_conventions(load_convention(old), load_convention(new))
+    added = [c for c in changes if c.op == "added" and c.field == "parties"]
+    assert [c.new for c in added] == [
+        "La Commune de Marvejols, représentée par Madame Anne ROUX, Maire, dûment autorisée par délibération "
+        "du Conseil municipal"
+    ]
