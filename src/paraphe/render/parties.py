@@ -25,7 +25,9 @@ _PLAIN = Opening()
 def opening_context(c: Convention) -> dict[str, object]:
     """The heading, the lines before the preamble (parties, visas) and those after it (« Il est convenu… »)."""
     o = c.opening
-    visas = [{"kind": "visa", "text": v} for v in visa_lines(c.visas)]
+    # Visas before the parties or « Il est convenu » lead into them (« …, »); after it, they are a list (« ; »).
+    last = " ;" if o.visas == "after-agreed" else ","
+    visas = [{"kind": "visa", "text": v} for v in visa_lines(c.visas, last)]
     lines = _party_lines(list(c.parties), o)
     if o.visas == "before-parties":
         lines = visas + lines
@@ -43,10 +45,11 @@ def running_name(party: Party) -> str:
     return definite(party.called or party.name, feminine=party.feminine, plural=party.plural)
 
 
-def visa_lines(visas: tuple[str, ...]) -> list[str]:
+def visa_lines(visas: tuple[str, ...], last: str = ",") -> list[str]:
+    """« Vu le code … ; », the last one ending with `last`."""
     out = []
     for i, visa in enumerate(visas):
-        end = "," if i == len(visas) - 1 else " ;"
+        end = last if i == len(visas) - 1 else " ;"
         out.append(fr_text(f"Vu {visa.rstrip(' ;,.')}{end}"))
     return out
 
