@@ -36,7 +36,9 @@ def opening_context(c: Convention) -> dict[str, object]:
     agreement: list[Line] = [{"kind": "agreed", "text": fr_text(o.agreed)}] if c.parties else []
     if o.visas == "after-agreed":
         agreement += visas
-    heading = o.heading or ("Entre les soussignés" if o.layout == "between" else c.title.upper())
+    # « Entre les soussignés » heads « Entre … Et … »; a list, or visas first, sit under the title.
+    plain = o.layout == "between" and o.visas != "before-parties"
+    heading = o.heading or ("Entre les soussignés" if plain else c.title.upper())
     return {"heading": fr_text(heading), "lines": lines if c.parties else [], "agreement": agreement}
 
 
