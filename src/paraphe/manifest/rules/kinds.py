@@ -31,7 +31,7 @@ def fields_the_template_prints(manifest: Manifest) -> Iterator[Diagnostic]:
         yield from (_ignored(manifest, (key,), "a ctg") for key in _CTG_ONLY if key in data)
         for i, party in enumerate(data.get("parties", [])):
             if "commitments" in party:
-                yield _ignored(manifest, ("parties", i, "commitments"), "a ctg (its article « Engagements des parties »)")
+                yield _ignored(manifest, ("parties", i, "commitments"), "a ctg (« Engagements des parties »)")
         if "parties" not in data:
             # A schéma prints its visas and opening with its parties, when it opens like a convention.
             for key in ("visas", "opening"):
