@@ -83,7 +83,8 @@ def _plan(c: Convention) -> dict[str, Any]:
             {"title": fr_text(s.title), "means": [fr_text(m) for m in s.means]} for s in (plan.stakes if plan else ())
         ],
         "transversal": [fr_text(t) for t in (plan.transversal if plan else ())],
-        "structure": fr_text(f"Un projet social structuré en {count}"),
+        # « Un projet social structuré en 4 axes »; never « en 0 axes » when no section is numbered.
+        "structure": fr_text(f"Un projet social structuré en {count}" if numbered else "Le projet social"),
         "overview": [
             {
                 "title": numbered_title(s.label, s.number, s.title),
