@@ -84,7 +84,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("schema.maximum", "error", "A number is not above its field's maximum."),
     Rule("schema.minItems", "error", "A list holds at least the items its field needs."),
     Rule("schema.minProperties", "error", "A mapping (organisations) is not empty."),
-    Rule("schema.not", "error", "An annex does not give both 'file' and 'generated'."),
+    Rule("schema.not", "error", "A value is given one way: an annex a file or generated, a figure a value or a text."),
     # --- Period and dates (period.*, date.*, calendar.*) ---
     Rule("period.order", "error", "The period does not end before it starts."),
     Rule("period.duration", "error", "A declared duration matches the period's number of years."),

@@ -93,3 +93,20 @@ def possessive(noun: str, *, feminine: bool, plural_owner: bool = False) -> str:
     if feminine and not elides(noun):
         return f"sa {noun}"
     return f"son {noun}"
+
+
+_PREPOSITIONS = {"de", "du", "des", "d'", "d’", "à", "au", "aux", "en", "pour", "sur"}
+
+
+def plural(noun: str) -> str:
+    """« Axes », « Objectifs opérationnels », « Fiches actions », « Axes de travail »: each word takes
+    an « s » up to the first preposition; a word ending in s, x or z stays as it is."""
+    words = noun.split()
+    out = []
+    for i, word in enumerate(words):
+        lowered = word.casefold()
+        if lowered in _PREPOSITIONS or lowered.startswith(("d'", "d’")):
+            out.extend(words[i:])
+            break
+        out.append(word if word[-1:].casefold() in "sxz" else word + "s")
+    return " ".join(out)

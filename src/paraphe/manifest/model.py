@@ -34,6 +34,7 @@ class Marker:
 class Level:
     name: str
     numbering: str
+    plural: str | None = None  # « Objectifs opérationnels »; derived from the name when not given
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class FigureItem:
     label: str
     value: float | int | None
     unit: str | None
+    text: str | None = None  # as the document writes it: « 1,2 million d'habitants », « près de 30 % »
 
 
 @dataclass(frozen=True)

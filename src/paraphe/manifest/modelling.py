@@ -74,7 +74,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
     """Turn a validated manifest into the frozen model."""
     data: dict[str, Any] = loaded.data
     organisations = {key: _organisation(key, value) for key, value in data["organisations"].items()}
-    levels = tuple(Level(lv["name"], lv.get("numbering", "arabic")) for lv in data["levels"])
+    levels = tuple(Level(lv["name"], lv.get("numbering", "arabic"), lv.get("plural")) for lv in data["levels"])
     folder = loaded.path.resolve().parent
     markers = {key: Marker(key, m["symbol"], m["label"]) for key, m in data.get("markers", {}).items()}
 
@@ -266,7 +266,9 @@ def _identity(raw: dict[str, Any]) -> Identity:
                 id=f.get("id"),
                 title=f["title"],
                 source=f.get("source"),
-                items=tuple(FigureItem(i["label"], i.get("value"), i.get("unit")) for i in f.get("items", ())),
+                items=tuple(
+                    FigureItem(i["label"], i.get("value"), i.get("unit"), i.get("text")) for i in f.get("items", ())
+                ),
                 note=f.get("note"),
                 chart=f.get("chart", True),
             )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from paraphe.french import enumeration, plural
 from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
 from paraphe.render.ctg import ctg_context
@@ -99,6 +100,8 @@ def _identity(c: Convention, image: ImageMaker | None = None) -> dict[str, Any] 
 
 def _figure_line(item: FigureItem) -> str:
     label = fr_text(item.label)
+    if item.text is not None:
+        return f"{label}{NBSP}: {fr_text(item.text)}"
     if item.value is None:
         return label
     value = fr_number(item.value)
@@ -132,6 +135,7 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
         "text": [fr_text(t) for t in section.text],
         "diagnostic": [fr_text(t) for t in section.diagnostic],
         "rows": list(_rows(section)),
+        "columns": fr_text(enumeration([lv.plural or plural(lv.name) for lv in c.levels[section.depth + 1 :]])),
         "legend": legend_lines(section),
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from paraphe.french import capitalised, elides, enumeration, of_label
+from paraphe.french import capitalised, elides, enumeration, of_label, plural
 from paraphe.manifest.model import Action, Convention, Party, Section, Signatory
 from paraphe.render.blocks import legend_lines, numbered_title, signatory_block
 from paraphe.render.parties import authorised, running_name
@@ -75,8 +75,7 @@ def _plan(c: Convention) -> dict[str, Any]:
         title += f" du {fr_date(plan.date)}"
     top = c.levels[0].name
     numbered = sum(1 for s in c.sections if s.number)
-    plural = top if top.endswith(("s", "x")) else f"{top}s"
-    count = f"{numbered} {(top if numbered == 1 else plural).casefold()}"
+    count = f"{numbered} {(top if numbered == 1 else plural(top)).casefold()}"
     return {
         "title": fr_text(title),
         "stakes": [
