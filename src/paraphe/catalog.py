@@ -75,7 +75,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("schema.maximum", "error", "A number is not above its field's maximum."),
     Rule("schema.minItems", "error", "A list holds at least the items its field needs."),
     Rule("schema.minProperties", "error", "A mapping (organisations) is not empty."),
-    Rule("schema.not", "error", "An annex does not give both 'file' and 'generated'."),
+    Rule("schema.not", "error", "A value is given one way: an annex a file or generated, a figure a value or a text."),
     # --- Period and dates (period.*, date.*, calendar.*) ---
     Rule("period.order", "error", "The period does not end before it starts."),
     Rule("period.duration", "error", "A declared duration matches the period's number of years."),
@@ -99,12 +99,19 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("unused.glossary", "warning", "A glossary acronym appears somewhere in the convention's text."),
     # --- Kind of convention (kind.*, ctg.*, party.*) ---
     Rule("kind.field", "error", "A field is one the kind's template prints (CTG-only fields, 'parts')."),
-    Rule("ctg.signatories", "error", "A CTG is signed by the CAF or CCSS, the Département, the State and its EPCI."),
-    Rule("ctg.territory", "error", "A CTG's territory is listed in the nearest territories.yaml."),
+    Rule(
+        "signatories.required",
+        "error",
+        "A convention is signed by whom its kind requires: national defaults (a CTG: the CAF or CCSS and a "
+        "local collectivity), plus the nearest policy.yaml.",
+    ),
+    Rule("ctg.territory", "error", "A CTG's territory is listed in the nearest territories.yaml, when there is one."),
     Rule("ctg.parties", "error", "A CTG names its parties under 'parties'."),
     Rule("party.unrepresented", "error", "Every party is represented by at least one signatory."),
     Rule("party.side", "error", "Either every party has a side or none; side 1 comes first and both sides have one."),
     Rule("party.missing", "error", "Every signatory of a CTG represents a party."),
+    # --- A département's signatory policy (policy.*) ---
+    Rule("policy.shape", "error", "policy.yaml maps kinds to signatory requirements of known organisation types."),
     # --- The shared territories list (territories.*) ---
     Rule("territories.shape", "error", "territories.yaml names its département and lists its communautés de communes."),
     Rule("territories.unique", "error", "A communauté de communes is listed once in territories.yaml."),

@@ -67,3 +67,46 @@ def agreed(word: str, *, feminine: bool | None, plural: bool = False) -> str:
     """« autorisé », « autorisée », « autorisés », or « autorisé(e) » when the gender is not known."""
     ending = "(e)" if feminine is None else "e" if feminine else ""
     return word + ending + ("s" if plural else "")
+
+
+_ARTICLES = ("le ", "la ", "les ", "l'", "l’")
+
+
+def has_article(text: str) -> bool:
+    """Whether `text` opens with a definite article (« la CCSS », « l'État », « Les communes »)."""
+    return text.casefold().startswith(_ARTICLES)
+
+
+def definite(name: str, *, feminine: bool, plural: bool = False) -> str:
+    """`name` with its definite article: « la Communauté de communes du Bazois », « l'Agglo », « les communes »."""
+    if has_article(name):
+        return name[:1].lower() + name[1:]
+    if plural:
+        return f"les {name}"
+    return with_article(name, feminine)
+
+
+def possessive(noun: str, *, feminine: bool, plural_owner: bool = False) -> str:
+    """« son Président », « sa Directrice », « son Adjointe » (before a vowel), « leur Président »."""
+    if plural_owner:
+        return f"leur {noun}"
+    if feminine and not elides(noun):
+        return f"sa {noun}"
+    return f"son {noun}"
+
+
+_PREPOSITIONS = {"de", "du", "des", "d'", "d’", "à", "au", "aux", "en", "pour", "sur"}
+
+
+def plural(noun: str) -> str:
+    """« Axes », « Objectifs opérationnels », « Fiches actions », « Axes de travail »: each word takes
+    an « s » up to the first preposition; a word ending in s, x or z stays as it is."""
+    words = noun.split()
+    out = []
+    for i, word in enumerate(words):
+        lowered = word.casefold()
+        if lowered in _PREPOSITIONS or lowered.startswith(("d'", "d’")):
+            out.extend(words[i:])
+            break
+        out.append(word if word[-1:].casefold() in "sxz" else word + "s")
+    return " ".join(out)

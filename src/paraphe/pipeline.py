@@ -31,6 +31,7 @@ from paraphe.errors import ManifestError, ParapheError, UsageError
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
+from paraphe.manifest.policy import POLICY_FILE, find_policy_file
 from paraphe.manifest.territories import TERRITORIES_FILE, find_territories_file
 from paraphe.paths import display_path
 from paraphe.resources import template_path, templates_folder
@@ -83,8 +84,8 @@ class ValidationReport:
 
 
 def is_manifest_name(path: Path) -> bool:
-    """A YAML file that is not shared data (the territories list) found while searching a folder."""
-    return path.suffix in MANIFEST_SUFFIXES and path.name != TERRITORIES_FILE
+    """A YAML file found while searching a folder that is not shared data (territories list, signatory policy)."""
+    return path.suffix in MANIFEST_SUFFIXES and path.name not in (TERRITORIES_FILE, POLICY_FILE)
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:
@@ -247,9 +248,9 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
     annexes = [a.file for a in convention.annexes if a.file is not None]
     inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
-    territories = find_territories_file(manifest)
-    if territories is not None:
-        inputs[str(territories.resolve())] = sha256_file(territories)
+    for shared in (find_territories_file(manifest), find_policy_file(manifest)):
+        if shared is not None:
+            inputs[str(shared.resolve())] = sha256_file(shared)
     return inputs
 
 

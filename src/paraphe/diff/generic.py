@@ -35,11 +35,14 @@ MANIFEST_NAMES = {
     "Party.organisation": "org",
     "Party.feminine": "gender",
     "Party.representatives": "signatories",
+    "Party.members": "org",
+    "Deliberation.pending": "date",
 }
 # The theme of a convention field compared generically.
 EXTRA_THEMES = {
     "duration": PERIOD,
     "parties": "Parties à la convention",
+    "opening": "Ouverture",
     "visas": "Visas",
     "diagnostic": "Diagnostic",
     "steering": "Pilotage",

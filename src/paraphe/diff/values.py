@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import fields, is_dataclass
 
-from paraphe.manifest.model import Organisation
+from paraphe.manifest.model import Organisation, Party
+from paraphe.render.parties import party_text
 
 
 def as_text(value: object) -> str | None:
@@ -39,7 +40,9 @@ def human(value: object) -> str | None:
 
 
 def describe(value: object) -> str | None:
-    """A whole record as text, every field (references by their id or key)."""
+    """A whole record as text: a party as its paragraph, any other every field (references by their id or key)."""
+    if isinstance(value, Party):
+        return party_text(value).rstrip(",").replace("\u00a0", " ").replace("\u202f", " ")
     if not is_record(value):
         return human(value)
     parts = (human(getattr(value, f.name)) for f in fields(value))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ class Organisation:
     label: str
     name: str
     is_acronym: bool
-    type: str = "autre"  # caf, departement, etat, epci, msa, commune, autre (declared or inferred)
+    type: str = "autre"  # one of organisations.ORGANISATION_TYPES, declared or inferred
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Marker:
 class Level:
     name: str
     numbering: str
+    plural: str | None = None  # « Objectifs opérationnels »; derived from the name when not given
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class FigureItem:
     label: str
     value: float | int | None
     unit: str | None
+    text: str | None = None  # as the document writes it: « 1,2 million d'habitants », « près de 30 % »
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class Signatory:
     role: str
     name: str
     delegation: str | None = None
+    designation: str | None = None  # « le Président de son Conseil d'administration », for role-first parties
 
     @property
     def title(self) -> str:
@@ -159,22 +162,58 @@ class Signatory:
 
 @dataclass(frozen=True)
 class Deliberation:
-    body: str  # with its article: « le conseil communautaire »
-    date: dt.date
+    body: str  # with its article: « le conseil communautaire », « les conseils municipaux »
+    date: dt.date | None  # None: not written (« par délibération du Conseil communautaire »)
+    pending: str | None = None  # a draft's placeholder in place of the date (« [à compléter] »)
+
+    @property
+    def plural(self) -> bool:
+        """« par délibérations des assemblées délibérantes »."""
+        return self.body.casefold().startswith("les ")
+
+
+@dataclass(frozen=True)
+class Authority:
+    """« dûment autorisé(e) à signer la présente convention », « dûment habilitée par délibération … »."""
+
+    word: str = "autorisé"  # autorisé, habilité, désigné
+    agrees: str = "representatives"  # or "party"
+    purpose: str | None = None  # « à signer la présente convention »
+    purpose_last: bool = False  # after the deliberation rather than before it
 
 
 @dataclass(frozen=True)
 class Party:
-    """A body that concludes a CTG, « représentée par » its signatories."""
+    """A body that concludes a convention, « représentée par » its signatories."""
 
     organisation: Organisation
     name: str  # with its article: « la Caisse commune de sécurité sociale de la Lozère »
     feminine: bool
-    called: str | None
+    called: str | None  # as the document quotes it, with or without its article
     side: int | None
     representatives: tuple[Signatory, ...]
     deliberation: Deliberation | None
     commitments: tuple[str, ...]
+    members: tuple[Organisation, ...] = ()  # every organisation of a plural party (« les communes de A, B et C »)
+    seat: str | None = None  # « dont le siège est situé … »
+    represented_by: str | None = None  # « leurs maires respectifs », instead of the representatives' names
+    authority: Authority | None = None  # None: « dûment autorisé(e) », written only with a deliberation
+
+    @property
+    def plural(self) -> bool:
+        return len(self.members) > 1
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How the convention introduces its parties and visas, as the document writes it."""
+
+    layout: str = "between"  # « Entre … Et … », or "list": « Entre : » and one party a paragraph, each ending « ; »
+    heading: str | None = None  # default: « Entre les soussignés », or the title in capitals for a list
+    representatives: str = "name-first"  # « Madame X, Directrice », or "role-first": « sa Directrice, Madame X »
+    civility: str = "full"  # « Madame », or "short": « Mme »
+    visas: str = "after-parties"  # or "before-parties", "after-agreed"
+    agreed: str = "Il est convenu ce qui suit :"
 
 
 @dataclass(frozen=True)
@@ -225,6 +264,7 @@ class Convention:
     territory_example: str | None = None
     duration: int = 0  # years; the period's length unless the manifest says otherwise
     parties: tuple[Party, ...] = ()
+    opening: Opening = Opening()
     visas: tuple[str, ...] = ()
     diagnostic: tuple[str, ...] = ()
     steering: tuple[str, ...] = ()

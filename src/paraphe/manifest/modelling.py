@@ -15,6 +15,7 @@ from paraphe.manifest.model import (
     Action,
     Actor,
     Annex,
+    Authority,
     Calendar,
     Convention,
     Deliberation,
@@ -23,6 +24,7 @@ from paraphe.manifest.model import (
     Identity,
     Level,
     Marker,
+    Opening,
     Organisation,
     Orientation,
     Part,
@@ -72,7 +74,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
     """Turn a validated manifest into the frozen model."""
     data: dict[str, Any] = loaded.data
     organisations = {key: _organisation(key, value) for key, value in data["organisations"].items()}
-    levels = tuple(Level(lv["name"], lv.get("numbering", "arabic")) for lv in data["levels"])
+    levels = tuple(Level(lv["name"], lv.get("numbering", "arabic"), lv.get("plural")) for lv in data["levels"])
     folder = loaded.path.resolve().parent
     markers = {key: Marker(key, m["symbol"], m["label"]) for key, m in data.get("markers", {}).items()}
 
@@ -128,7 +130,15 @@ def build_model(loaded: LoadedManifest) -> Convention:
     territory = data["territory"]
     period = Period(data["period"]["start"], data["period"]["end"])
     signatories = tuple(
-        Signatory(s["id"], organisations[s["org"]], s.get("civility"), s["role"], s["name"], s.get("delegation"))
+        Signatory(
+            s["id"],
+            organisations[s["org"]],
+            s.get("civility"),
+            s["role"],
+            s["name"],
+            s.get("delegation"),
+            s.get("designation"),
+        )
         for s in data["signatories"]
     )
     signature = data["signature"]
@@ -162,6 +172,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         territory_example=territory.get("example"),
         duration=data.get("duration", period.end - period.start + 1),
         parties=tuple(_party(p, organisations, signatories) for p in data.get("parties", ())),
+        opening=Opening(**data.get("opening", {})),
         visas=tuple(data.get("visas", ())),
         diagnostic=tuple(data.get("diagnostic", ())),
         steering=tuple(data.get("steering", ())),
@@ -184,25 +195,37 @@ def _numbered(raws: Any, make: Any) -> tuple[Section, ...]:
 
 
 def _party(raw: dict[str, Any], organisations: dict[str, Organisation], signatories: tuple[Signatory, ...]) -> Party:
-    organisation = organisations[raw["org"]]
+    keys = [raw["org"]] if isinstance(raw["org"], str) else list(raw["org"])
+    members = tuple(organisations[k] for k in keys)
     if "signatories" in raw:
         by_id = {s.id: s for s in signatories}
         representatives = tuple(by_id[i] for i in raw["signatories"])
     else:
-        representatives = tuple(s for s in signatories if s.organisation.key == organisation.key)
-    deliberation = raw.get("deliberation")
+        representatives = tuple(s for s in signatories if s.organisation.key in keys)
+    authority = raw.get("authority")
     return Party(
-        organisation=organisation,
-        name=raw.get("name", organisation.name),
+        organisation=members[0],
+        name=raw.get("name", members[0].name),
         feminine=raw["gender"] == "feminine",
         called=raw.get("called"),
         side=raw.get("side"),
         representatives=representatives,
-        deliberation=Deliberation(deliberation["body"], dt.date.fromisoformat(deliberation["date"]))
-        if deliberation
-        else None,
+        deliberation=_deliberation(raw["deliberation"]) if "deliberation" in raw else None,
         commitments=tuple(raw.get("commitments", ())),
+        members=members,
+        seat=raw.get("seat"),
+        represented_by=raw.get("represented_by"),
+        authority=Authority(**authority) if authority is not None else None,
     )
+
+
+def _deliberation(raw: dict[str, Any]) -> Deliberation:
+    date = raw.get("date")
+    if date is None:
+        return Deliberation(raw["body"], None)
+    if date.startswith("["):  # the schema allows only a placeholder here besides a date
+        return Deliberation(raw["body"], None, date)
+    return Deliberation(raw["body"], dt.date.fromisoformat(date))
 
 
 def _plan(raw: dict[str, Any]) -> Plan:
@@ -243,7 +266,9 @@ def _identity(raw: dict[str, Any]) -> Identity:
                 id=f.get("id"),
                 title=f["title"],
                 source=f.get("source"),
-                items=tuple(FigureItem(i["label"], i.get("value"), i.get("unit")) for i in f.get("items", ())),
+                items=tuple(
+                    FigureItem(i["label"], i.get("value"), i.get("unit"), i.get("text")) for i in f.get("items", ())
+                ),
                 note=f.get("note"),
                 chart=f.get("chart", True),
             )

@@ -40,9 +40,14 @@ def fold(text: str) -> str:
 
 def find_territories_file(manifest: Path) -> Path | None:
     """The nearest territories.yaml in the manifest's folder or above, not beyond `conventions/` or the repository."""
+    return find_shared_file(manifest, TERRITORIES_FILE)
+
+
+def find_shared_file(manifest: Path, name: str) -> Path | None:
+    """The nearest file `name` in the manifest's folder or above, not beyond `conventions/` or the repository."""
     folder = manifest.resolve().parent
     for candidate in (folder, *folder.parents):
-        path = candidate / TERRITORIES_FILE
+        path = candidate / name
         if path.is_file():
             return path
         if candidate.name == "conventions" or (candidate / ".git").exists():

@@ -76,6 +76,9 @@ def _message(error: ValidationError) -> str:
         return f"{where}: {error.instance!r} is not one of {choices}"
     if error.validator == "pattern":
         return f"{where}: {error.instance!r} does not have the expected form ({_pattern_hint(error)})"
+    if error.validator == "not" and len(error.validator_value.get("required", [])) > 1:
+        fields = " and ".join(repr(f) for f in error.validator_value["required"])
+        return f"{where}: {fields} exclude each other; give one"
     if error.validator == "type":
         return f"{where}: expected {error.validator_value}, found {type(error.instance).__name__} {error.instance!r}"
     return f"{where}: {error.message}"

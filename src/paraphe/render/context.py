@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from paraphe.french import enumeration, plural
 from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
 from paraphe.render.ctg import ctg_context
+from paraphe.render.parties import opening_context
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
 
 TO_COMPLETE = "[à compléter]"
@@ -32,6 +34,7 @@ class Row:
     actors: tuple[str, ...] = ()
     note: str = ""
     text: tuple[str, ...] = ()
+    heading: str = ""  # a group's « Axe 1 : Titre », or its title alone when it has no number
 
 
 # Turns PNG bytes and a width in millimetres into what the template prints (a docxtpl InlineImage).
@@ -59,6 +62,7 @@ def _common(c: Convention, period: str) -> dict[str, Any]:
         "partners": list(dict.fromkeys(fr_text(s.organisation.name) for s in c.signatories)),
         "is_draft": not c.is_final,
         "preamble": [fr_text(p) for p in c.preamble],
+        "opening": opening_context(c),
         "fiches": [_fiche(c, s, i) for i, s in enumerate(c.sections)],
         "signature_place": fr_text(c.signature_place),
         "signature_date": fr_date(c.signature_date) if c.signature_date else TO_COMPLETE,
@@ -96,6 +100,8 @@ def _identity(c: Convention, image: ImageMaker | None = None) -> dict[str, Any] 
 
 def _figure_line(item: FigureItem) -> str:
     label = fr_text(item.label)
+    if item.text is not None:
+        return f"{label}{NBSP}: {fr_text(item.text)}"
     if item.value is None:
         return label
     value = fr_number(item.value)
@@ -129,6 +135,7 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
         "text": [fr_text(t) for t in section.text],
         "diagnostic": [fr_text(t) for t in section.diagnostic],
         "rows": list(_rows(section)),
+        "columns": fr_text(enumeration([lv.plural or plural(lv.name) for lv in c.levels[section.depth + 1 :]])),
         "legend": legend_lines(section),
     }
 
@@ -143,6 +150,7 @@ def _rows(section: Section) -> Any:
             fr_text(sub.label),
             fr_text(sub.title),
             text=tuple(fr_text(t) for t in sub.context + sub.diagnostic + sub.text),
+            heading=fr_text(f"{sub.label} : {sub.title}" if sub.label else sub.title),
         )
         yield from _rows(sub)
 

@@ -2,7 +2,7 @@
 
 The articles' wording lives in templates/ctg.docx; this module gives it only
 what changes from one convention to the next, already typeset: the parties'
-paragraphs (« représentée par …, dûment autorisée par délibération du … »),
+paragraphs come from `parties` (shared with an SDSF that opens like a convention),
 durations and counts in words, the plan d'actions flattened for the template.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from paraphe.french import agreed, capitalised, elides, enumeration, of_body, of_label
+from paraphe.french import capitalised, elides, enumeration, of_label, plural
 from paraphe.manifest.model import Action, Convention, Party, Section, Signatory
 from paraphe.render.blocks import legend_lines, numbered_title, signatory_block
+from paraphe.render.parties import authorised, running_name
 from paraphe.render.typography import fr_date, fr_text
 
 _WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
@@ -32,14 +33,12 @@ def ctg_context(c: Convention) -> dict[str, Any]:
     parties = list(c.parties)
     short = [_short(p) for p in parties]
     return {
-        "party_lines": _party_lines(parties),
-        "visas": _visas(c.visas),
         "territory_of": fr_text(of_label(c.territory_label)),
         "parties_list": fr_text(enumeration(short)),
         "duration_text": years(c.duration),
         "period_start": str(c.period.start),
         "period_end": str(c.period.end),
-        "copies": in_words(len(parties)),
+        "copies": in_words(sum(len(p.members) or 1 for p in parties)),
         "court": fr_text(f"le tribunal administratif de {c.court}")
         if c.court
         else "le tribunal administratif territorialement compétent",
@@ -48,7 +47,10 @@ def ctg_context(c: Convention) -> dict[str, Any]:
         "has_syntheses": any(s.diagnostic for s in c.sections),
         "steering": [fr_text(t) for t in c.steering],
         "commitments": [
-            {"who": fr_text(f"{capitalised(_short(p))} s'engage à :"), "points": [fr_text(t) for t in p.commitments]}
+            {
+                "who": fr_text(f"{capitalised(_short(p))} {'s’engagent' if p.plural else 's’engage'} à :"),
+                "points": [fr_text(t) for t in p.commitments],
+            }
             for p in parties
             if p.commitments
         ],
@@ -58,65 +60,12 @@ def ctg_context(c: Convention) -> dict[str, Any]:
 
 
 def _short(party: Party) -> str:
-    return party.called or party.name
-
-
-def _party_lines(parties: list[Party]) -> list[dict[str, str]]:
-    """« Entre », each party, « Et »…, grouped « D'une part » / « D'autre part » when parties have sides."""
-    lines: list[dict[str, str]] = [{"kind": "connector", "text": "Entre"}]
-    grouped = bool(parties) and all(p.side for p in parties)
-    for i, party in enumerate(parties):
-        if i:
-            previous = parties[i - 1]
-            if grouped and party.side != previous.side:
-                lines.append({"kind": "side", "text": "D’une part,"})
-            lines.append({"kind": "connector", "text": "Et"})
-        lines.append({"kind": "party", "text": _party_text(party)})
-    if grouped:
-        lines.append({"kind": "side", "text": "D’autre part,"})
-    return lines
-
-
-def _party_text(party: Party) -> str:
-    e = "e" if party.feminine else ""
-    text = capitalised(party.name)
-    if party.representatives:
-        people = [_person(s) for s in party.representatives]
-        # Each person carries commas (« Madame X, Directrice »): the last one is set off by « , et ».
-        text += f", représenté{e} par " + (
-            ", ".join(people[:-1]) + ", et " + people[-1] if len(people) > 1 else people[0]
-        )
-    if party.deliberation:
-        body = party.deliberation.body
-        text += f", {_authorised(party.representatives)} par délibération {of_body(body)} du " + fr_date(
-            party.deliberation.date
-        )
-    if party.called:
-        text += f", ci-après dénommé{e} « {party.called} »"
-    return fr_text(text + ",")
-
-
-def _person(s: Signatory) -> str:
-    who = f"{s.civility} {s.name}" if s.civility else s.name
-    text = f"{who}, {s.role}"
-    if s.delegation:
-        text += f", {s.delegation[:1].lower()}{s.delegation[1:]}"
-    return text
+    return running_name(party)
 
 
 def _authorised(people: tuple[Signatory, ...]) -> str:
     """« dûment autorisé », « autorisée », « autorisés », « autorisées », or « autorisé(e) » when not known."""
-    civilities = {s.civility for s in people}
-    feminine = None if None in civilities else civilities == {"Madame"}
-    return "dûment " + agreed("autorisé", feminine=feminine, plural=len(people) > 1)
-
-
-def _visas(visas: tuple[str, ...]) -> list[str]:
-    out = []
-    for i, visa in enumerate(visas):
-        end = "," if i == len(visas) - 1 else " ;"
-        out.append(fr_text(f"Vu {visa.rstrip(' ;,.')}{end}"))
-    return out
+    return authorised(people)
 
 
 def _plan(c: Convention) -> dict[str, Any]:
@@ -126,15 +75,15 @@ def _plan(c: Convention) -> dict[str, Any]:
         title += f" du {fr_date(plan.date)}"
     top = c.levels[0].name
     numbered = sum(1 for s in c.sections if s.number)
-    plural = top if top.endswith(("s", "x")) else f"{top}s"
-    count = f"{numbered} {(top if numbered == 1 else plural).casefold()}"
+    count = f"{numbered} {(top if numbered == 1 else plural(top)).casefold()}"
     return {
         "title": fr_text(title),
         "stakes": [
             {"title": fr_text(s.title), "means": [fr_text(m) for m in s.means]} for s in (plan.stakes if plan else ())
         ],
         "transversal": [fr_text(t) for t in (plan.transversal if plan else ())],
-        "structure": fr_text(f"Un projet social structuré en {count}"),
+        # « Un projet social structuré en 4 axes »; never « en 0 axes » when no section is numbered.
+        "structure": fr_text(f"Un projet social structuré en {count}" if numbered else "Le projet social"),
         "overview": [
             {
                 "title": numbered_title(s.label, s.number, s.title),
@@ -210,6 +159,9 @@ def _blocks(c: Convention) -> list[list[dict[str, str]]]:
     for s in c.signatories:
         block = signatory_block(s)
         party = party_of.get(s.id)
-        block["party"] = fr_text(f"Pour {_short(party)}") if party else fr_text(s.organisation.label)
+        if party is None or party.plural:
+            block["party"] = fr_text(s.organisation.label)
+        else:
+            block["party"] = fr_text(f"Pour {_short(party)}")
         blocks.append(block)
     return [blocks[i : i + 2] for i in range(0, len(blocks), 2)]

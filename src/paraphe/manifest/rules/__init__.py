@@ -11,7 +11,18 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import LoadedManifest
-from paraphe.manifest.rules import annexes, calendar, ctg, final, kinds, parties, references, structure, unused
+from paraphe.manifest.rules import (
+    annexes,
+    calendar,
+    ctg,
+    final,
+    kinds,
+    parties,
+    references,
+    signatories,
+    structure,
+    unused,
+)
 from paraphe.manifest.rules.base import Check, Manifest
 
 CHECKS: tuple[Check, ...] = (
@@ -30,7 +41,7 @@ CHECKS: tuple[Check, ...] = (
     calendar.action_calendars,
     annexes.annex_files,
     kinds.fields_the_template_prints,
-    ctg.ctg_signatories,
+    signatories.required_signatories,
     ctg.ctg_territory,
     parties.parties_named,
     parties.party_organisations,

@@ -9,6 +9,7 @@ from typing import Any
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest, get
+from paraphe.placeholders import is_placeholder
 
 
 def period_order(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -40,7 +41,8 @@ def _date_pointers(data: dict[str, Any]) -> Iterator[Pointer]:
         if get(data, pointer) is not None:
             yield pointer
     for i, party in enumerate(data.get("parties", [])):
-        if "deliberation" in party:
+        date = party.get("deliberation", {}).get("date")
+        if date is not None and not is_placeholder(date):  # a draft's « [à compléter] »: final.placeholder
             yield ("parties", i, "deliberation", "date")
 
 

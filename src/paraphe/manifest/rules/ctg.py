@@ -1,64 +1,20 @@
-"""What a CTG is signed by, and the communauté de communes it is signed with.
+"""The territory a CTG is signed for: one of those the département's territories.yaml lists.
 
-The signatories a kind requires are code here, one rule alone, so that they can become data
-(a kind's requirements declared beside its template) without touching anything else.
+Who must sign is data (`paraphe.manifest.policy`, rule `signatories`); whether the territory must
+be listed is the département's policy too (`territory_listed`); a territories.yaml beside the
+manifests is checked whenever there is one.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Any
 
 from paraphe.diagnostics import Diagnostic
-from paraphe.manifest.organisations import organisation_type
+from paraphe.manifest.policy import policy_for
 from paraphe.manifest.rules.base import Manifest
-from paraphe.manifest.territories import find_territories_file, fold, load_territories
+from paraphe.manifest.territories import find_territories_file, load_territories
 from paraphe.paths import display_path
-
-# A CTG is tripartite: these sign it, with its communauté de communes.
-_REQUIRED_SIGNATORIES = (
-    ("caf", "the CAF or the CCSS"),
-    ("departement", "the Département"),
-    ("etat", "the State (préfecture, DDCSPP)"),
-)
-
-
-def ctg_signatories(manifest: Manifest) -> Iterator[Diagnostic]:
-    if manifest.data["kind"] != "ctg":
-        return
-    organisations = manifest.organisations
-
-    def kind_of(key: str) -> str | None:
-        return organisation_type(key, organisations[key]) if key in organisations else None
-
-    signed_by = {kind_of(s["org"]) for s in manifest.signatories}
-    for kind, who in _REQUIRED_SIGNATORIES:
-        if kind not in signed_by:
-            yield manifest.at(
-                ("signatories",),
-                f"a CTG is signed by {who}: no signatory represents an organisation of type {kind!r}",
-                "ctg.signatories",
-                key=True,
-            )
-    territory = manifest.data["territory"]["name"]
-    if not any(
-        kind_of(s["org"]) == "epci" and _names(organisations[s["org"]], s["org"], territory)
-        for s in manifest.signatories
-    ):
-        yield manifest.at(
-            ("signatories",),
-            f"a CTG is signed by its communauté de communes: no signatory represents « {territory} » "
-            "(an organisation of type 'epci' whose name contains the territory's)",
-            "ctg.signatories",
-            key=True,
-        )
-
-
-def _names(value: Any, key: str, territory: str) -> bool:
-    name = value if isinstance(value, str) else value.get("name", value["label"])
-    label = key if isinstance(value, str) else value["label"]
-    return fold(territory) in fold(name) or fold(territory) in fold(label)
 
 
 def ctg_territory(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -67,6 +23,8 @@ def ctg_territory(manifest: Manifest) -> Iterator[Diagnostic]:
         return
     territory = manifest.data["territory"]["name"]
     path = find_territories_file(manifest.path)
+    if path is None and not policy_for(manifest.path)[0].of("ctg").territory_listed:
+        return
     if path is None:
         yield manifest.at(
             ("territory", "name"),

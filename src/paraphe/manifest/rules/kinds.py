@@ -8,8 +8,8 @@ from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
 
-# Fields only the CTG template prints.
-_CTG_ONLY = ("parties", "visas", "diagnostic", "steering", "court", "plan")
+# Fields only the CTG template prints. An SDSF may open like a convention: parties, visas, opening.
+_CTG_ONLY = ("diagnostic", "steering", "court", "plan")
 
 # Fields only the schémas' template (sdsf, sdavs) prints.
 _SCHEMA_ONLY = ("parts",)
@@ -29,6 +29,14 @@ def fields_the_template_prints(manifest: Manifest) -> Iterator[Diagnostic]:
     data = manifest.data
     if data["kind"] != "ctg":
         yield from (_ignored(manifest, (key,), "a ctg") for key in _CTG_ONLY if key in data)
+        for i, party in enumerate(data.get("parties", [])):
+            if "commitments" in party:
+                yield _ignored(manifest, ("parties", i, "commitments"), "a ctg (« Engagements des parties »)")
+        if "parties" not in data:
+            # A schéma prints its visas and opening with its parties, when it opens like a convention.
+            for key in ("visas", "opening"):
+                if key in data:
+                    yield _ignored(manifest, (key,), "a ctg, or a schéma that names its 'parties'")
         return
     yield from (_ignored(manifest, (key,), "an sdsf or sdavs") for key in _SCHEMA_ONLY if key in data)
     for pointer, section, _depth in manifest.sections():

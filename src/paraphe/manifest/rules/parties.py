@@ -1,4 +1,8 @@
-"""A CTG's parties (« Entre … Et … »): declared, represented by its signatories, in two sides."""
+"""A convention's parties (« Entre … Et … »): declared, represented by its signatories, in two sides.
+
+A CTG always names its parties; an SDSF that opens like a convention (« Entre l'État … ») may too.
+A party is one organisation, or several for a plural party (« Les communes de A, B et C »).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,14 @@ from paraphe.manifest.rules.base import Manifest, Node
 
 
 def _parties(manifest: Manifest) -> list[Node]:
-    """A CTG's parties; other kinds print none (kind.field says so)."""
-    if manifest.data["kind"] != "ctg":
-        return []
     parties: list[Node] = manifest.data.get("parties", [])
     return parties
+
+
+def party_orgs(party: Node) -> list[str]:
+    """The organisation keys of a party: one, or several for a plural party."""
+    org = party["org"]
+    return [org] if isinstance(org, str) else list(org)
 
 
 def parties_named(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -24,28 +31,29 @@ def parties_named(manifest: Manifest) -> Iterator[Diagnostic]:
 def party_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for i, party in enumerate(_parties(manifest)):
-        org = party["org"]
-        if org not in manifest.organisations:
-            yield manifest.at(
-                ("parties", i, "org"), f"party {org!r} is not declared under 'organisations'", "ref.organisation"
-            )
-        elif org in seen:
-            yield manifest.at(("parties", i, "org"), f"{org!r} is already a party", "id.unique")
-        seen.add(org)
+        plural = not isinstance(party["org"], str)
+        for k, org in enumerate(party_orgs(party)):
+            pointer = ("parties", i, "org", k) if plural else ("parties", i, "org")
+            if org not in manifest.organisations:
+                yield manifest.at(pointer, f"party {org!r} is not declared under 'organisations'", "ref.organisation")
+            elif org in seen:
+                yield manifest.at(pointer, f"{org!r} is already a party", "id.unique")
+            seen.add(org)
 
 
 def _representatives(manifest: Manifest, party: Node) -> list[str]:
     """The party's signatories as listed, else every signatory of its organisation."""
     ids = party.get("signatories")
     if ids is None:
-        return [s["id"] for s in manifest.signatories if s["org"] == party["org"]]
+        orgs = party_orgs(party)
+        return [s["id"] for s in manifest.signatories if s["org"] in orgs]
     return list(ids)
 
 
 def _declared(manifest: Manifest) -> Iterator[tuple[int, Node]]:
     """Parties whose organisation is declared: the others are reported as such, once."""
     for i, party in enumerate(_parties(manifest)):
-        if party["org"] in manifest.organisations:
+        if all(org in manifest.organisations for org in party_orgs(party)):
             yield i, party
 
 
@@ -55,7 +63,9 @@ def party_representatives(manifest: Manifest) -> Iterator[Diagnostic]:
     for i, party in _declared(manifest):
         if "signatories" not in party and not _representatives(manifest, party):
             yield manifest.at(
-                ("parties", i), f"no signatory represents the party {party['org']!r}", "party.unrepresented"
+                ("parties", i),
+                f"no signatory represents the party {' + '.join(party_orgs(party))!r}",
+                "party.unrepresented",
             )
         for k, sid in enumerate(party.get("signatories", [])):
             if sid not in signatories:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.rules.base import Manifest, strings
+from paraphe.manifest.rules.parties import party_orgs
 
 
 def _texts(manifest: Manifest, declared_under: str) -> list[str]:
@@ -29,7 +30,7 @@ def _mentioned(key: str, texts: list[str]) -> bool:
 
 def _organisations_in_roles(manifest: Manifest) -> set[str]:
     used = {s["org"] for s in manifest.signatories}
-    used.update(p["org"] for p in manifest.data.get("parties", []))
+    used.update(org for p in manifest.data.get("parties", []) for org in party_orgs(p))
     for _pointer, action, _depth in manifest.actions():
         for actor in action.get("actors", []):
             used.add(actor if isinstance(actor, str) else actor.get("org", ""))
