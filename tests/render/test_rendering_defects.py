@@ -9,8 +9,9 @@ from docx import Document
 
 from paraphe.pipeline import load_convention
 from paraphe.render.docx import render_docx
+from support import LOZERE, TESTS
 
-SHAPE = Path(__file__).parent / "manifests" / "shapes" / "sdsf-opens-like-a-convention" / "manifest.yaml"
+SHAPE = TESTS / "manifests" / "shapes" / "sdsf-opens-like-a-convention" / "manifest.yaml"
 
 
 def test_unnumbered_group_has_no_stray_colon_and_a_text_only_fiche_no_table() -> None:
@@ -28,7 +29,7 @@ def test_unnumbered_group_has_no_stray_colon_and_a_text_only_fiche_no_table() ->
 def test_figures_as_the_document_writes_them(tmp_path: Path) -> None:
     from paraphe.render.context import build_context
 
-    source = (Path(__file__).parent / "manifests" / "minimal" / "sdsf-mini.yaml").read_text(encoding="utf-8")
+    source = (TESTS / "manifests" / "minimal" / "sdsf-mini.yaml").read_text(encoding="utf-8")
     manifest = tmp_path / "sdsf.yaml"
     manifest.write_text(
         source.replace(
@@ -46,7 +47,7 @@ def test_figures_as_the_document_writes_them(tmp_path: Path) -> None:
 def test_table_columns_follow_the_levels() -> None:
     from paraphe.french import plural
 
-    lozere = load_convention(Path(__file__).parent.parent / "conventions" / "lozere" / "sdsf-2020-2023.yaml")
+    lozere = load_convention(LOZERE)
     document = Document(io.BytesIO(render_docx(lozere)))
     assert {t.rows[0].cells[0].text for t in document.tables if len(t.columns) == 4} == {"Axes et Actions"}
     assert plural("Objectif opérationnel") == "Objectifs opérationnels"

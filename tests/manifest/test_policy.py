@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from paraphe.cli.main import cli
 from paraphe.manifest.policy import national_policy, policy_for
 from paraphe.pipeline import discover
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BAZOIS = ROOT / "tests" / "cases" / "real" / "ctg-bazois-2017" / "manifest.yaml"
 LOZERE_POLICY = ROOT / "conventions" / "lozere" / "policy.yaml"
 

@@ -12,6 +12,7 @@ from paraphe.manifest.model import Authority, Deliberation, Opening, Organisatio
 from paraphe.manifest.organisations import organisation_type
 from paraphe.render.parties import deliberation_text, party_text, running_name
 from paraphe.render.typography import fr_text
+from support import CASES
 
 CAF = Organisation("Caf", "Caf", "Caisse d'allocations familiales de la Nièvre", True, "caf")
 CC = Organisation("CC Bazois", "Communauté de communes du Bazois", "Communauté de communes du Bazois", False, "epci")
@@ -159,7 +160,7 @@ def test_diff_shows_an_added_party_as_its_sentence(tmp_path: Path) -> None:
     from paraphe.diff import diff_conventions
     from paraphe.pipeline import load_convention
 
-    source = Path(__file__).parent / "cases" / "invalid" / "ctg-without-state"
+    source = CASES / "invalid" / "ctg-without-state"
     old = tmp_path / "old.yaml"
     new = tmp_path / "new.yaml"
     text = (source / "manifest.yaml").read_text(encoding="utf-8").replace("status: final", "status: draft")

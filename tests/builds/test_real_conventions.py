@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from paraphe.cli.main import cli
 from paraphe.pipeline import load_convention
+from support import CASES
 
-CASES = sorted(p for p in (Path(__file__).parent / "cases" / "real").iterdir() if p.is_dir())
+REAL = sorted(p for p in (CASES / "real").iterdir() if p.is_dir())
 
 
 def phrases(case: Path) -> list[str]:
@@ -50,14 +51,14 @@ def body_text(pdf: Path, footer: str) -> str:
     return squeezed("\n".join(kept))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", REAL, ids=[c.name for c in REAL])
 def test_validates_as_written(case: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(case / "manifest.yaml")])
     assert result.exit_code == 0, result.output
     assert 15 <= len(phrases(case)) <= 20
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", REAL, ids=[c.name for c in REAL])
 def test_builds_and_holds_every_phrase_in_order(case: Path, tmp_path: Path, soffice: str) -> None:
     result = CliRunner().invoke(cli, ["build", str(case / "manifest.yaml"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
