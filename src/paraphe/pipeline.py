@@ -15,6 +15,7 @@ worker processes); `sign` and `verify` come after, on the written PDF.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -144,7 +145,8 @@ def build(
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     schedule = scheduler.Schedule(
         out=out,
-        make=make_documents,
+        # What certifies is written in the record before the certification: cutting it off shows.
+        make=functools.partial(make_documents, certifier="" if certify_with is None else identity),
         finish=lambda product: certify(product, certify_with),
         converter=converter,
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
@@ -167,13 +169,16 @@ class Rendered:
     inputs: dict[str, str]
 
 
-def make_documents(jobs: Sequence[Job], converter: Converter) -> list[Product | ParapheError]:
-    """The stages of a build for a batch of jobs, in a worker: render each, convert together, assemble each."""
+def make_documents(jobs: Sequence[Job], converter: Converter, *, certifier: str = "") -> list[Product | ParapheError]:
+    """The stages of a build for a batch of jobs, in a worker: render each, convert together, assemble each.
+
+    `certifier`: the SHA-256 of the certificate that will certify final documents ("" for none).
+    """
     outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
         try:
-            rendered.append(render(job))
+            rendered.append(render(job, certifier))
         except ParapheError as exc:
             outcomes.append(exc)
     bodies = convert(rendered, converter)
@@ -187,7 +192,7 @@ def make_documents(jobs: Sequence[Job], converter: Converter) -> list[Product | 
     return outcomes
 
 
-def render(job: Job) -> Rendered:
+def render(job: Job, certifier: str = "") -> Rendered:
     """load → validate → model, then the model into the kind's Word template."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.provenance import record_for
@@ -195,7 +200,7 @@ def render(job: Job) -> Rendered:
 
     convention = load_convention(job.manifest)
     template = template_path(convention.kind)
-    record = record_for(convention, template)
+    record = record_for(convention, template, certifier)
     docx = render_docx(convention, template)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
 
@@ -259,14 +264,16 @@ def sign(
     return sign_document(source, output, signatory_id, credentials, overwrite=overwrite)
 
 
-def verify(pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = ()) -> VerificationReport:
+def verify(
+    pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+) -> VerificationReport:
     """Verify a PDF's signatures and build record; with `manifest`, that it was built from it."""
     from paraphe.sign import verify_pdf
 
     if manifest is None:
-        return verify_pdf(pdf, trust=trust)
+        return verify_pdf(pdf, trust=trust, crls=crls)
     convention = load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, convention=convention)
+    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
 
 
 def write_output(path: Path, data: bytes) -> None:
