@@ -158,17 +158,22 @@ SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"non_repudiation"})
 _KEY_CHECK = b"paraphe: does this key belong to this certificate?"
 
 
+def common_names(certificate: x509.Certificate) -> list[str]:
+    """Every common name in the certificate's subject, in order."""
+    return [
+        str(attribute["value"].native)
+        for rdn in certificate.subject.chosen
+        for attribute in rdn
+        if attribute["type"].native == "common_name"
+    ]
+
+
 def certificate_holder(certificate: x509.Certificate) -> str:
     """The one common name of a certificate (its whole subject when it has none).
 
     Several common names (« Michel » and « CAPONI ») name nobody in particular: ValueError.
     """
-    names = [
-        attribute["value"].native
-        for rdn in certificate.subject.chosen
-        for attribute in rdn
-        if attribute["type"].native == "common_name"
-    ]
+    names = common_names(certificate)
     if len(names) > 1:
         shown = "; ".join(f"« {n} »" for n in names)
         raise ValueError(f"the certificate names {len(names)} common names ({shown}), not one person")
