@@ -58,7 +58,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.unreadable", "error", "The file to verify is a readable PDF."),
     Rule("verify.trust", "error", "Every --trust file is a certificate (PEM or DER)."),
     Rule("verify.crl", "error", "Every --crl file is a revocation list, given with --trust."),
-    Rule("verify.too-many-revisions", "error", "The PDF has no more revisions than a convention needs (200)."),
+    Rule("verify.too-many-revisions", "error", "The PDF has no more revisions than its signatories can make."),
     # verify: the document as built
     Rule("verify.no-record", "error", "The PDF holds paraphe's build record."),
     Rule("verify.record-changed", "error", "The build record is the one the build wrote."),
@@ -78,6 +78,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.malformed-signature", "error", "The signature can be validated at all."),
     Rule("verify.not-intact", "error", "The bytes the signature covers are unchanged."),
     Rule("verify.bad-value", "error", "The signature value matches its certificate."),
+    Rule("verify.coverage", "error", "The signature covers its whole revision, all but its own value."),
     Rule("verify.untrusted", "error", "With --trust, the certificate leads to one of the trusted roots."),
     Rule("verify.holder-ambiguous", "error", "The certificate names one person: a single common name."),
     Rule("verify.cert-expired", "error", "The certificate has not expired."),

@@ -612,7 +612,22 @@ def empty_contents(docs: Documents, out: Path) -> None:
     (out / "document.pdf").write_bytes(data[: found.start(1)] + zeros + data[found.end(1) :])
 
 
-def many_revisions(docs: Documents, out: Path) -> None:
+def signature_wrapping(docs: Documents, out: Path) -> None:
+    """Signature wrapping: the préfète's signature value shortened, the unsigned rest of its hole rewritten.
+
+    The bytes between the two signed ranges are meant to hold the signature value only: here they
+    also hold a second /M (the signing time pyHanko reads) and a key of the attacker's.
+    """
+    data = docs.signed.read_bytes()
+    found = list(re.finditer(rb"/Contents <([0-9a-fA-F]+)>", data))[-1]
+    value = found.group(1).rstrip(b"0")
+    value += b"0" * (len(value) % 2)
+    payload = b"<" + value + b"> /M (D:20260301090000Z) /Wrapped (9 999 999 EUR)"
+    payload += b" " * (len(found.group(1)) + 2 - len(payload))
+    (out / "document.pdf").write_bytes(data[: found.start(1) - 1] + payload + data[found.end(1) + 1 :])
+
+
+def many_revisions(docs: Documents, out: Path, count: int = 9000) -> None:
     """9 000 empty updates after the last signature: verifying them all once took 43 s."""
     data = docs.signed.read_bytes()
     chunks = [data]
@@ -620,7 +635,7 @@ def many_revisions(docs: Documents, out: Path) -> None:
     previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
     trailer = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
     objects = int(re.findall(rb"/Size (\d+)", data)[-1])
-    for _ in range(9000):
+    for _ in range(count):
         update = b"xref\n0 0\ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
             objects,
             trailer,
@@ -631,6 +646,11 @@ def many_revisions(docs: Documents, out: Path) -> None:
         previous = size
         size += len(update)
     (out / "document.pdf").write_bytes(b"".join(chunks))
+
+
+def more_revisions_than_signatories(docs: Documents, out: Path) -> None:
+    """20 empty updates: few, but more than three signatories and their validation data can make."""
+    many_revisions(docs, out, count=20)
 
 
 def old_record(docs: Documents, out: Path) -> None:
@@ -723,7 +743,9 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         certified_by_someone,
         certified_again,
         empty_contents,
+        signature_wrapping,
         many_revisions,
+        more_revisions_than_signatories,
         old_record,
         expired_certificate,
         not_yet_valid_certificate,

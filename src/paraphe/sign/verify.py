@@ -42,7 +42,7 @@ from pyhanko.sign.diff_analysis.form_rules_api import FormUpdatingRule
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -167,6 +167,8 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
         plain = PdfReader(io.BytesIO(data), strict=False)
         latest_record = read_record(plain)
         record = _build_revision_record(reader)
+        if record is not None:
+            _refuse_too_many_revisions(revisions, where, limit=revision_budget(record))
         content = content_digest(plain)
         field_names = [field_name for field_name, _, _ in enumerate_sig_fields(reader)]
         fields = {field_name: value for field_name, value, _ in enumerate_sig_fields(reader)}
@@ -240,9 +242,10 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
     # a field, an appearance) changed the document, whatever the pages look like.
     unsigned = sorted(set(range(1, revisions)) - {sig.signed_revision for sig in embedded})
     if unsigned:
+        shown = ", ".join(str(r + 1) for r in unsigned[:10]) + (", …" if len(unsigned) > 10 else "")
         problem(
             f"{len(unsigned)} update(s) appended after the build are not signatures "
-            f"(revision {', '.join(str(r + 1) for r in unsigned)} of {revisions}): the document was changed",
+            f"(revision {shown} of {revisions}): the document was changed",
             "verify.unsigned-update",
         )
     for message in _review_revisions(reader, embedded, revisions):
@@ -280,12 +283,18 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
     )
 
 
-def _refuse_too_many_revisions(count: int, where: Location) -> None:
-    if count > MAX_REVISIONS:
+def revision_budget(record: BuildRecord) -> int:
+    """The revisions a document may hold: the build, its certification, and per signature room for
+    the signature, its validation data and a document timestamp (long-term validation)."""
+    return min(MAX_REVISIONS, 2 + 4 * (len(record.signatories) + 1))
+
+
+def _refuse_too_many_revisions(count: int, where: Location, limit: int = MAX_REVISIONS) -> None:
+    # Before any analysis: each revision costs pyHanko a comparison per signature before it.
+    if count > limit:
         raise SigningError.at(
             where,
-            f"{count} revisions (end-of-file markers): more than the {MAX_REVISIONS} any convention needs; "
-            "not verified",
+            f"{count} revisions: more than the {limit} this document can need; not verified",
             "verify.too-many-revisions",
         )
 
@@ -499,6 +508,13 @@ def _check_signature(
         problem("the signed bytes were modified: the signature no longer matches the document", "verify.not-intact")
     elif not status.valid:
         problem("the signature value does not match its certificate", "verify.bad-value")
+    if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        # The hole in /ByteRange holds more than the signature value: unsigned bytes inside the
+        # signed revision (signature wrapping), which readers parse as part of the document.
+        problem(
+            "the signature does not cover its whole revision: bytes beside the signature value are not signed",
+            "verify.coverage",
+        )
 
     # The certificate itself, whether or not chains are checked: dates at the time of verification
     # (no trusted time yet), and the key usage pyHanko's chain validation asks for.
