@@ -407,6 +407,16 @@ def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
     if source == "changed":  # a page drawn on, before anyone signed
         _append_page_content(work / "built.pdf", work / "changed.pdf")
         return "changed.pdf"
+    if source == "empty-update":  # an update that changes nothing a page shows, and is no signature
+        data = good.pdf
+        previous = re.findall(rb"startxref\s+(\d+)", data)[-1]
+        root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+        size = re.findall(rb"/Size (\d+)", data)[-1]
+        update = b"xref\n0 0\ntrailer\n<< /Size %s /Root %s /Prev %s >>\nstartxref\n%d\n%%%%EOF\n" % (
+            size, root, previous, len(data),
+        )  # fmt: skip
+        (work / "updated.pdf").write_bytes(data + update)
+        return "updated.pdf"
     if source == "trailing":  # an update after the last %%EOF, without its own: other readers show it
         (work / "trailing.pdf").write_bytes(good.pdf + b"1 0 obj\n<< >>\nendobj\nstartxref\n0\n")
         return "trailing.pdf"

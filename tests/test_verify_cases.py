@@ -73,3 +73,13 @@ def _placed(argument: str, documents: Documents) -> str:
 def test_every_recipe_has_a_case() -> None:
     used = {tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))["recipe"] for case in CASES}
     assert used == set(RECIPES)
+
+
+def test_every_signing_and_verification_rule_has_a_case() -> None:
+    """Each sign.* and verify.* code of the catalog is printed, exactly, by some case of either corpus."""
+    from paraphe.catalog import RULES
+
+    tests = Path(__file__).parent
+    printed = "".join(p.read_text(encoding="utf-8") for p in tests.glob("*/**/expected.txt"))
+    ours = [code for code in RULES if code.startswith(("sign.", "verify."))]
+    assert [code for code in ours if f"[{code}]" not in printed] == []
