@@ -62,6 +62,7 @@ RULES: Mapping[str, Rule] = _catalog(
     # verify: the document as built
     Rule("verify.no-record", "error", "The PDF holds paraphe's build record."),
     Rule("verify.record-changed", "error", "The build record is the one the build wrote."),
+    Rule("verify.info-changed", "error", "The document information (title, author…) is the one the build wrote."),
     Rule("verify.pages-changed", "error", "The pages are those the build made."),
     Rule("verify.unsigned-update", "error", "Every update after the build is a signature."),
     Rule("verify.trailing-data", "error", "Nothing follows the last revision (the last signature covers the file)."),

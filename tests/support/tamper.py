@@ -551,6 +551,36 @@ def field_value_in_signature(docs: Documents, out: Path) -> None:
     )
 
 
+def title_in_signature(docs: Documents, out: Path) -> None:
+    """The title a viewer shows in its window, rewritten in the CCSS director's signed revision."""
+
+    def title(writer: IncrementalPdfFileWriter) -> None:
+        info_ref = writer.trailer.raw_get("/Info")
+        info = info_ref.get_object()
+        info[generic.NameObject("/Title")] = generic.TextStringObject("CONVENTION ANNULÉE")
+        writer.mark_update(info_ref)
+
+    _sign_after(docs.signed, out / "document.pdf", "directrice-ccss", _signer(docs.people["directrice-ccss"]), title)
+
+
+def earlier_appearance(docs: Documents, out: Path) -> None:
+    """The préfète's visible signature redrawn (« ANNULÉ ») in the CCSS director's signed revision."""
+
+    def redraw(writer: IncrementalPdfFileWriter) -> None:
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            field = ref.get_object()
+            if field.get("/T") == "prefete":
+                shown = field["/AP"]["/N"].get_object()
+                stamp = generic.StreamObject(
+                    {k: v for k, v in shown.items() if k in ("/Type", "/Subtype", "/BBox", "/Resources")},
+                    stream_data=b"1 0 0 rg 0 0 200 60 re f",
+                )
+                field["/AP"] = generic.DictionaryObject({generic.NameObject("/N"): writer.add_object(stamp)})
+                writer.update_container(field)
+
+    _sign_after(docs.signed, out / "document.pdf", "directrice-ccss", _signer(docs.people["directrice-ccss"]), redraw)
+
+
 def sneaky_signature(docs: Documents, out: Path) -> None:
     """Sneaky signature: a new, visible signature field whose appearance paints over page 1, signed."""
     from pyhanko.sign.fields import SigFieldSpec
@@ -616,13 +646,13 @@ def signature_wrapping(docs: Documents, out: Path) -> None:
     """Signature wrapping: the préfète's signature value shortened, the unsigned rest of its hole rewritten.
 
     The bytes between the two signed ranges are meant to hold the signature value only: here they
-    also hold a second /M (the signing time pyHanko reads) and a key of the attacker's.
+    also hold a key of the attacker's, read as part of the signature dictionary.
     """
     data = docs.signed.read_bytes()
     found = list(re.finditer(rb"/Contents <([0-9a-fA-F]+)>", data))[-1]
     value = found.group(1).rstrip(b"0")
     value += b"0" * (len(value) % 2)
-    payload = b"<" + value + b"> /M (D:20260301090000Z) /Wrapped (9 999 999 EUR)"
+    payload = b"<" + value + b"> /Wrapped (9 999 999 EUR)"
     payload += b" " * (len(found.group(1)) + 2 - len(payload))
     (out / "document.pdf").write_bytes(data[: found.start(1) - 1] + payload + data[found.end(1) + 1 :])
 
@@ -737,6 +767,8 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         first_signer_content,
         certified_signer_overlay,
         field_value_in_signature,
+        title_in_signature,
+        earlier_appearance,
         sneaky_signature,
         duplicate_field,
         certification_cut,

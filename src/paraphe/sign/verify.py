@@ -161,12 +161,15 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
     _refuse_too_many_revisions(data.count(b"%%EOF"), where)
     _refuse_unfinished_update(data, where)
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        # Strict: a dictionary with a key twice, a hybrid cross-reference, an object where its
+        # number says another is: where readers may disagree on what the document is, refuse.
+        reader = PdfFileReader(io.BytesIO(data), strict=True)
         revisions = reader.xrefs.total_revisions
         _refuse_too_many_revisions(revisions, where)
         plain = PdfReader(io.BytesIO(data), strict=False)
         latest_record = read_record(plain)
         record = _build_revision_record(reader)
+        info_changed = _info_changed(reader, revisions)
         if record is not None:
             _refuse_too_many_revisions(revisions, where, limit=revision_budget(record))
         content = content_digest(plain)
@@ -194,6 +197,12 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
         problem(
             "the build record was changed after the build (signatories, digests or fingerprint)",
             "verify.record-changed",
+        )
+    if info_changed:
+        # pyHanko lets any revision rewrite the document information (a title a viewer shows).
+        problem(
+            f"the document information was changed after the build: {', '.join(info_changed)}",
+            "verify.info-changed",
         )
     if record is None:
         problem(
@@ -447,6 +456,26 @@ def _certification(
             )
         ]
     return []
+
+
+# What signing rewrites in the document information; the record has its own check.
+_INFO_VOLATILE = frozenset({"/Producer", "/ModDate", RECORD_KEY})
+
+
+def _info(reader: PdfFileReader, revision: int) -> dict[str, str]:
+    resolver = reader.get_historical_resolver(revision)
+    info = resolver.trailer_view.raw_get("/Info") if "/Info" in resolver.trailer_view else None
+    if isinstance(info, generic.IndirectObject):
+        info = resolver(info.reference)
+    if not isinstance(info, generic.DictionaryObject):
+        return {}
+    return {str(key): str(info.raw_get(key)) for key in info}
+
+
+def _info_changed(reader: PdfFileReader, revisions: int) -> list[str]:
+    """Entries of the document information (title, author, subject…) that differ from the build's."""
+    built, latest = _info(reader, 0), _info(reader, revisions - 1)
+    return sorted(k for k in built.keys() | latest.keys() if k not in _INFO_VOLATILE and built.get(k) != latest.get(k))
 
 
 def _build_revision_record(reader: PdfFileReader) -> BuildRecord | None:
