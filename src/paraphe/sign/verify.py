@@ -166,7 +166,7 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
         reader = PdfFileReader(io.BytesIO(data), strict=True)
         revisions = reader.xrefs.total_revisions
         _refuse_too_many_revisions(revisions, where)
-        plain = PdfReader(io.BytesIO(data), strict=False)
+        plain = PdfReader(io.BytesIO(data), strict=True)  # no recovery: what pyHanko reads, or nothing
         latest_record = read_record(plain)
         record = _build_revision_record(reader)
         info_changed = _info_changed(reader, revisions)
