@@ -747,21 +747,34 @@ def revoked(docs: Documents, out: Path) -> None:
     _odd_signature(docs, out, "revoked")
 
 
-def backdated(docs: Documents, out: Path) -> None:
-    """The préfète's signature claims 9 October 2020: her certificate was issued yesterday."""
+def _claiming(claimed: dt.datetime, docs: Documents, out: Path, pdf: Path, field: str) -> None:
+    """`field` signed by its signatory with a clock that says `claimed`."""
     from unittest import mock
 
     import pyhanko.sign.signers.pdf_signer as pdf_signer
 
-    claimed = dt.datetime(2020, 10, 9, 10, 0, tzinfo=dt.UTC)
-
-    class Backdated(dt.datetime):
+    class Clock(dt.datetime):
         @classmethod
-        def now(cls, tz: dt.tzinfo | None = None) -> Backdated:  # type: ignore[override]
+        def now(cls, tz: dt.tzinfo | None = None) -> Clock:  # type: ignore[override]
             return cls.fromtimestamp(claimed.timestamp(), tz)
 
-    with mock.patch.object(pdf_signer, "datetime", Backdated):
-        _sign_after(docs.certified, out / "document.pdf", "prefete", _signer(docs.people["prefete"]))
+    with mock.patch.object(pdf_signer, "datetime", Clock):
+        _sign_after(pdf, out / "document.pdf", field, _signer(docs.people[field]))
+
+
+def backdated(docs: Documents, out: Path) -> None:
+    """The préfète's signature claims 9 October 2020: her certificate was issued yesterday."""
+    _claiming(dt.datetime(2020, 10, 9, 10, 0, tzinfo=dt.UTC), docs, out, docs.certified, "prefete")
+
+
+def future_dated(docs: Documents, out: Path) -> None:
+    """The préfète's signature claims a time two days after the moment of the tests."""
+    _claiming(MOMENT + dt.timedelta(days=2), docs, out, docs.certified, "prefete")
+
+
+def out_of_order(docs: Documents, out: Path) -> None:
+    """The CCSS director, signing after the préfète, claims to have signed twelve hours before her."""
+    _claiming(MOMENT - dt.timedelta(hours=12), docs, out, docs.signed, "directrice-ccss")
 
 
 RECIPES: dict[str, Callable[[Documents, Path], None]] = {
@@ -814,5 +827,7 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         homonym,
         revoked,
         backdated,
+        future_dated,
+        out_of_order,
     )
 }
