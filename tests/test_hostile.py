@@ -465,6 +465,7 @@ def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     if signer == "mismatched":  # the préfète's certificate, the CCSS director's key (no PKCS#12 holds both)
         key, cert = issued["ccss"].key.relative_to(work), issued["prefete"].cert.relative_to(work)
         args = [*args[:2], "--key", str(key), "--cert", str(cert)]
+    holder: int | None = None
     if case.config.get("hold_lock"):  # another `sign` is writing OUTPUT, and does not finish
         monkeypatch.setattr("paraphe.sign.signing.LOCK_WAIT", 0.3)
         holder = os.open(work / ".signed.pdf.paraphe-lock", os.O_RDWR | os.O_CREAT)
@@ -491,7 +492,11 @@ def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     earlier = work / "signed.pdf"
     earlier.write_bytes(good.pdf)
     output = case.config.get("output", "signed.pdf")
-    result = invoke(case, good, "sign", source, output, *args, env=env)
+    try:
+        result = invoke(case, good, "sign", source, output, *args, env=env)
+    finally:
+        if holder is not None:
+            os.close(holder)
     check(result.stderr, result.output, result.exit_code, case)
     assert earlier.read_bytes() == good.pdf
     assert output == earlier.name or not (work / output).exists()
