@@ -590,6 +590,25 @@ def title_in_signature(docs: Documents, out: Path) -> None:
     _sign_after(docs.signed, out / "document.pdf", "directrice-ccss", _signer(docs.people["directrice-ccss"]), title)
 
 
+def xmp_title_in_signature(docs: Documents, out: Path) -> None:
+    """A title added to the XMP metadata (what some viewers show) in the CCSS director's signed revision."""
+
+    def title(writer: IncrementalPdfFileWriter) -> None:
+        metadata = writer.root["/Metadata"]
+        packet = metadata.data.replace(
+            b'rdf:about=""/>',
+            b'rdf:about=""><dc:title xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Alt>'
+            b'<rdf:li xml:lang="x-default">CONVENTION ANNULEE</rdf:li></rdf:Alt></dc:title></rdf:Description>',
+        )
+        assert packet != metadata.data
+        metadata._data = packet
+        metadata._encoded_data = None
+        metadata.pop("/Filter", None)
+        writer.update_container(metadata)
+
+    _sign_after(docs.signed, out / "document.pdf", "directrice-ccss", _signer(docs.people["directrice-ccss"]), title)
+
+
 def earlier_appearance(docs: Documents, out: Path) -> None:
     """The préfète's visible signature redrawn (« ANNULÉ ») in the CCSS director's signed revision."""
 
@@ -809,6 +828,7 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         certified_signer_overlay,
         field_value_in_signature,
         title_in_signature,
+        xmp_title_in_signature,
         earlier_appearance,
         sneaky_signature,
         duplicate_field,

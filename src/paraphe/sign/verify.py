@@ -473,9 +473,33 @@ def _info(reader: PdfFileReader, revision: int) -> dict[str, str]:
 
 
 def _info_changed(reader: PdfFileReader, revisions: int) -> list[str]:
-    """Entries of the document information (title, author, subject…) that differ from the build's."""
+    """Entries of the document information (title, author, subject…) that differ from the build's,
+    and the XMP metadata when it says more than its first version did."""
     built, latest = _info(reader, 0), _info(reader, revisions - 1)
-    return sorted(k for k in built.keys() | latest.keys() if k not in _INFO_VOLATILE and built.get(k) != latest.get(k))
+    changed = sorted(
+        k for k in built.keys() | latest.keys() if k not in _INFO_VOLATILE and built.get(k) != latest.get(k)
+    )
+    versions = [_xmp(reader, revision) for revision in range(revisions)]
+    first = next((v for v in versions if v is not None), None)
+    if first is not None and versions[-1] != first:
+        changed.append("XMP metadata")
+    return changed
+
+
+# Signing rewrites the XMP packet's modification date and producer (pyHanko's); nothing else.
+_XMP_VOLATILE = re.compile(rb'((?:xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)=")[^"]*"')
+
+
+def _xmp(reader: PdfFileReader, revision: int) -> bytes | None:
+    """The catalog's XMP packet at `revision`, its volatile values blanked (None without one)."""
+    resolver = reader.get_historical_resolver(revision)
+    root = resolver.root
+    metadata = root.raw_get("/Metadata") if "/Metadata" in root else None
+    if isinstance(metadata, generic.IndirectObject):
+        metadata = resolver(metadata.reference)
+    if not isinstance(metadata, generic.StreamObject):
+        return None
+    return _XMP_VOLATILE.sub(rb'\1"', metadata.data)
 
 
 def _build_revision_record(reader: PdfFileReader) -> BuildRecord | None:
