@@ -129,7 +129,9 @@ def parse_record(raw: object) -> BuildRecord | None:
 # The version of what `content_digest` covers, recorded with it: a record of another version
 # cannot be compared and is reported as such, never as « pages changed ».
 CONTENT_DIGEST_VERSION = "v2"
-MAX_DEPTH = 64  # nesting no document of ours comes near; deeper is refused rather than half-covered
+# Nesting no document comes near (pages, resources, forms: a dozen levels); deeper is refused
+# rather than half covered. Within Python's recursion limit: two frames a level.
+MAX_DEPTH = 300
 
 # What does not change what the document shows, or what signing changes legitimately. Everything
 # else reachable from a page or the catalog is covered, whatever its name: an unknown key an
