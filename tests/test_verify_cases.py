@@ -79,7 +79,7 @@ def test_every_signing_and_verification_rule_has_a_case() -> None:
     """Each sign.* and verify.* code of the catalog is printed, exactly, by some case of either corpus."""
     from paraphe.catalog import RULES
 
-    tests = Path(__file__).parent
+    tests = next(p for p in Path(__file__).resolve().parents if (p / "cases").is_dir())  # wherever this file lives
     printed = "".join(p.read_text(encoding="utf-8") for p in tests.glob("*/**/expected.txt"))
     ours = [code for code in RULES if code.startswith(("sign.", "verify."))]
     assert [code for code in ours if f"[{code}]" not in printed] == []
