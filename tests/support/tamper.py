@@ -627,6 +627,24 @@ def earlier_appearance(docs: Documents, out: Path) -> None:
     _sign_after(docs.signed, out / "document.pdf", "directrice-ccss", _signer(docs.people["directrice-ccss"]), redraw)
 
 
+def pending_appearance(docs: Documents, out: Path) -> None:
+    """Uncertified: the préfète's own revision draws « signed » in the CCSS director's still empty box."""
+
+    def fake(writer: IncrementalPdfFileWriter) -> None:
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            field = ref.get_object()
+            if field.get("/T") == "directrice-ccss":
+                shown = field["/AP"]["/N"].get_object()
+                stamp = generic.StreamObject(
+                    {k: v for k, v in shown.items() if k in ("/Type", "/Subtype", "/BBox")},
+                    stream_data=b"0 0 1 rg 10 10 200 50 re f",
+                )
+                field["/AP"] = generic.DictionaryObject({generic.NameObject("/N"): writer.add_object(stamp)})
+                writer.update_container(field)
+
+    _sign_after(docs.uncertified, out / "document.pdf", "prefete", _signer(docs.people["prefete"]), fake)
+
+
 def sneaky_signature(docs: Documents, out: Path) -> None:
     """Sneaky signature: a new, visible signature field whose appearance paints over page 1, signed."""
     from pyhanko.sign.fields import SigFieldSpec
@@ -830,6 +848,7 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         title_in_signature,
         xmp_title_in_signature,
         earlier_appearance,
+        pending_appearance,
         sneaky_signature,
         duplicate_field,
         certification_cut,
