@@ -68,7 +68,13 @@ def sha256_file(path: Path) -> str:
 
 @contextlib.contextmanager
 def exclusive_lock(
-    lock_file: Path, what: str, *, wait: float, on_wait: Callable[[], None] | None = None
+    lock_file: Path,
+    what: str,
+    *,
+    wait: float,
+    on_wait: Callable[[], None] | None = None,
+    busy: str = "another build has been writing this output",
+    rule: str = "io.locked",
 ) -> Iterator[None]:
     """Hold an exclusive lock on `lock_file` for the block, waiting up to `wait` seconds for another holder.
 
@@ -94,9 +100,7 @@ def exclusive_lock(
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise OutputError.at(
-                        Location(what), f"another build has been writing this output for over {wait:g} s", "io.locked"
-                    ) from None
+                    raise OutputError.at(Location(what), f"{busy} for over {wait:g} s", rule) from None
                 if on_wait is not None:
                     on_wait()
                     on_wait = None

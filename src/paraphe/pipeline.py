@@ -155,7 +155,10 @@ def build(
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
     schedule = scheduler.Schedule(
         out=out,
-        make=functools.partial(make_documents, converter=converter, strict=strict),
+        # Who certifies is written in the record before the certification: cutting it off shows.
+        make=functools.partial(
+            make_documents, converter=converter, strict=strict, certifier="" if certify_with is None else identity
+        ),
         finish=functools.partial(certify, credentials=certify_with),
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
         identity=f"certify={identity};converter={converter};templates={templates_folder().resolve()}",
@@ -167,14 +170,19 @@ def build(
     return scheduler.run([Job(m, output_stem(m, out)) for m in manifests], schedule)
 
 
-def make_documents(jobs: Sequence[Job], *, converter: Converter, strict: bool) -> list[Product | ParapheError]:
-    """A batch of jobs through the stages, in a worker; certification and writing follow in `scheduler`."""
+def make_documents(
+    jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str = ""
+) -> list[Product | ParapheError]:
+    """A batch of jobs through the stages, in a worker; certification and writing follow in `scheduler`.
+
+    `certifier`: the SHA-256 of the certificate that will certify final documents ("" for none).
+    """
     outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
         try:
             convention = load_convention(job.manifest, strict=strict)  # load → validate → model
-            rendered.append(render(job, convention))
+            rendered.append(render(job, convention, certifier))
         except ParapheError as exc:
             outcomes.append(exc)
     bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
@@ -199,8 +207,8 @@ class Rendered:
     inputs: dict[str, str]
 
 
-def render(job: Job, convention: Convention) -> Rendered:
-    """The model into its kind's Word template, with the build record of what was read."""
+def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
+    """The model into its kind's Word template, with the build record of what was read and who certifies."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
@@ -208,7 +216,7 @@ def render(job: Job, convention: Convention) -> Rendered:
     template = template_path(convention.kind)
     # Rendered first: a missing or broken template is reported as such, before anything hashes it.
     docx = render_docx(convention, template)
-    record = record_for(convention, template)
+    record = record_for(convention, template, certifier)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
 
 
@@ -275,14 +283,16 @@ def sign(
     return sign_document(source, output, signatory_id, credentials, overwrite=overwrite)
 
 
-def verify(pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = ()) -> VerificationReport:
+def verify(
+    pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+) -> VerificationReport:
     """Verify a PDF's signatures and build record; with `manifest`, that it was built from it."""
     from paraphe.sign import verify_pdf
 
     if manifest is None:
-        return verify_pdf(pdf, trust=trust)
+        return verify_pdf(pdf, trust=trust, crls=crls)
     convention = load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, convention=convention)
+    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
 
 
 def write_output(path: Path, data: bytes) -> None:

@@ -10,6 +10,7 @@ document is still the one that was built, and from which manifest.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject, StreamObject
 
 from paraphe import __version__
 from paraphe.fsutil import sha256_file
@@ -48,6 +49,9 @@ class BuildRecord:
     place: str = ""
     final: bool = True  # a draft (« PROJET ») has no signature fields and is not meant to be signed
     content: str = ""
+    # SHA-256 of the certificate that certifies the build ("": not to be certified). Written before
+    # the certification, under every signature: cutting the certification off cannot go unseen.
+    certifier: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -72,6 +76,7 @@ class BuildRecord:
             place=str(data.get("place", "")),
             final=bool(data.get("final", True)),
             content=str(data.get("content", "")),
+            certifier=str(data.get("certifier", "")),
         )
 
 
@@ -85,8 +90,11 @@ def annex_digests(convention: Convention) -> tuple[str, ...]:
     return tuple(sha256_file(a.file) for a in convention.annexes if a.file is not None)
 
 
-def record_for(convention: Convention, template: Path) -> BuildRecord:
-    """What `convention` is built from; the manifest digest is of the very bytes it was parsed from."""
+def record_for(convention: Convention, template: Path, certifier: str = "") -> BuildRecord:
+    """What `convention` is built from; the manifest digest is of the very bytes it was parsed from.
+
+    `certifier`: the SHA-256 of the certificate that will certify a final document ("" for none).
+    """
     return BuildRecord(
         convention=convention.id,
         tool=f"paraphe {__version__}",
@@ -96,6 +104,7 @@ def record_for(convention: Convention, template: Path) -> BuildRecord:
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,
         final=convention.is_final,
+        certifier=certifier if convention.is_final else "",
     )
 
 
@@ -117,43 +126,129 @@ def parse_record(raw: object) -> BuildRecord | None:
         return None
 
 
-def content_digest(reader: PdfReader) -> str:
-    """Digest of what the pages show: geometry, content streams, images and forms, annotations.
+# The version of what `content_digest` covers, recorded with it: a record of another version
+# cannot be compared and is reported as such, never as « pages changed ».
+CONTENT_DIGEST_VERSION = "v2"
+# Nesting no document comes near (pages, resources, forms: a dozen levels); deeper is refused
+# rather than half covered. Within Python's recursion limit: two frames a level.
+MAX_DEPTH = 300
 
-    Signature widgets are left out, so filling a signature field keeps the digest;
-    anything else added or changed on a page (text, an image, a comment) changes it.
+# What does not change what the document shows, or what signing changes legitimately. Everything
+# else reachable from a page or the catalog is covered, whatever its name: an unknown key an
+# attacker adds changes the digest.
+_PAGE_SKIP = frozenset({"/Parent", "/Annots"})
+_CATALOG_SKIP = frozenset(
+    # The outline and the structure tree are navigation and accessibility, not what a page shows.
+    {"/Type", "/Pages", "/AcroForm", "/Perms", "/DSS", "/Metadata", "/Extensions", "/Version", "/StructTreeRoot"}
+    | {"/Outlines"}
+)
+_FORM_SKIP = frozenset({"/Fields", "/SigFlags"})
+_SIGNATURE_WIDGET_SKIP = frozenset({"/AP", "/AS", "/V", "/P", "/Parent"})  # what signing a field fills in
+_ANNOTATION_SKIP = frozenset({"/P"})
+
+
+class DigestError(ValueError):
+    """The document cannot be digested (nested deeper than any document of ours)."""
+
+
+def content_digest(reader: PdfReader) -> str:
+    """Digest of everything that changes what the document shows or does when opened.
+
+    Every page: its dictionary (geometry, resources: fonts and their glyphs, images, forms,
+    graphic states, optional content) and content streams, followed through every reference;
+    every annotation with its appearances and, for form widgets, their fields and values.
+    The catalog's actions, names, optional content and page labels; the form's own settings.
+    Signature widgets count for their place and flags only: filling one in (its value and
+    appearance) is what signing does. An invisible signature widget (zero area: the
+    certification's) is left out. Streams count by their stored bytes, never decoded.
     """
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages) if page.indirect_reference}
+    walker = _Walker(pages)
     digest = hashlib.sha256()
     for page in reader.pages:
         digest.update(b"page")
-        for key in ("/MediaBox", "/CropBox", "/Rotate"):
-            digest.update(repr(page.get(key)).encode())
-        contents = page.get_contents()
-        digest.update(contents.get_data() if contents is not None else b"")
-        _digest_xobjects(digest, page.get("/Resources"), depth=0)
-        for annotation in cast(ArrayObject, page.get("/Annots") or ArrayObject()):
-            annot = cast(DictionaryObject, annotation.get_object())
-            if annot.get("/FT") == "/Sig" or _parent_is_signature(annot):
-                continue
-            digest.update(repr((annot.get("/Subtype"), annot.get("/Rect"), annot.get("/Contents"))).encode())
-    return digest.hexdigest()
+        digest.update(walker.dictionary(page, _PAGE_SKIP, depth=0))
+        for annotation in cast(ArrayObject, _resolved(page.get("/Annots")) or ArrayObject()):
+            annot = _resolved(annotation)
+            if not isinstance(annot, DictionaryObject):
+                digest.update(walker.value(annot, depth=1))
+            elif _is_signature_widget(annot):
+                if not _zero_area(annot):
+                    digest.update(b"signature widget" + walker.dictionary(annot, _SIGNATURE_WIDGET_SKIP, depth=1))
+            else:
+                digest.update(b"annotation" + walker.dictionary(annot, _ANNOTATION_SKIP, depth=1))
+    catalog = cast(DictionaryObject, reader.trailer["/Root"].get_object())
+    digest.update(b"catalog" + walker.dictionary(catalog, _CATALOG_SKIP, depth=0))
+    form = _resolved(catalog.get("/AcroForm"))
+    if isinstance(form, DictionaryObject) and any(key not in _FORM_SKIP for key in form):
+        # Only what a form says of itself: a form made just to hold a signature field is no change.
+        digest.update(b"form" + walker.dictionary(form, _FORM_SKIP, depth=0))
+    return f"{CONTENT_DIGEST_VERSION}:{digest.hexdigest()}"
 
 
-def _parent_is_signature(annot: DictionaryObject) -> bool:
-    parent = annot.get("/Parent")
-    return parent is not None and cast(DictionaryObject, parent.get_object()).get("/FT") == "/Sig"
+def _resolved(value: PdfObject | None) -> PdfObject | None:
+    return value.get_object() if isinstance(value, IndirectObject) else value
 
 
-def _digest_xobjects(digest: Any, resources: PdfObject | None, depth: int) -> None:
-    if resources is None or depth > 4:
-        return
-    xobjects = cast(DictionaryObject, resources.get_object()).get("/XObject")
-    if xobjects is None:
-        return
-    for name, reference in sorted(cast(DictionaryObject, xobjects.get_object()).items()):
-        stream = reference.get_object() if isinstance(reference, IndirectObject) else reference
-        if not isinstance(stream, StreamObject):
-            continue
-        digest.update(name.encode())
-        digest.update(stream.get_data())
-        _digest_xobjects(digest, stream.get(NameObject("/Resources")), depth + 1)
+def _is_signature_widget(annot: DictionaryObject) -> bool:
+    if annot.get("/FT") == "/Sig":
+        return True
+    parent = _resolved(annot.get("/Parent"))
+    return isinstance(parent, DictionaryObject) and parent.get("/FT") == "/Sig"
+
+
+def _zero_area(annot: DictionaryObject) -> bool:
+    rect = _resolved(annot.get("/Rect"))
+    try:
+        x0, y0, x1, y1 = (float(cast(Any, _resolved(v))) for v in cast(ArrayObject, rect))
+    except (TypeError, ValueError):
+        return False
+    return x0 == x1 or y0 == y1
+
+
+class _Walker:
+    """A Merkle digest of PDF objects: each indirect object digested once, cycles cut, pages by number."""
+
+    def __init__(self, pages: dict[int, int]) -> None:
+        self.pages = pages
+        self.done: dict[tuple[int, int], bytes] = {}
+        self.open: set[tuple[int, int]] = set()
+
+    def value(self, value: PdfObject | None, depth: int) -> bytes:
+        if depth > MAX_DEPTH:
+            raise DigestError(f"objects nested deeper than {MAX_DEPTH} levels")
+        if isinstance(value, IndirectObject):
+            if value.idnum in self.pages:
+                # A link or a destination names a page: which one, not the page again.
+                return f"page {self.pages[value.idnum]}".encode()
+            key = (value.idnum, value.generation)
+            if key in self.done:
+                return self.done[key]
+            if key in self.open:
+                return b"cycle"
+            self.open.add(key)
+            found = self.value(value.get_object(), depth + 1)
+            self.open.discard(key)
+            self.done[key] = found
+            return found
+        if isinstance(value, DictionaryObject):
+            return self.dictionary(value, frozenset(), depth)
+        if isinstance(value, ArrayObject):
+            hashed = hashlib.sha256(b"[")
+            for item in value:
+                hashed.update(self.value(item, depth + 1))
+            return hashed.digest()
+        if value is None:
+            return b"none"
+        buffer = io.BytesIO()
+        value.write_to_stream(buffer)
+        return type(value).__name__.encode() + b":" + buffer.getvalue()
+
+    def dictionary(self, value: DictionaryObject, skip: frozenset[str], depth: int) -> bytes:
+        hashed = hashlib.sha256(b"<<")
+        for key in sorted(k for k in value if k not in skip):
+            hashed.update(key.encode() + b"=" + self.value(value.raw_get(key), depth + 1))
+        if isinstance(value, StreamObject):
+            # The stored bytes: what a reader decodes, without decoding it here (no bomb to defuse).
+            hashed.update(b"stream" + hashlib.sha256(value._data).digest())
+        return hashed.digest()

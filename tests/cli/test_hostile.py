@@ -350,6 +350,8 @@ def _certificates(folder: Path) -> dict[str, Any]:
             "Valérie HATSCH", folder, stem="not-yet-valid", not_before=dt.datetime(2090, 1, 1, tzinfo=utc),
             not_after=dt.datetime(2090, 12, 31, tzinfo=utc),
         ),
+        "no-non-repudiation": root.issue("Valérie HATSCH", folder, stem="no-non-repudiation", non_repudiation=False),
+        "split-name": root.issue("Valérie HATSCH", folder, stem="split-name", common_names=("Valérie", "HATSCH")),
     }  # fmt: skip
 
 
@@ -387,6 +389,22 @@ def _append_open_action(pdf: Path, out: Path) -> None:
     _updated(pdf, out, script)
 
 
+def _rerecorded(data: bytes, out: Path) -> None:
+    """`data` rewritten whole with a record that describes it: a build gone wrong, not a tampering verify sees."""
+    from dataclasses import replace
+
+    from pypdf import PdfReader, PdfWriter
+
+    from paraphe.provenance import RECORD_KEY, content_digest, read_record
+
+    reader = PdfReader(io.BytesIO(data))
+    record = read_record(reader)
+    assert record is not None
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata({RECORD_KEY: replace(record, content=content_digest(reader)).to_json()})
+    writer.write(out)
+
+
 def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
     """The INPUT the case's `source` names, made in its folder: what `sign` must refuse."""
     work, source = case.work, case.config.get("source", "built")
@@ -404,6 +422,19 @@ def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
     if source == "changed":  # a page drawn on, before anyone signed
         _append_page_content(work / "built.pdf", work / "changed.pdf")
         return "changed.pdf"
+    if source == "empty-update":  # an update that changes nothing a page shows, and is no signature
+        data = good.pdf
+        previous = re.findall(rb"startxref\s+(\d+)", data)[-1]
+        root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+        size = re.findall(rb"/Size (\d+)", data)[-1]
+        update = b"xref\n0 0\ntrailer\n<< /Size %s /Root %s /Prev %s >>\nstartxref\n%d\n%%%%EOF\n" % (
+            size, root, previous, len(data),
+        )  # fmt: skip
+        (work / "updated.pdf").write_bytes(data + update)
+        return "updated.pdf"
+    if source == "trailing":  # an update after the last %%EOF, without its own: other readers show it
+        (work / "trailing.pdf").write_bytes(good.pdf + b"1 0 obj\n<< >>\nendobj\nstartxref\n0\n")
+        return "trailing.pdf"
     if source == "scripted":  # a script that runs when the document opens; the pages as built
         _append_open_action(work / "built.pdf", work / "scripted.pdf")
         return "scripted.pdf"
@@ -412,7 +443,8 @@ def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
         found = re.search(rb"/T \(prefete\).*?/Rect \[([^\]]*)\]", data, re.S)
         assert found is not None
         rect = b"(" + found.group(1) + b")"
-        (work / "damaged.pdf").write_bytes(data[: found.start(1) - 1] + rect + data[found.end(1) + 1 :])
+        damaged = data[: found.start(1) - 1] + rect + data[found.end(1) + 1 :]
+        _rerecorded(damaged, work / "damaged.pdf")
         return "damaged.pdf"
     if source == "not-built":
         (work / "other.pdf").write_bytes(inputs.valid())
@@ -439,11 +471,31 @@ def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     prefete) the field; OUTPUT (default signed.pdf, which already exists) is `output`.
     """
     work = case.work
-    keys = {who: issued.pkcs12.relative_to(work) for who, issued in _certificates(work / "pki").items()}
+    issued = _certificates(work / "pki")
+    keys = {who: one.pkcs12.relative_to(work) for who, one in issued.items()}
     source = _sign_source(case, good, keys)
     signer = case.config["signer"]
     args = ["--signatory", case.config.get("signatory", "prefete"), "--pkcs12", str(keys.get(signer, keys["prefete"]))]
     env = {}
+    if signer == "mismatched":  # the préfète's certificate, the CCSS director's key (no PKCS#12 holds both)
+        key, cert = issued["ccss"].key.relative_to(work), issued["prefete"].cert.relative_to(work)
+        args = [*args[:2], "--key", str(key), "--cert", str(cert)]
+    holder: int | None = None
+    if case.config.get("hold_lock"):  # another `sign` is writing OUTPUT, and does not finish
+        monkeypatch.setattr("paraphe.sign.signing.LOCK_WAIT", 0.3)
+        holder = os.open(work / ".signed.pdf.paraphe-lock", os.O_RDWR | os.O_CREAT)
+        fcntl.flock(holder, fcntl.LOCK_EX)
+    if case.config.get("fault") == "corrupt-signature":  # a signer (a token, a service) returns a bad signature
+
+        def corrupted(*args: Any, **kwargs: Any) -> bytes:
+            data = bytearray(real_sign(*args, **kwargs))
+            data[data.rindex(b"/Reason (Signature") + len(b"/Reason (")] ^= 0x01  # inside what it signed
+            return bytes(data)
+
+        from paraphe.sign import signing
+
+        real_sign = signing._sign
+        monkeypatch.setattr(signing, "_sign", corrupted)
     if signer == "prefete":
         args += ["--password-env", "PIN"]
         env = {"PIN": "s3cret"}
@@ -455,7 +507,11 @@ def sign(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     earlier = work / "signed.pdf"
     earlier.write_bytes(good.pdf)
     output = case.config.get("output", "signed.pdf")
-    result = invoke(case, good, "sign", source, output, *args, env=env)
+    try:
+        result = invoke(case, good, "sign", source, output, *args, env=env)
+    finally:
+        if holder is not None:
+            os.close(holder)
     check(result.stderr, result.output, result.exit_code, case)
     assert earlier.read_bytes() == good.pdf
     assert output == earlier.name or not (work / output).exists()

@@ -396,7 +396,7 @@ def test_unsigned_document_changed_outside_its_pages_is_refused(tmp_path: Path, 
     scripted, out = tmp_path / "scripted.pdf", tmp_path / "out.pdf"
     _append_open_action(built / "lozere" / "sdsf-2020-2023.pdf", scripted)
     result = run("sign", str(scripted), str(out), "--signatory", "dasen", "--pkcs12", str(pki.people["dasen"].pkcs12))
-    _refused(result, out, "update(s) appended after the build are not signatures")
+    _refused(result, out, "the document was changed since it was built")
 
 
 # --- refusals: a clear message, exit 1, nothing written ----------------------------------------------------------

@@ -13,23 +13,34 @@ The JSON report carries the same problems with the same rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 
 from paraphe.cli.main import cli
 from support import CASES
-from support.tamper import RECIPES, Documents, make_documents
+from support.tamper import MOMENT, RECIPES, Documents, make_documents
 
 VERIFY_CASES = sorted(p for p in (CASES / "verify").iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Documents:
-    return make_documents(tmp_path_factory.mktemp("documents"))
+    with time_machine.travel(MOMENT, tick=True):
+        return make_documents(tmp_path_factory.mktemp("documents"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_time() -> Iterator[None]:
+    """Certificates' dates and claimed signing times as printed, whatever the machine's clock says."""
+    with time_machine.travel(MOMENT + dt.timedelta(hours=1), tick=True):  # an hour after the documents were signed
+        yield
 
 
 @pytest.mark.parametrize("case", VERIFY_CASES, ids=[c.name for c in VERIFY_CASES])

@@ -35,7 +35,7 @@ from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, st
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError
 from paraphe.manifest.model import Annex, Convention
-from paraphe.provenance import RECORD_KEY, BuildRecord, content_digest
+from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError, content_digest
 from paraphe.render.blocks import annex_heading
 from paraphe.render.typography import fr_text
 
@@ -87,7 +87,14 @@ def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord
     if record is None:
         return _write(writer)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
-    finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(writer)))))
+    try:
+        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(writer)))))
+    except DigestError as exc:  # only an annex can nest so deep: the body is ours
+        raise AssemblyError.at(
+            Location(name),
+            f"exceeds the limits set to read an annex ({exc}); attach a normal copy (print it to PDF)",
+            "annex.too-large",
+        ) from None
     writer.add_metadata({RECORD_KEY: finished.to_json(), "/ParapheFingerprint": finished.fingerprint})
     return _write(writer)
 

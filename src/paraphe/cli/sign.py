@@ -54,10 +54,20 @@ def sign(
     metavar="CERT",
     help="Trusted root certificate (PEM/DER); repeat for several. Without it, chains are not checked.",
 )
+@click.option(
+    "--crl",
+    type=EXISTING_FILE,
+    multiple=True,
+    metavar="FILE",
+    help="Certificate revocation list (DER/PEM) of a trusted CA, with --trust; repeat for several. "
+    "Given, a certificate no list vouches for fails; without, revocation is « not checked ».",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify(pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], output_format: str) -> int:
+def verify(
+    pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], crl: tuple[Path, ...], output_format: str
+) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
-    report = pipeline.verify(pdf, manifest, trust)
+    report = pipeline.verify(pdf, manifest, trust, crl)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(complete), ensure_ascii=False, indent=2))
     else:

@@ -6,6 +6,7 @@ None-or-log behaviour, so `sign` can refuse before anything is written.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import unicodedata
@@ -17,8 +18,11 @@ from cryptography import x509 as pyca_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
-from pyhanko.sign.signers import SimpleSigner
+from pyhanko.sign.signers import Signer, SimpleSigner
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko_certvalidator.errors import InvalidCertificateError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
@@ -34,9 +38,30 @@ class Credentials:
 
     @property
     def holder(self) -> str:
-        """The certificate's common name (or its whole subject when it has none)."""
-        name = self.certificate.subject.native
-        return str(name.get("common_name") or self.certificate.subject.human_friendly)
+        """The certificate's one common name (or its whole subject when it has none)."""
+        try:
+            return certificate_holder(self.certificate)
+        except ValueError:
+            return str(self.certificate.subject.human_friendly)
+
+    def check_usable(self, moment: dt.datetime) -> None:
+        """Refuse, before anything is written, what `verify` would reject or what cannot sign at all."""
+        where = Location(self.source)
+        try:
+            certificate_holder(self.certificate)
+        except ValueError as exc:
+            raise SigningError.at(where, str(exc), "sign.holder-ambiguous") from None
+        self.check_valid_at(moment)
+        usage = key_usage_problem(self.certificate)
+        if usage is not None:
+            raise SigningError.at(where, f"certificate of {self.holder} {usage}", "sign.key-usage")
+        if not key_matches_certificate(self.signer, self.certificate):
+            raise SigningError.at(
+                where,
+                f"the private key is not the one of the certificate of {self.holder}: "
+                "its signature could not be verified by anyone",
+                "sign.key-mismatch",
+            )
 
     def check_valid_at(self, moment: dt.datetime) -> None:
         validity = self.certificate["tbs_certificate"]["validity"]
@@ -125,6 +150,60 @@ def load_pem(key_path: Path, cert_path: Path, password: bytes | None, chain: tup
 
 def _asn1_cert(cert: pyca_x509.Certificate) -> x509.Certificate:
     return x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+# What `verify` asks of a signer's certificate (pyHanko's default for document signatures): one
+# check, shared, so `sign` never makes a signature `verify` rejects.
+SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"non_repudiation"})
+_KEY_CHECK = b"paraphe: does this key belong to this certificate?"
+
+
+def common_names(certificate: x509.Certificate) -> list[str]:
+    """Every common name in the certificate's subject, in order."""
+    return [
+        str(attribute["value"].native)
+        for rdn in certificate.subject.chosen
+        for attribute in rdn
+        if attribute["type"].native == "common_name"
+    ]
+
+
+def certificate_holder(certificate: x509.Certificate) -> str:
+    """The one common name of a certificate (its whole subject when it has none).
+
+    Several common names (« Michel » and « CAPONI ») name nobody in particular: ValueError.
+    """
+    names = common_names(certificate)
+    if len(names) > 1:
+        shown = "; ".join(f"« {n} »" for n in names)
+        raise ValueError(f"the certificate names {len(names)} common names ({shown}), not one person")
+    return str(names[0]) if names else certificate.subject.human_friendly
+
+
+def key_usage_problem(certificate: x509.Certificate) -> str | None:
+    """Why the certificate may not sign documents (its key usage), or None."""
+    try:
+        SIGNING_KEY_USAGE.validate(certificate)
+    except InvalidCertificateError:
+        usages = certificate.key_usage_value.native if certificate.key_usage_value is not None else []
+        allowed = ", ".join(sorted(usages)) or "none stated"
+        return f"is not for signing documents: its key usage lacks non-repudiation (it allows: {allowed})"
+    return None
+
+
+def key_matches_certificate(signer: Signer, certificate: x509.Certificate) -> bool:
+    """Whether the signer's key makes signatures the certificate's public key verifies.
+
+    A signature made and checked, rather than keys compared: the same test holds for a key on
+    a smart card or behind a signing service, whose private half cannot be read.
+    """
+    try:
+        mechanism = signer.get_signature_mechanism_for_digest("sha256")
+        signature = asyncio.run(signer.async_sign_raw(_KEY_CHECK, "sha256"))
+        DefaultSignatureValidator().validate_signature(signature, _KEY_CHECK, certificate.public_key, mechanism)
+    except Exception:  # InvalidSignature, or a key of another kind than the certificate's
+        return False
+    return True
 
 
 def same_person(name: str, holder: str) -> bool:

@@ -28,6 +28,9 @@ class SignatureReport:
     holder_is_signatory: bool | None
     changes_after: str
     problems: tuple[Diagnostic, ...]  # each message begins with the field's name
+    fingerprint: str = ""  # SHA-256 of the signer's certificate: who signed, beyond a name
+    issuer: str = ""
+    revocation: Literal["checked", "not checked"] = "not checked"
 
     @property
     def ok(self) -> bool:
@@ -43,11 +46,15 @@ class SignatureReport:
             if self.signatory
             else "unknown signatory"
         )
-        when = f"{self.signed_at:%Y-%m-%d %H:%M %Z}" if self.signed_at else "unknown time"
+        # No trusted timestamp yet: the time is the signer's own clock, and says so.
+        when = "at no stated time"
+        if self.signed_at:
+            when = f"on {self.signed_at:%Y-%m-%d %H:%M %Z} (as claimed by the signer)"
         intact = "intact" if self.intact else "NOT INTACT"
+        certificate = f" (certificate {self.fingerprint[:16]}… issued by {self.issuer})" if self.fingerprint else ""
         return (
-            f"{mark} {self.field}: {who}, signed by {self.holder} on {when}; {intact}; "
-            f"chain {self.trust}; after it: {self.changes_after}"
+            f"{mark} {self.field}: {who}, signed by {self.holder}{certificate} {when}; {intact}; "
+            f"chain {self.trust}; revocation {self.revocation}; after it: {self.changes_after}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -57,6 +64,10 @@ class SignatureReport:
             "signatory": self.signatory.name if self.signatory else None,
             "holder": self.holder,
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "signed_at_is_claimed": True,  # the signer's clock: no trusted timestamp is read yet
+            "certificate_sha256": self.fingerprint,
+            "issuer": self.issuer,
+            "revocation": self.revocation,
             "intact": self.intact,
             "trust": self.trust,
             "holder_is_signatory": self.holder_is_signatory,
@@ -87,6 +98,7 @@ class VerificationReport:
     manifest: ManifestCheck | None
     problems: tuple[Diagnostic, ...] = field(default=())  # the document's own, beside its signatures
     chains_checked: bool = False  # trusted roots were given: « untrusted » means something
+    revocation_checked: bool = False  # revocation lists were given: a revoked certificate is seen
 
     @property
     def draft(self) -> bool:
@@ -142,7 +154,9 @@ class VerificationReport:
         expected = len(self.record.signatories) if self.record is not None else signed
         summary = f"{signed} of {expected} signed"
         if self.ok(complete):
-            return f"valid: {summary}" + ("" if self.chains_checked else " (chains not checked: no --trust)")
+            unchecked = [] if self.chains_checked else ["chains not checked: no --trust"]
+            unchecked += [] if self.revocation_checked else ["revocation not checked: no --crl"]
+            return f"valid: {summary}" + (f" ({'; '.join(unchecked)})" if unchecked else "")
         return f"NOT VALID: {summary}, {len(self.diagnostics(complete))} problem(s)"
 
     def as_json(self, complete: bool = False) -> dict[str, object]:
@@ -154,6 +168,8 @@ class VerificationReport:
             "convention": record.convention if record else None,
             "content_unchanged": self.content_unchanged,
             "certified": self.certified,
+            "chains_checked": self.chains_checked,
+            "revocation_checked": self.revocation_checked,
             "draft": self.draft,
             "manifest": None if self.manifest is None else self.manifest.as_json(),
             "signatures": [s.as_json() for s in self.signatures],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +22,18 @@ from pyhanko.stamp import TextStampStyle
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
-from paraphe.fsutil import atomic_write_bytes, read_regular_file
+from paraphe.fsutil import atomic_write_bytes, exclusive_lock, read_regular_file
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
 from paraphe.sign.report import VerificationReport
 from paraphe.sign.verify import verify_bytes
+
+log = logging.getLogger(__name__)
+
+# How long a `sign` waits for another one signing the same OUTPUT before giving up, cleanly.
+LOCK_WAIT = 120.0
 
 STAMP = TextStampStyle(
     stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",
@@ -56,8 +62,28 @@ def sign_document(
     """Sign `source` in `signatory_id`'s field and write `output` atomically.
 
     An existing `output` other than `source` is replaced only with `overwrite`: it may hold
-    signatures that `source` lacks.
+    signatures that `source` lacks. `output` is locked from before `source` is read until it is
+    written: a second `sign` of the same file waits, then signs what the first one wrote.
     """
+    with exclusive_lock(
+        lock_path(output),
+        str(output),
+        wait=LOCK_WAIT,
+        on_wait=lambda: log.warning("%s is being signed by another paraphe; waiting for it to finish", output),
+        busy="another paraphe sign has been signing this file",
+        rule="sign.locked",
+    ):
+        return _sign_locked(source, output, signatory_id, credentials, overwrite=overwrite)
+
+
+def lock_path(output: Path) -> Path:
+    """The lock beside OUTPUT: never the PDF itself, which an atomic write replaces with a new file."""
+    return output.parent / f".{output.name}.paraphe-lock"
+
+
+def _sign_locked(
+    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool
+) -> SignResult:
     where = Location(str(source))
     data = _read(source)
     report = verify_bytes(data, str(source))
@@ -74,7 +100,7 @@ def sign_document(
         raise SigningError.at(where, f"the field of {signatory_id} is already signed", "sign.already-signed")
     # A signatory of a final document without a field was refused above (verify.missing-field, sign.document).
     now = _now()
-    credentials.check_valid_at(now)
+    credentials.check_usable(now)
     if not same_person(signatory.name, credentials.holder):
         raise SigningError.at(
             Location(credentials.source),
@@ -101,14 +127,26 @@ def sign_document(
             "sign.output-exists",
         )
     signed = _sign(data, meta, credentials, params, where, existing_field=True)
+    _check_signed(signed, signatory_id, where)
     atomic_write_bytes(output, signed)
     pending = tuple(s for s in report.pending if s.id != signatory_id)
     return SignResult(output, signatory, credentials.holder, now, pending)
 
 
+def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
+    """Verify what is about to be written: a signature `verify` rejects is never written."""
+    after = verify_bytes(signed, where.file)
+    found = [s for s in after.signatures if s.field == signatory_id]
+    problems = [d.message for d in after.problems] + [d.message for s in after.signatures for d in s.problems]
+    if not found or problems:
+        details = "; ".join(problems) or f"no signature in the field of {signatory_id}"
+        message = f"the signed document would not verify ({details}); nothing written"
+        raise SigningError.at(where, message, "sign.self-check")
+
+
 def certify_document(data: bytes, credentials: Credentials, name: str) -> bytes:
     """The secretariat's certification (DocMDP: filling in forms and signing allowed, nothing else)."""
-    credentials.check_valid_at(_now())
+    credentials.check_usable(_now())
     meta = PdfSignatureMetadata(
         field_name=CERTIFICATION_FIELD,
         md_algorithm="sha256",

@@ -45,14 +45,20 @@ class ThrowawayPki:
         not_before: dt.datetime | None = None,
         not_after: dt.datetime | None = None,
         stem: str | None = None,
+        non_repudiation: bool = True,
+        common_names: tuple[str, ...] = (),
     ) -> Issued:
-        """A signing certificate for `name`, saved as PKCS#12 and as PEM key + certificate."""
+        """A signing certificate for `name`, saved as PKCS#12 and as PEM key + certificate.
+
+        For tests of what must be refused: `non_repudiation=False` makes a certificate not meant
+        for signing documents; `common_names` puts several common names in its subject.
+        """
         key = ec.generate_private_key(ec.SECP256R1())
         start = not_before or self.root.not_valid_before_utc
         end = not_after or self.root.not_valid_after_utc
         subject = x509.Name(
             [
-                x509.NameAttribute(NameOID.COMMON_NAME, name),
+                *(x509.NameAttribute(NameOID.COMMON_NAME, n) for n in common_names or (name,)),
                 x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, MARK),
             ]
         )
@@ -65,7 +71,9 @@ class ThrowawayPki:
             .not_valid_before(start)
             .not_valid_after(end)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .add_extension(
+                x509.KeyUsage(True, non_repudiation, False, False, False, False, False, False, False), critical=True
+            )
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
             .sign(self.root_key, hashes.SHA256())
         )
@@ -81,20 +89,41 @@ class ThrowawayPki:
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return Issued(name, p12, key_path, cert_path)
 
+    def revocation_list(self, revoked: list[Path], path: Path, *, now: dt.datetime) -> Path:
+        """A CRL of this root revoking the certificates at `revoked` (PEM files), valid for a week from `now`."""
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.root.subject)
+            .last_update(now - dt.timedelta(hours=1))
+            .next_update(now + dt.timedelta(days=7))
+        )
+        for cert_path in revoked:
+            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(cert.serial_number)
+                .revocation_date(now - dt.timedelta(minutes=30))
+                .build()
+            )
+        path.write_bytes(builder.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
+        return path
 
-def make_root(folder: Path, *, not_before: dt.datetime, not_after: dt.datetime) -> ThrowawayPki:
-    """A self-signed root, saved as `root.cert.pem` in `folder`."""
+
+def make_root(
+    folder: Path, *, not_before: dt.datetime, not_after: dt.datetime, name: str = "Autorité de DÉMONSTRATION paraphe"
+) -> ThrowawayPki:
+    """A self-signed root named `name`, saved as `root.cert.pem` in `folder`."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
+    subject = x509.Name(
         [
-            x509.NameAttribute(NameOID.COMMON_NAME, "Autorité de DÉMONSTRATION paraphe"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, MARK),
         ]
     )
     root = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(subject)
+        .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before)
