@@ -249,6 +249,19 @@ def long_title_manifest() -> bytes:
     ).encode()
 
 
+def lone_cr_manifest() -> bytes:
+    """Saved with old Mac line ends (CR alone), a control character on line 7: located there, not on line 1."""
+    text = _minimal("Lone CR line ends.", {"  name: Lozère": "  name: Loz\x07ère"})
+    return text.replace("\n", "\r").encode()
+
+
+def line_separator_manifest() -> bytes:
+    """U+2028 inside a value: YAML would break the line there, an editor does not; refused, on the editor's line."""
+    return _minimal(
+        "A line separator pasted from a web page.", {"  place: Mende": "  place: Men\u2028de"}
+    ).encode()
+
+
 def _template(*paragraphs: str) -> bytes:
     from docx import Document
 
@@ -323,6 +336,8 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         nul_manifest,
         many_values_manifest,
         long_title_manifest,
+        lone_cr_manifest,
+        line_separator_manifest,
         template_undefined,
         template_broken,
         template_runtime,
