@@ -75,7 +75,8 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("text.bidi", "error", "No bidirectional override or isolate: text reads in the order it is stored."),
     Rule("text.surrogate", "error", "No unpaired UTF-16 surrogate written as a YAML escape."),
     Rule(
-        "text.invisible", "error",
+        "text.invisible",
+        "error",
         "No invisible character (direction mark, zero-width space, soft hyphen, line separator) in text.",
     ),  # fmt: skip
     Rule("text.too-long", "error", "A value holds at most 10 000 characters, a key 200."),
@@ -147,7 +148,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("annex.active-content", "error", "An annex holds no action that launches, sends or imports, and no XFA form."),
     Rule("annex.embedded-file", "error", "An annex holds no embedded file."),
     Rule("annex.link", "error", "An annex's links open web pages or mail (http, https, mailto), not files or scripts."),
-    Rule("annex.page-size", "error", "Every annex page has a visible area of sensible size and turns by quarter turns."),
+    Rule("annex.page-size", "error", "Every annex page has a visible area of sensible size, turned by quarter turns."),
     Rule("annex.signature-field", "error", "An annex holds no signature field."),
     Rule("annex.field-clash", "error", "An annex has no form field named like a signature field of the convention."),
     Rule("annex.cover", "error", "The rendered document has the cover page of every annex file."),

@@ -199,6 +199,117 @@ def cyclic_page_tree() -> bytes:
     )
 
 
+def dangling_annotation() -> bytes:
+    # A link whose action and popup are objects the file does not hold (a damaged or doctored file).
+    return one_page(
+        page=b"/Annots [5 0 R 9 0 R] ",
+        extra=(b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /A 8 0 R /Popup 12 0 R >>",),
+    )
+
+
+def untyped_attachment() -> bytes:
+    # A file carried by a page's note, its file specification and stream without the optional /Type.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Text /Rect [72 700 92 720] /Contents (voir) /FS << /F (facture.exe) "
+            b"/EF << /F 6 0 R >> >> >>",
+            stream(b"MZ\x90\x00 not really a program"),
+        ),
+    )
+
+
+def javascript_behind_link_page() -> bytes:
+    # A link's /P names a page outside the page tree that runs a script: only /P reaches it.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /Dest [3 0 R /Fit] /P 6 0 R >>",
+            b"<< /Type /Page /MediaBox [0 0 595 842] /AA << /O << /S /JavaScript /JS (app.alert\\(1\\)) >> >> >>",
+        ),
+    )
+
+
+def file_link() -> bytes:
+    # A link that opens a file on the reader's disk.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] "
+            b"/A << /S /URI /URI (file:///C:/Windows/System32/calc.exe) >> >>",
+        ),
+    )
+
+
+def javascript_uri() -> bytes:
+    # A link whose URI is a script; a web link beside it is fine.
+    return one_page(
+        page=b"/Annots [5 0 R 6 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /A << /S /URI /URI (https://www.caf.fr/) >> >>",
+            b"<< /Type /Annot /Subtype /Link /Rect [72 600 272 640] /A << /S /URI /URI (javascript:alert\\(1\\)) >> >>",
+        ),
+    )
+
+
+def _second_page(page: bytes) -> bytes:
+    """Two pages: an A4 one, then the page described by `page` (MediaBox, CropBox, Rotate…)."""
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 " + _FONT + b" >> >> >>",
+            stream(_TEXT),
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 "
+            + _FONT
+            + b" >> >> "
+            + page
+            + b">>",
+        ]
+    )
+
+
+def zero_area_page() -> bytes:
+    return _second_page(b"/MediaBox [0 0 595 0] ")
+
+
+def empty_crop_box() -> bytes:
+    # The page is A4, but its crop box (what a reader shows) lies outside it.
+    return _second_page(b"/MediaBox [0 0 595 842] /CropBox [600 0 900 842] ")
+
+
+def giant_page() -> bytes:
+    return _second_page(b"/MediaBox [0 0 100000 100000] ")
+
+
+def slanted_page() -> bytes:
+    return _second_page(b"/MediaBox [0 0 595 842] /Rotate 45 ")
+
+
+def rotated_and_cropped() -> bytes:
+    # A landscape table (A4 turned a quarter), then a page cropped to a window: both shown as the reader shows them.
+    first = b"/Parent 2 0 R /MediaBox [0 0 595 842] /Contents"
+    turned = b"/Parent 2 0 R /MediaBox [0 0 595 842] /Rotate 90 /Contents"
+    return _second_page(b"/MediaBox [0 0 595 842] /CropBox [50 100 545 742] ").replace(first, turned, 1)
+
+
+def shared_contents() -> bytes:
+    # Three pages drawn by one content stream (as some PDF writers do): each gets its own page number.
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 "
+    page += _FONT + b" >> >> >>"
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 5 0 R 6 0 R] /Count 3 >>",
+            page,
+            stream(_TEXT),
+            page,
+            page,
+        ]
+    )
+
+
 def no_page() -> bytes:
     return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
 
@@ -257,9 +368,7 @@ def lone_cr_manifest() -> bytes:
 
 def line_separator_manifest() -> bytes:
     """U+2028 inside a value: YAML would break the line there, an editor does not; refused, on the editor's line."""
-    return _minimal(
-        "A line separator pasted from a web page.", {"  place: Mende": "  place: Men\u2028de"}
-    ).encode()
+    return _minimal("A line separator pasted from a web page.", {"  place: Mende": "  place: Men\u2028de"}).encode()
 
 
 def _template(*paragraphs: str) -> bytes:
@@ -346,6 +455,17 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         launch_action,
         signature_field,
         signatures_outline,
+        dangling_annotation,
+        untyped_attachment,
+        javascript_behind_link_page,
+        file_link,
+        javascript_uri,
+        zero_area_page,
+        empty_crop_box,
+        giant_page,
+        slanted_page,
+        rotated_and_cropped,
+        shared_contents,
     )
 }
 
