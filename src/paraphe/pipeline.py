@@ -19,7 +19,7 @@ import functools
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,7 @@ from paraphe.resources import template_path, templates_folder
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
+    from paraphe.assemble import AnnexRead
     from paraphe.provenance import BuildRecord
     from paraphe.sign import Credentials as Credentials
     from paraphe.sign import SignResult as SignResult
@@ -169,6 +170,7 @@ class Rendered:
     record: BuildRecord
     docx: bytes
     inputs: dict[str, str]
+    annexes: Mapping[Path, AnnexRead]  # read once: what the record's digests are of is what is inserted
 
 
 def make_documents(jobs: Sequence[Job], converter: Converter, *, strict: bool = False) -> list[Product | ParapheError]:
@@ -194,6 +196,7 @@ def make_documents(jobs: Sequence[Job], converter: Converter, *, strict: bool = 
 def render(job: Job, *, strict: bool = False) -> Rendered:
     """load → validate → model (with `strict`, warnings fail it), then the model into the kind's Word template."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
+    from paraphe.assemble import read_annexes
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
 
@@ -201,8 +204,10 @@ def render(job: Job, *, strict: bool = False) -> Rendered:
     template = template_path(convention.kind)
     # Rendered first: a missing or broken template is reported as such, before anything hashes it.
     docx = render_docx(convention, template)
-    record = record_for(convention, template)
-    return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
+    annexes = read_annexes(convention)
+    record = record_for(convention, template, [annexes[a.file][0] for a in convention.annexes if a.file is not None])
+    inputs = depends_on(job.manifest, template, convention, record)
+    return Rendered(job, convention, record, docx, inputs, annexes)
 
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
@@ -217,7 +222,7 @@ def assemble(document: Rendered, body: bytes) -> Product:
     from paraphe.assemble import assemble as assemble_pdf
 
     convention, record = document.convention, document.record
-    pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record)
+    pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     return Product(
         document.job, document.docx, pdf, pages, record.fingerprint, convention.is_final, document.inputs,

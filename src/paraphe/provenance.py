@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -85,14 +85,19 @@ def annex_digests(convention: Convention) -> tuple[str, ...]:
     return tuple(sha256_file(a.file) for a in convention.annexes if a.file is not None)
 
 
-def record_for(convention: Convention, template: Path) -> BuildRecord:
-    """What `convention` is built from; the manifest digest is of the very bytes it was parsed from."""
+def record_for(convention: Convention, template: Path, annexes: Sequence[bytes] | None = None) -> BuildRecord:
+    """What `convention` is built from; the manifest digest is of the very bytes it was parsed from.
+
+    `annexes`, the bytes of its annex files as the build read them (and inserts them): their
+    digests, never a second read's, which a file replaced meanwhile would make disagree.
+    """
+    digests = annex_digests(convention) if annexes is None else tuple(hashlib.sha256(a).hexdigest() for a in annexes)
     return BuildRecord(
         convention=convention.id,
         tool=f"paraphe {__version__}",
         manifest=convention.source_digest,
         template=sha256_file(template),
-        annexes=annex_digests(convention),
+        annexes=digests,
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,
         final=convention.is_final,

@@ -66,6 +66,19 @@ def valid() -> bytes:
     return one_page()
 
 
+def replacement() -> bytes:
+    """Another version of the valid annex: « VERSION REMPLACEE »."""
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 " + _FONT + b" >> >> >>",
+            stream(b"BT /F1 24 Tf 72 720 Td (VERSION REMPLACEE) Tj ET"),
+        ]
+    )
+
+
 def empty() -> bytes:
     return b""
 
@@ -426,6 +439,7 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
     f.__name__: f
     for f in (
         valid,
+        replacement,
         empty,
         truncated,
         word_renamed,

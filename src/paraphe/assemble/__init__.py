@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import cast
 
 from pypdf import PdfReader, PdfWriter
@@ -29,17 +30,19 @@ from pypdf.generic import (
 )
 
 from paraphe import __version__
-from paraphe.annexes import read_annex
+from paraphe.annexes import Problem, read_annex
 from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
 from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, stamp_page_number
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.errors import AssemblyError
+from paraphe.errors import AssemblyError, ConversionError
 from paraphe.manifest.model import Annex, Convention
 from paraphe.provenance import RECORD_KEY, BuildRecord, content_digest
 from paraphe.render.blocks import annex_heading
 from paraphe.render.typography import fr_text
 
 log = logging.getLogger(__name__)
+
+AnnexRead = tuple[bytes, list[Problem]]  # an annex file's bytes, and what the sandbox found in them
 
 SIGNATURES_HEADING = "Signatures"
 # Footer geometry shared with the template: 2 cm side margins, footer baseline ~1 cm up.
@@ -56,18 +59,26 @@ class SignatureField:
     rect: tuple[float, float, float, float]
 
 
-def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord | None = None) -> bytes:
+def assemble(
+    convention: Convention,
+    body: bytes,
+    name: str,
+    record: BuildRecord | None = None,
+    annexes: Mapping[Path, AnnexRead] | None = None,
+) -> bytes:
     """The final PDF bytes; `name` is the document named in errors.
 
     With a `record`, its fingerprint goes in every footer and the record, completed
-    with the digest of the finished pages, into the document information.
+    with the digest of the finished pages, into the document information. `annexes` are
+    the annex files as the build read them (`read_annexes`), the very bytes the record's
+    digests are of; without them, the files are read here.
     """
-    reader = PdfReader(io.BytesIO(body))
+    reader = _read_body(body, name)
     marks = headings(reader)
     writer = PdfWriter(clone_from=reader)
     _drop_outline(writer)
 
-    inserted = _insert_annex_files(convention, writer, marks)
+    inserted = _insert_annex_files(convention, writer, marks, annexes or read_annexes(convention))
     final_page = _page_mapper(inserted)
 
     _add_outline(writer, convention, marks, final_page)
@@ -92,6 +103,21 @@ def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord
     return _write(writer)
 
 
+def _read_body(body: bytes, name: str) -> PdfReader:
+    """The converted body, checked: LibreOffice may exit 0 having written a PDF with no page, or
+    one that ends with %%EOF yet cannot be read; either is its failure, never a « built (0 pages) »."""
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        pages = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ConversionError.at(
+            Location(name), f"LibreOffice wrote a PDF that cannot be read ({exc})", "convert.bad-output"
+        ) from None
+    if pages == 0:
+        raise ConversionError.at(Location(name), "LibreOffice wrote a PDF with no page", "convert.bad-output")
+    return reader
+
+
 def _write(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
@@ -109,7 +135,15 @@ def _find_heading(marks: list[Heading], title: str) -> Heading | None:
     return next((m for m in marks if m.title == wanted), None)
 
 
-def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[Heading]) -> list[tuple[int, int]]:
+def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
+    """Each annex file read once, safely, and inspected in the sandbox: its bytes and its problems."""
+    reserved = [s.id for s in convention.signatories]
+    return {a.file: read_annex(a.file, a.file.name, reserved) for a in convention.annexes if a.file is not None}
+
+
+def _insert_annex_files(
+    convention: Convention, writer: PdfWriter, marks: list[Heading], annexes: Mapping[Path, AnnexRead]
+) -> list[tuple[int, int]]:
     """Insert each file annex after its cover page; return (after_body_page, count) pairs."""
     inserted: list[tuple[int, int]] = []
     shift = 0
@@ -121,7 +155,7 @@ def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[H
             raise AssemblyError.at(
                 annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
             )
-        reader = _read_annex(annex, [s.id for s in convention.signatories])
+        reader = _read_annex(annex, annexes[annex.file])
         position = cover.page + 1 + shift
         for offset, page in enumerate(reader.pages):
             writer.insert_page(page, position + offset)
@@ -137,11 +171,11 @@ def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:
     return final_page
 
 
-def _read_annex(annex: Annex, reserved: list[str]) -> PdfReader:
+def _read_annex(annex: Annex, read: AnnexRead) -> PdfReader:
     assert annex.file is not None
     where: Location = annex.location
     # The bytes inspected are the bytes inserted: a file changed since validation is inspected again.
-    data, problems = read_annex(annex.file, annex.file.name, reserved)
+    data, problems = read
     if problems:
         raise AssemblyError(Diagnostic(where, message, rule) for message, rule in problems)
     try:
