@@ -15,11 +15,12 @@ worker processes); `sign` and `verify` come after, on the written PDF.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 from paraphe import scheduler
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.errors import ManifestError, ParapheError, UsageError
+from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
@@ -178,19 +179,34 @@ def make_documents(jobs: Sequence[Job], converter: Converter, *, strict: bool = 
     outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
-        try:
+        with _failures_of(job.manifest, outcomes):
             rendered.append(render(job, strict=strict))
-        except ParapheError as exc:
-            outcomes.append(exc)
-    bodies = convert(rendered, converter)
+    try:
+        bodies = convert(rendered, converter)
+    except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
+        bodies = [internal_error(Location(display_path(d.job.manifest)), exc) for d in rendered]
     for document, body in zip(rendered, bodies, strict=True):
-        try:
+        with _failures_of(document.job.manifest, outcomes):
             if isinstance(body, ParapheError):
                 raise body
             outcomes.append(assemble(document, body))
-        except ParapheError as exc:
-            outcomes.append(exc)
     return outcomes
+
+
+@contextlib.contextmanager
+def _failures_of(manifest: Path, outcomes: list[Product | ParapheError]) -> Iterator[None]:
+    """A document's failure joins `outcomes`; the other documents of the batch go on.
+
+    An exception paraphe did not mean (a bug, an input no rule foresaw) fails this document
+    with a located error, as a refusal would, rather than ending the whole build in a traceback.
+    """
+    try:
+        yield
+    except ParapheError as exc:
+        outcomes.append(exc)
+    except Exception as exc:  # noqa: BLE001
+        log.debug("unexpected failure building %s", manifest, exc_info=exc)
+        outcomes.append(internal_error(Location(display_path(manifest)), exc))
 
 
 def render(job: Job, *, strict: bool = False) -> Rendered:

@@ -26,7 +26,7 @@ from typing import Literal
 from paraphe import incremental
 from paraphe.convert import Converter
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.errors import ConversionError, ParapheError
+from paraphe.errors import ConversionError, ParapheError, internal_error
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.paths import display_path
 
@@ -185,12 +185,16 @@ def _run_locked(jobs: Sequence[Job], schedule: Schedule) -> tuple[tuple[BuildRes
             report("reused", reused)
     for outcomes in _run_batches(_batches(stale, schedule.workers), schedule):
         for outcome in outcomes:
+            if isinstance(outcome, ParapheError):
+                report("failed", outcome)
+                continue
             try:
-                if isinstance(outcome, ParapheError):
-                    raise outcome
                 report("built", _write(schedule.finish(outcome), schedule))
             except ParapheError as exc:
                 report("failed", exc)
+            except Exception as exc:  # noqa: BLE001 - a bug in finishing one document spares the others
+                log.debug("unexpected failure writing %s", outcome.job.manifest, exc_info=exc)
+                report("failed", internal_error(Location(display_path(outcome.job.manifest)), exc))
     order = {job.manifest: i for i, job in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.manifest, len(order)))
     return tuple(results), failures

@@ -431,8 +431,25 @@ def _truncated_body(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _crash_on_one(convention: object, *args: object) -> object:
+    """Render as usual, but for the convention whose id is `crash-me`: an exception no one meant (a bug)."""
+    if getattr(convention, "id", "") == "crash-me":
+        raise RuntimeError("an exception no rule foresaw")
+    return _RENDER_DOCX(convention, *args)
+
+
+try:  # the real function, kept before a case patches it (this file also runs as a script, without paraphe)
+    from paraphe.render.docx import render_docx as _RENDER_DOCX
+except ImportError:  # pragma: no cover
+    _RENDER_DOCX = None
+
+
 # Faults a case.toml injects into paraphe: [patch] "module.name" = "fault:<name>".
-FAULTS: dict[str, Callable[..., object]] = {"permission-denied": _permission_denied, "truncated-body": _truncated_body}
+FAULTS: dict[str, Callable[..., object]] = {
+    "permission-denied": _permission_denied,
+    "truncated-body": _truncated_body,
+    "crash-on-one": _crash_on_one,
+}
 
 
 GENERATORS: dict[str, Callable[[], bytes]] = {
