@@ -20,6 +20,8 @@ import functools
 import hashlib
 import io
 import logging
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +33,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.manifest.convention import load_convention
+from paraphe.manifest.load import MAX_MANIFEST_BYTES
 from paraphe.manifest.model import Convention
 from paraphe.manifest.territories import TERRITORIES_FILE, find_territories_file
 from paraphe.paths import display_path
@@ -87,11 +90,17 @@ def is_manifest_name(path: Path) -> bool:
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:
-    """Manifests named by `paths` (files, or folders searched recursively), in a stable order."""
+    """Manifests named by `paths` (files, or folders searched recursively), in a stable order.
+
+    A file reached under several names (a link, the same path twice) is one manifest, under the
+    first name met. A folder that cannot be listed is refused (io.folder): its manifests would
+    otherwise be left out in silence.
+    """
     found: list[Path] = []
+    unreadable: list[Diagnostic] = []
     for path in paths or [DEFAULT_SOURCE]:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if is_manifest_name(p) and p.is_file()))
+            found.extend(_manifests_under(path, unreadable))
         elif path.is_file():
             found.append(path)
         elif path.exists():
@@ -99,17 +108,103 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             raise UsageError.at(Location(str(path)), "not a regular file", "io.not-file")
         else:
             raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
-    return list(dict.fromkeys(found))
+    if unreadable:
+        raise UsageError(unreadable)
+    return _distinct(found)
+
+
+def _manifests_under(folder: Path, unreadable: list[Diagnostic]) -> list[Path]:
+    """Manifests in `folder` and below (links to folders not followed, as rglob does); each folder
+    that cannot be listed is noted in `unreadable`."""
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = _entries(current)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            unreadable.append(Diagnostic(Location(str(current)), f"cannot list this folder: {reason}", "io.folder"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(path)
+            elif is_manifest_name(path) and entry.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as listing:
+        return list(listing)
+
+
+def _distinct(found: list[Path]) -> list[Path]:
+    kept: list[Path] = []
+    seen: set[object] = set()
+    for path in found:
+        try:
+            info = path.stat()
+            key: object = (info.st_dev, info.st_ino)
+        except OSError:
+            key = path  # reported when it is read
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
+
+
+def same_ids(declared: Iterable[tuple[Path, str, Location]]) -> dict[Path, Diagnostic]:
+    """Manifests of one run that declare the same convention id, each with the diagnostic that says so.
+
+    The id names the convention in its PDF's identifier and build record, which `verify` and
+    `sign` read: two conventions under one id could each pass for the other.
+    """
+    by_id: dict[str, list[tuple[Path, Location]]] = {}
+    for path, convention_id, where in declared:
+        by_id.setdefault(convention_id, []).append((path, where))
+    clashes: dict[Path, Diagnostic] = {}
+    for convention_id, holders in by_id.items():
+        for path, where in holders if len(holders) > 1 else ():
+            others = ", ".join(display_path(p) for p, _ in holders if p != path)
+            clashes[path] = Diagnostic(
+                where, f"convention id {convention_id!r} is also the id of {others}; give each its own", "id.convention"
+            )
+    return clashes
+
+
+# The top-level `id:` as a build finds it without parsing: a key at the start of a line can only be
+# top-level (nested keys are indented; block text too). What validation parses, the build scans.
+_ID_LINE = re.compile(rb"^id:[ \t]+([\"']?[\w.-]+)", re.MULTILINE)
+
+
+def _declared_id(manifest: Path) -> tuple[Path, str, Location] | None:
+    try:
+        with manifest.open("rb") as handle:
+            head = handle.read(MAX_MANIFEST_BYTES)  # a larger one is refused when the build loads it
+    except OSError:
+        return None  # reported when the build reads it
+    found = _ID_LINE.search(head)
+    if found is None:
+        return None
+    line = head.count(b"\n", 0, found.start()) + 1
+    col = len(found.group().decode("utf-8", "replace")) - len(found.group(1).decode("utf-8", "replace")) + 1
+    return manifest, found.group(1).decode("utf-8", "replace").strip("\"'"), Location(display_path(manifest), line, col)
 
 
 def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[ValidationReport]:
     reports = []
+    declared: list[tuple[Path, str, Location]] = []
     for path in discover(paths):
         try:
-            reports.append(ValidationReport(path, load_convention(path).warnings, strict))
+            convention = load_convention(path)
+            reports.append(ValidationReport(path, convention.warnings, strict))
+            declared.append((path, convention.id, convention.id_location or Location(display_path(path))))
         except ManifestError as exc:
             reports.append(ValidationReport(path, exc.diagnostics, strict))
-    return reports
+    clashes = same_ids(declared)
+    return [replace(r, diagnostics=(clashes[r.path], *r.diagnostics)) if r.path in clashes else r for r in reports]
 
 
 # --- Building ------------------------------------------------------------------------------------
@@ -159,7 +254,11 @@ def build(
         strict=strict,
         on_event=on_event,
     )
-    return scheduler.run([Job(m, output_stem(m, out)) for m in discover(list(paths))], schedule)
+    manifests = discover(list(paths))
+    clashes = same_ids(d for d in map(_declared_id, manifests) if d is not None)
+    summary = scheduler.run([Job(m, output_stem(m, out)) for m in manifests if m not in clashes], schedule)
+    refused = tuple(ParapheError([clashes[m]]) for m in manifests if m in clashes)
+    return replace(summary, failures=(*summary.failures, *refused))
 
 
 @dataclass(frozen=True)

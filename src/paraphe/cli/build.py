@@ -9,6 +9,7 @@ import click
 
 from paraphe import pipeline
 from paraphe.cli.common import EXISTING_FILE, credentials, report, reported_errors
+from paraphe.diagnostics import printable
 from paraphe.errors import ParapheError
 from paraphe.pipeline import BuildResult, Event
 
@@ -122,4 +123,5 @@ def _line(event: Event, result: BuildResult) -> str:
     if result.final:
         certification = ", certified" if result.certified else ", not certified (no certification key given)"
     verb = "reused" if event == "reused" else "built"
-    return f"{verb} {result.pdf} ({result.pages} pages, fingerprint {result.fingerprint}{certification})"
+    shown = printable(str(result.pdf))
+    return f"{verb} {shown} ({result.pages} pages, fingerprint {result.fingerprint}{certification})"

@@ -14,6 +14,7 @@ from paraphe.cli.build import build
 from paraphe.cli.common import ParapheGroup
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
+from paraphe.diagnostics import printable
 from paraphe.procutil import Terminated, raise_on_termination
 
 
@@ -48,7 +49,7 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> int:
         click.echo(
             json.dumps(
                 [
-                    {"file": str(r.path), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
+                    {"file": printable(str(r.path)), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
                     for r in reports
                 ],
                 ensure_ascii=False,
