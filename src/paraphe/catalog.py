@@ -130,6 +130,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("final.placeholder", "error", "A final convention holds no placeholder (« [à compléter] », « […] », TODO)."),
     Rule("final.incomplete", "error", "A final convention has a signature date and every signatory a civility."),
     Rule("final.example", "error", "A final convention is not on an example territory."),
+    Rule(
+        "signatory.name",
+        "error",
+        "In a final convention, a signatory's name is at most 100 Latin, Greek or Cyrillic letters and signs.",
+    ),  # fmt: skip
     # --- Annex files: where they are and what they hold (annex.*) ---
     Rule("annex.path", "error", "An annex path is relative and stays inside the convention's folder."),
     Rule("annex.missing", "error", "An annex file exists."),

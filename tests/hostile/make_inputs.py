@@ -444,11 +444,22 @@ except ImportError:  # pragma: no cover
     _RENDER_DOCX = None
 
 
+def _read_only_unlink(path: Path, missing_ok: bool = False) -> None:
+    """Path.unlink on a read-only disk: what exists cannot be removed (a missing file is still missing)."""
+    import errno
+
+    if path.exists():
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+    if not missing_ok:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+
+
 # Faults a case.toml injects into paraphe: [patch] "module.name" = "fault:<name>".
 FAULTS: dict[str, Callable[..., object]] = {
     "permission-denied": _permission_denied,
     "truncated-body": _truncated_body,
     "crash-on-one": _crash_on_one,
+    "read-only-unlink": _read_only_unlink,
 }
 
 

@@ -31,7 +31,15 @@ from pypdf.generic import (
 
 from paraphe import __version__
 from paraphe.annexes import Problem, read_annex
-from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
+from paraphe.assemble.layout import (
+    Fragment,
+    Heading,
+    find_text,
+    find_text_missing_glyphs,
+    fragments,
+    headings,
+    normalise,
+)
 from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, stamp_page_number
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
@@ -249,23 +257,31 @@ def _field_for(
     reader: PdfReader,
     taken: set[tuple[int, float, float]],
 ) -> SignatureField | None:
-    for index, pieces in pages.items():
-        free = [p for p in pieces if (index, p.x - 2, p.y + p.size + 2) not in taken]
-        found = find_text(free, person)
-        if found is None:
-            continue
-        box = reader.pages[index].mediabox
-        text_left = min(p.x for p in pieces)
-        column = (float(box.width) - 2 * text_left) / 2
-        left = found.x - 2
-        right = min(left + column - 12, float(box.right) - text_left)
-        bottom = found.y + found.size + 2
-        above = [p.y for p in pieces if p.y > bottom and left - 4 <= p.x < right]
-        top = (min(above) - 4) if above else bottom + 70
-        if top - bottom < FIELD_HEIGHT_MIN:
-            top = bottom + FIELD_HEIGHT_MIN
-        return SignatureField(field_name, tooltip, index, (left, bottom, right, top))
+    # The name as typed first, on every page; only then with letters no font of the document holds.
+    for finder in (find_text, find_text_missing_glyphs):
+        for index, pieces in pages.items():
+            free = [p for p in pieces if (index, p.x - 2, p.y + p.size + 2) not in taken]
+            found = finder(free, person)
+            if found is not None:
+                return _field_over(field_name, tooltip, index, found, pieces, reader)
     return None
+
+
+def _field_over(
+    field_name: str, tooltip: str, index: int, found: Fragment, pieces: list[Fragment], reader: PdfReader
+) -> SignatureField:
+    """The signature field over a signatory's name: as wide as its column, up to the text above."""
+    box = reader.pages[index].mediabox
+    text_left = min(p.x for p in pieces)
+    column = (float(box.width) - 2 * text_left) / 2
+    left = found.x - 2
+    right = min(left + column - 12, float(box.right) - text_left)
+    bottom = found.y + found.size + 2
+    above = [p.y for p in pieces if p.y > bottom and left - 4 <= p.x < right]
+    top = (min(above) - 4) if above else bottom + 70
+    if top - bottom < FIELD_HEIGHT_MIN:
+        top = bottom + FIELD_HEIGHT_MIN
+    return SignatureField(field_name, tooltip, index, (left, bottom, right, top))
 
 
 def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> None:

@@ -11,7 +11,18 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import LoadedManifest
-from paraphe.manifest.rules import annexes, calendar, ctg, final, kinds, parties, references, structure, unused
+from paraphe.manifest.rules import (
+    annexes,
+    calendar,
+    ctg,
+    final,
+    kinds,
+    parties,
+    references,
+    signatories,
+    structure,
+    unused,
+)
 from paraphe.manifest.rules.base import Check, Manifest
 
 CHECKS: tuple[Check, ...] = (
@@ -40,6 +51,7 @@ CHECKS: tuple[Check, ...] = (
     final.no_placeholder,
     final.signature_complete,
     final.real_territory,
+    signatories.names_findable,
     unused.unused_organisations,
     unused.unused_glossary,
     unused.unused_markers,
