@@ -384,6 +384,41 @@ def line_separator_manifest() -> bytes:
     return _minimal("A line separator pasted from a web page.", {"  place: Mende": "  place: Men\u2028de"}).encode()
 
 
+_WORDS = (
+    "accompagner développer renforcer soutenir favoriser informer les familles parents enfants jeunes accueil "
+    "petite enfance loisirs vacances numérique accès droits logement mobilité santé handicap parentalité "
+    "médiation insertion emploi formation culture sport"
+).split()
+
+
+def _thousand_actions(renamed: bool) -> bytes:
+    """The minimal manifest with 10 axes of 100 actions; `renamed`: every id changed, a third of the titles
+    retouched (a word added, spacing changed): what a reorganised plan looks like to the diff."""
+    import random
+
+    lines = []
+    for axis in range(10):
+        lines.append(f"      - title: Axe {axis} {' '.join(random.Random(axis).sample(_WORDS, 3))}\n        actions:\n")
+        for number in range(100):
+            title = " ".join(random.Random(axis * 1000 + number).sample(_WORDS, 6)) + f" {axis}-{number}"
+            if renamed and number % 3 == 0:
+                title = title.replace(" ", "  ", 1) + " (révisé)"
+            ident = f"{'n' if renamed else 'a'}-{axis}-{number}"
+            lines.append(f"          - id: {ident}\n            title: {title}\n            calendar: 2021\n")
+            lines.append("            actors: [CCSS]\n")
+    text = _minimal("A thousand actions.")
+    start, end = text.index("    sections:\n      - title: Informer"), text.index("signatories:")
+    return (text[:start] + "    sections:\n" + "".join(lines) + text[end:]).encode()
+
+
+def thousand_actions() -> bytes:
+    return _thousand_actions(renamed=False)
+
+
+def thousand_actions_renamed() -> bytes:
+    return _thousand_actions(renamed=True)
+
+
 def _template(*paragraphs: str) -> bytes:
     from docx import Document
 
@@ -488,6 +523,8 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         many_values_manifest,
         long_title_manifest,
         lone_cr_manifest,
+        thousand_actions,
+        thousand_actions_renamed,
         line_separator_manifest,
         template_undefined,
         template_broken,
