@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.rules.base import Manifest
+from paraphe.placeholders import is_placeholder
 
 MAX_NAME = 100
 _SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
@@ -31,6 +32,8 @@ def names_findable(manifest: Manifest) -> Iterator[Diagnostic]:
     for i, signatory in enumerate(manifest.signatories):
         name = signatory["name"]
         here = ("signatories", i, "name")
+        if is_placeholder(name):
+            continue  # said once, as the placeholder it is (final.placeholder)
         odd = sorted({c for c in name if not _printable_letter(c)})
         if odd:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in odd[:5])
