@@ -110,7 +110,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("ref.signatory", "error", "A party's 'signatories' name declared signatories."),
     Rule("id.unique", "error", "Ids of sections, actions and signatories, glossary keys and parties are unique."),
     Rule("id.reserved", "error", "A signatory's id is not the name of the secretariat's certification field."),
-    Rule("id.convention", "error", "Two manifests of one run never declare the same convention id."),
+    Rule(
+        "id.convention",
+        "warning",
+        "Two manifests of one run declare different convention ids (a draft and its final may share one).",
+    ),  # fmt: skip
     # --- Declared but never used: shown, not blocking (unused.*) ---
     Rule("unused.organisation", "warning", "A declared organisation is an actor, a signatory or a party somewhere."),
     Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),

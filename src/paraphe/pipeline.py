@@ -22,6 +22,7 @@ import io
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -156,10 +157,12 @@ def _distinct(found: list[Path]) -> list[Path]:
 
 
 def same_ids(declared: Iterable[tuple[Path, str, Location]]) -> dict[Path, Diagnostic]:
-    """Manifests of one run that declare the same convention id, each with the diagnostic that says so.
+    """Manifests of one run that declare the same convention id, each with the warning that says so.
 
     The id names the convention in its PDF's identifier and build record, which `verify` and
-    `sign` read: two conventions under one id could each pass for the other.
+    `sign` read: two conventions under one id could pass for each other. A draft and its final
+    version may share it on purpose (their identifiers differ by status): a warning, an error
+    with --strict.
     """
     by_id: dict[str, list[tuple[Path, Location]]] = {}
     for path, convention_id, where in declared:
@@ -169,7 +172,10 @@ def same_ids(declared: Iterable[tuple[Path, str, Location]]) -> dict[Path, Diagn
         for path, where in holders if len(holders) > 1 else ():
             others = ", ".join(display_path(p) for p, _ in holders if p != path)
             clashes[path] = Diagnostic(
-                where, f"convention id {convention_id!r} is also the id of {others}; give each its own", "id.convention"
+                where,
+                f"convention id {convention_id!r} is also the id of {others}; unless one is a version of the other, "
+                "give each its own",
+                "id.convention",
             )
     return clashes
 
@@ -254,11 +260,18 @@ def build(
         strict=strict,
         on_event=on_event,
     )
-    manifests = discover(list(paths))
-    clashes = same_ids(d for d in map(_declared_id, manifests) if d is not None)
-    summary = scheduler.run([Job(m, output_stem(m, out)) for m in manifests if m not in clashes], schedule)
-    refused = tuple(ParapheError([clashes[m]]) for m in manifests if m in clashes)
-    return replace(summary, failures=(*summary.failures, *refused))
+    work = [Job(m, output_stem(m, out)) for m in discover(list(paths))]
+    # Manifests built into one output are refused for that (build.same-output), not for their ids too.
+    outputs = Counter(job.stem for job in work)
+    clashes = same_ids(
+        d for d in (_declared_id(job.manifest) for job in work if outputs[job.stem] == 1) if d is not None
+    )
+    if strict:  # the warning is an error: neither manifest is built
+        summary = scheduler.run([job for job in work if job.manifest not in clashes], schedule)
+        refused = tuple(ParapheError([clashes[job.manifest]]) for job in work if job.manifest in clashes)
+        return replace(summary, failures=(*summary.failures, *refused))
+    summary = scheduler.run(work, schedule)
+    return replace(summary, warnings=tuple(clashes[job.manifest] for job in work if job.manifest in clashes))
 
 
 @dataclass(frozen=True)

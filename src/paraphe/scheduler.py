@@ -84,6 +84,7 @@ class BuildSummary:
     results: tuple[BuildResult, ...]
     failures: tuple[ParapheError, ...]
     seconds: float
+    warnings: tuple[Diagnostic, ...] = ()  # about the run as a whole (manifests sharing an id)
 
     @property
     def built(self) -> int:

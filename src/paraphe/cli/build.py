@@ -86,7 +86,7 @@ def build(
         )
     finally:
         progress.close()
-    for warning in (w for result in summary.results for w in result.warnings):
+    for warning in (*summary.warnings, *(w for result in summary.results for w in result.warnings)):
         click.echo(str(warning), err=True)
     for failure in summary.failures:
         report(failure.diagnostics)
