@@ -45,6 +45,8 @@ RULES: Mapping[str, Rule] = _catalog(
     # --- Reading a file: paths, size, encoding (io.*) ---
     Rule("io.missing", "error", "A path given on the command line exists."),
     Rule("io.not-file", "error", "A path on the command line is a regular file or a folder, not a FIFO or device."),
+    Rule("io.folder", "error", "A folder on the command line, and every folder under it, can be listed."),
+    Rule("io.setting", "error", "A PARAPHE_* setting in the environment has a value paraphe understands."),
     Rule("io.read", "error", "The manifest is a regular file paraphe can read."),
     Rule("io.size", "error", "The manifest is at most 2 MB."),
     Rule("io.encoding", "error", "The manifest is UTF-8 (a BOM is accepted)."),
@@ -58,10 +60,16 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("yaml.duplicate-key", "error", "A key appears once in its mapping."),
     Rule("yaml.size", "error", "At most 50 000 values in one manifest."),
     Rule("yaml.depth", "error", "Values nest at most 40 levels deep."),
+    Rule("yaml.number", "error", "A number has at most 15 digits before its decimal point (quote it to keep text)."),
     # --- Text: what a value may hold (text.*) ---
     Rule("text.control-character", "error", "No control character in a key or value, typed or as a YAML escape."),
     Rule("text.bidi", "error", "No bidirectional override or isolate: text reads in the order it is stored."),
     Rule("text.surrogate", "error", "No unpaired UTF-16 surrogate written as a YAML escape."),
+    Rule(
+        "text.invisible",
+        "error",
+        "No invisible character (direction mark, zero-width space, soft hyphen, line separator) in text.",
+    ),  # fmt: skip
     Rule("text.too-long", "error", "A value holds at most 10 000 characters, a key 200."),
     # --- JSON Schema: the shape of a manifest (schema.<keyword>, one per keyword the schema uses) ---
     Rule("schema.required", "error", "A required field is present."),
@@ -93,6 +101,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("ref.signatory", "error", "A party's 'signatories' name declared signatories."),
     Rule("id.unique", "error", "Ids of sections, actions and signatories, glossary keys and parties are unique."),
     Rule("id.reserved", "error", "A signatory's id is not the name of the secretariat's certification field."),
+    Rule(
+        "id.convention",
+        "warning",
+        "Two manifests of one run declare different convention ids (a draft and its final may share one).",
+    ),  # fmt: skip
     # --- Declared but never used: shown, not blocking (unused.*) ---
     Rule("unused.organisation", "warning", "A declared organisation is an actor, a signatory or a party somewhere."),
     Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),
@@ -119,6 +132,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("final.placeholder", "error", "A final convention holds no placeholder (« [à compléter] », « […] », TODO)."),
     Rule("final.incomplete", "error", "A final convention has a signature date and every signatory a civility."),
     Rule("final.example", "error", "A final convention is not on an example territory."),
+    Rule(
+        "signatory.name",
+        "error",
+        "In a final convention, a signatory's name is at most 100 Latin, Greek or Cyrillic letters and signs.",
+    ),  # fmt: skip
     # --- Annex files: where they are and what they hold (annex.*) ---
     Rule("annex.path", "error", "An annex path is relative and stays inside the convention's folder."),
     Rule("annex.missing", "error", "An annex file exists."),
@@ -136,6 +154,8 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("annex.open-action", "error", "An annex runs no action when it is opened."),
     Rule("annex.active-content", "error", "An annex holds no action that launches, sends or imports, and no XFA form."),
     Rule("annex.embedded-file", "error", "An annex holds no embedded file."),
+    Rule("annex.link", "error", "An annex's links open web pages or mail (http, https, mailto), not files or scripts."),
+    Rule("annex.page-size", "error", "Every annex page has a visible area of sensible size, turned by quarter turns."),
     Rule("annex.signature-field", "error", "An annex holds no signature field."),
     Rule("annex.field-clash", "error", "An annex has no form field named like a signature field of the convention."),
     Rule("annex.cover", "error", "The rendered document has the cover page of every annex file."),
@@ -159,6 +179,7 @@ RULES: Mapping[str, Rule] = _catalog(
     # --- Building many documents and writing outputs (build.*, io.* on output) ---
     Rule("build.same-output", "error", "Two manifests of one build are never built into the same output."),
     Rule("build.worker", "error", "The worker process building a document does not die."),
+    Rule("build.internal", "error", "paraphe does not fail on a document (a bug to report); the others still build."),
     Rule("io.write", "error", "An output can be written (space, permissions); the earlier file is kept otherwise."),
     Rule("io.lock", "error", "The lock file beside an output can be created."),
     Rule("io.locked", "error", "Another build of the same output finishes within the wait."),

@@ -12,8 +12,20 @@ from paraphe.catalog import Severity, rule
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
-def _one_line(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+def printable(text: str) -> str:
+    """`text` on one line, in valid UTF-8: controls as escapes; a file name's byte that is not UTF-8
+    (which Python holds as a lone surrogate, U+DC80-U+DCFF) as `\\xNN`, the byte it stands for."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    char = found.group()
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
+_one_line = printable
 
 
 @dataclass(frozen=True, order=True)
@@ -52,12 +64,12 @@ class Diagnostic:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "file": self.location.file,
+            "file": printable(self.location.file),
             "line": self.location.line,
             "col": self.location.col,
             "severity": self.severity,
             "rule": self.rule,
-            "message": self.message,
+            "message": printable(self.message),
         }
 
     @classmethod

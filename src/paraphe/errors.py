@@ -59,3 +59,13 @@ class OutputError(ParapheError):
 
 class SigningError(ParapheError):
     """A document cannot be signed or certified (credentials, field, earlier signatures)."""
+
+
+def internal_error(where: Location, exc: BaseException) -> ParapheError:
+    """An exception paraphe did not mean, as the located error of the one document it happened on."""
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return ParapheError.at(
+        where,
+        f"paraphe failed on this document ({what[:200]}); this is a bug, please report it with the manifest",
+        "build.internal",
+    )

@@ -31,7 +31,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise _write_error(target, exc) from None
+        raise write_error(target, exc) from None
     os.close(fd)
     temporary = Path(name)
     # mkstemp creates 0600; give outputs the permissions an ordinary file would get.
@@ -44,12 +44,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except OSError as exc:
-        raise _write_error(target, exc) from None
+        raise write_error(target, exc) from None
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def _write_error(target: Path, exc: OSError) -> OutputError:
+def write_error(target: Path, exc: OSError) -> OutputError:
+    """`exc`, met writing `target`, as the located error a user reads (io.write)."""
     reason = exc.strerror or str(exc)
     kept = "; the earlier file is unchanged" if target.exists() else ""
     return OutputError.at(Location(str(target)), f"cannot write {target.name}: {reason}{kept}", "io.write")

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from paraphe import __version__
-from paraphe.fsutil import atomic_write_bytes, sha256_file
+from paraphe.fsutil import atomic_write_bytes, sha256_file, write_error
 
 CACHE_FOLDER = ".paraphe"
 # Libraries whose version changes the bytes of an output.
@@ -118,4 +118,11 @@ def read_meta(out: Path, stem: Path) -> dict[str, object]:
 
 
 def forget(out: Path, stem: Path) -> None:
-    cache_path(out, stem).unlink(missing_ok=True)
+    """Drop the record of an output about to be rewritten; on a read-only disk, say so (io.write).
+
+    The error names the PDF, what the user asked for: the record is paraphe's own bookkeeping.
+    """
+    try:
+        cache_path(out, stem).unlink(missing_ok=True)
+    except OSError as exc:
+        raise write_error(stem.with_suffix(".pdf"), exc) from None

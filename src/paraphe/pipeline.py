@@ -15,11 +15,13 @@ worker processes); `sign` and `verify` come after, on the written PDF.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,17 +29,19 @@ from typing import TYPE_CHECKING
 from paraphe import scheduler
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
-from paraphe.errors import ManifestError, ParapheError, UsageError
+from paraphe.discovery import declared_id, discover, same_ids
+from paraphe.errors import ManifestError, ParapheError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
-from paraphe.manifest.policy import POLICY_FILE, find_policy_file
-from paraphe.manifest.territories import TERRITORIES_FILE, find_territories_file
+from paraphe.manifest.policy import find_policy_file
+from paraphe.manifest.territories import find_territories_file
 from paraphe.paths import display_path
 from paraphe.resources import template_path, templates_folder
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
+    from paraphe.assemble import AnnexRead
     from paraphe.provenance import BuildRecord
     from paraphe.sign import Credentials as Credentials
     from paraphe.sign import SignResult as SignResult
@@ -66,7 +70,6 @@ __all__ = [
 
 DEFAULT_SOURCE = Path("conventions")
 DEFAULT_OUT = Path("build")
-MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 
 # --- Finding and validating manifests ---------------------------------------------------------
@@ -83,38 +86,18 @@ class ValidationReport:
         return not blocking(self.diagnostics, strict=self.strict)
 
 
-def is_manifest_name(path: Path) -> bool:
-    """A YAML file found while searching a folder that is not shared data (territories list, signatory policy)."""
-    return path.suffix in MANIFEST_SUFFIXES and path.name not in (TERRITORIES_FILE, POLICY_FILE)
-
-
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Manifests named by `paths` (files, or folders searched recursively), in a stable order.
-
-    No path, no manifest: the command line gives `DEFAULT_SOURCE` when the user names none.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if is_manifest_name(p) and p.is_file()))
-        elif path.is_file():
-            found.append(path)
-        elif path.exists():
-            # A FIFO or a device would block the build's first read: refused before anything starts.
-            raise UsageError.at(Location(str(path)), "not a regular file", "io.not-file")
-        else:
-            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
-    return list(dict.fromkeys(found))
-
-
 def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[ValidationReport]:
     reports = []
+    declared: list[tuple[Path, str, Location]] = []
     for path in discover(paths):
         try:
-            reports.append(ValidationReport(path, load_convention(path).warnings, strict))
+            convention = load_convention(path)
+            reports.append(ValidationReport(path, convention.warnings, strict))
+            declared.append((path, convention.id, convention.id_location or Location(display_path(path))))
         except ManifestError as exc:
             reports.append(ValidationReport(path, exc.diagnostics, strict))
-    return reports
+    clashes = same_ids(declared)
+    return [replace(r, diagnostics=(clashes[r.path], *r.diagnostics)) if r.path in clashes else r for r in reports]
 
 
 # --- Building ------------------------------------------------------------------------------------
@@ -167,7 +150,16 @@ def build(
         strict=strict,
         on_event=on_event,
     )
-    return scheduler.run([Job(m, output_stem(m, out)) for m in manifests], schedule)
+    work = [Job(m, output_stem(m, out)) for m in manifests]
+    # Manifests built into one output are refused for that (build.same-output), not for their ids too.
+    outputs = Counter(job.stem for job in work)
+    clashes = same_ids(d for d in (declared_id(job.manifest) for job in work if outputs[job.stem] == 1) if d)
+    if strict:  # the warning is an error: neither manifest is built
+        summary = scheduler.run([job for job in work if job.manifest not in clashes], schedule)
+        refused = tuple(ParapheError([clashes[job.manifest]]) for job in work if job.manifest in clashes)
+        return replace(summary, failures=(*summary.failures, *refused))
+    summary = scheduler.run(work, schedule)
+    return replace(summary, warnings=tuple(clashes[job.manifest] for job in work if job.manifest in clashes))
 
 
 def make_documents(
@@ -180,20 +172,35 @@ def make_documents(
     outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
-        try:
+        with _failures_of(job.manifest, outcomes):
             convention = load_convention(job.manifest, strict=strict)  # load → validate → model
             rendered.append(render(job, convention, certifier))
-        except ParapheError as exc:
-            outcomes.append(exc)
-    bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
+    try:
+        bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
+    except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
+        bodies = [internal_error(Location(display_path(d.job.manifest)), exc) for d in rendered]
     for document, body in zip(rendered, bodies, strict=True):
-        try:
+        with _failures_of(document.job.manifest, outcomes):
             if isinstance(body, ParapheError):
                 raise body
             outcomes.append(assemble(document, body))
-        except ParapheError as exc:
-            outcomes.append(exc)
     return outcomes
+
+
+@contextlib.contextmanager
+def _failures_of(manifest: Path, outcomes: list[Product | ParapheError]) -> Iterator[None]:
+    """A document's failure joins `outcomes`; the other documents of the batch go on.
+
+    An exception paraphe did not mean (a bug, an input no rule foresaw) fails this document
+    with a located error, as a refusal would, rather than ending the whole build in a traceback.
+    """
+    try:
+        yield
+    except ParapheError as exc:
+        outcomes.append(exc)
+    except Exception as exc:  # noqa: BLE001
+        log.debug("unexpected failure building %s", manifest, exc_info=exc)
+        outcomes.append(internal_error(Location(display_path(manifest)), exc))
 
 
 @dataclass(frozen=True)
@@ -205,19 +212,23 @@ class Rendered:
     record: BuildRecord
     docx: bytes
     inputs: dict[str, str]
+    annexes: Mapping[Path, AnnexRead]  # read once: what the record's digests are of is what is inserted
 
 
 def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     """The model into its kind's Word template, with the build record of what was read and who certifies."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
+    from paraphe.assemble import read_annexes
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
 
     template = template_path(convention.kind)
     # Rendered first: a missing or broken template is reported as such, before anything hashes it.
     docx = render_docx(convention, template)
-    record = record_for(convention, template, certifier)
-    return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
+    annexes = read_annexes(convention)
+    read = [annexes[a.file][0] for a in convention.annexes if a.file is not None]
+    record = record_for(convention, template, certifier, read)
+    return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record), annexes)
 
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
@@ -232,7 +243,7 @@ def assemble(document: Rendered, body: bytes) -> Product:
     from paraphe.assemble import assemble as assemble_pdf
 
     convention, record = document.convention, document.record
-    pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record)
+    pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     return Product(
         document.job, document.docx, pdf, pages, record.fingerprint, convention.is_final, document.inputs,

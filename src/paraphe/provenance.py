@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -90,17 +90,22 @@ def annex_digests(convention: Convention) -> tuple[str, ...]:
     return tuple(sha256_file(a.file) for a in convention.annexes if a.file is not None)
 
 
-def record_for(convention: Convention, template: Path, certifier: str = "") -> BuildRecord:
+def record_for(
+    convention: Convention, template: Path, certifier: str = "", annexes: Sequence[bytes] | None = None
+) -> BuildRecord:
     """What `convention` is built from; the manifest digest is of the very bytes it was parsed from.
 
     `certifier`: the SHA-256 of the certificate that will certify a final document ("" for none).
+    `annexes`, the bytes of its annex files as the build read them (and inserts them): their
+    digests, never a second read's, which a file replaced meanwhile would make disagree.
     """
+    digests = annex_digests(convention) if annexes is None else tuple(hashlib.sha256(a).hexdigest() for a in annexes)
     return BuildRecord(
         convention=convention.id,
         tool=f"paraphe {__version__}",
         manifest=convention.source_digest,
         template=sha256_file(template),
-        annexes=annex_digests(convention),
+        annexes=digests,
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,
         final=convention.is_final,

@@ -15,6 +15,7 @@ import logging
 import math
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,9 +26,10 @@ from typing import Literal
 
 from paraphe import incremental
 from paraphe.diagnostics import Diagnostic, Location, blocking
-from paraphe.errors import ConversionError, ParapheError
+from paraphe.errors import ConversionError, ParapheError, internal_error
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.paths import display_path
+from paraphe.procutil import Terminated, ignored
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,7 @@ class BuildSummary:
     results: tuple[BuildResult, ...]
     failures: tuple[ParapheError, ...]
     seconds: float
+    warnings: tuple[Diagnostic, ...] = ()  # about the run as a whole (manifests sharing an id)
 
     @property
     def built(self) -> int:
@@ -183,12 +186,16 @@ def _run_locked(jobs: Sequence[Job], schedule: Schedule) -> tuple[tuple[BuildRes
             report("reused", reused)
     for outcomes in _run_batches(_batches(stale, schedule.workers), schedule):
         for outcome in outcomes:
+            if isinstance(outcome, ParapheError):
+                report("failed", outcome)
+                continue
             try:
-                if isinstance(outcome, ParapheError):
-                    raise outcome
                 report("built", _write(schedule.finish(outcome), schedule))
             except ParapheError as exc:
                 report("failed", exc)
+            except Exception as exc:  # noqa: BLE001 - a bug in finishing one document spares the others
+                log.debug("unexpected failure writing %s", outcome.job.manifest, exc_info=exc)
+                report("failed", internal_error(Location(display_path(outcome.job.manifest)), exc))
     order = {job.manifest: i for i, job in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.manifest, len(order)))
     return tuple(results), failures
@@ -234,9 +241,11 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(schedule.workers, len(batches)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(schedule.workers, len(batches)), mp_context=context, initializer=_worker_started
+    ) as pool:
         pending: dict[Future[list[Product | ParapheError]], list[Job]] = {
-            pool.submit(schedule.make, batch): batch for batch in batches
+            pool.submit(_in_worker, schedule.make, batch): batch for batch in batches
         }
         try:
             while pending:
@@ -248,8 +257,47 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[
                     except BrokenProcessPool:
                         yield [_worker_died(job.manifest) for job in batch]
         except BaseException:
+            # Stopped (Ctrl-C, SIGTERM to this process alone, an error): the workers are told too,
+            # or the shutdown would wait for their LibreOffice to finish, or for ever if it hangs.
+            _stop_workers()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+# In a worker: whether a batch is being built. SIGTERM then raises there, so that its LibreOffice
+# is ended and its temporary folder removed; an idle worker has nothing to clean and just exits.
+_busy = False
+
+
+def _worker_started() -> None:
+    def stopped(signum: int, _frame: object) -> None:
+        # Once: Ctrl-C reaches the workers and the main process, which then sends SIGTERM too;
+        # a second signal must not cut short the cleanup the first one started.
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, ignored)
+        if not _busy:
+            os._exit(128 + signum)
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
+
+    signal.signal(signal.SIGINT, stopped)
+    signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the main process decides, and tells the workers
+
+
+def _in_worker(make: MakeBatch, batch: Sequence[Job]) -> list[Product | ParapheError]:
+    global _busy
+    _busy = True
+    try:
+        return make(batch)
+    finally:
+        _busy = False
+
+
+def _stop_workers() -> None:
+    for worker in multiprocessing.active_children():
+        if worker.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGTERM)
 
 
 def _worker_died(manifest: Path) -> ParapheError:

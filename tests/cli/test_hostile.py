@@ -10,6 +10,8 @@ Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…)
     max_seconds = 0.5                 # validate must answer this fast (an alias bomb)
     printed = ["…"]                   # a successful build: these texts are in the PDF as written
     scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign, locked
+    signal = "SIGTERM"                # interrupt: the signal (default SIGINT), sent to the foreground group,
+    to = "main"                       # or to the main process alone (a service manager's stop)
     signer = "…"                      # sign: whose key (prefete, ccss, expired, not-yet-valid, wrong-password…)
     source = "…"                      # sign: the INPUT (built, signed-once, modified, draft, not-built, fifo…)
     signatory = "…"                   # sign: the field (default prefete)
@@ -316,7 +318,7 @@ def no_space(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def interrupt(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C (SIGINT to the whole foreground group) while the real LibreOffice converts."""
+    """Ctrl-C (SIGINT to the whole foreground group) while the real LibreOffice converts; or `signal`, to `to`."""
     more = case.config.get("args", [])  # other manifests, -j: the parallel build's worker processes
     process = paraphe(case, good, "build", "manifest.yaml", *more, "--out", "out", start_new_session=True)
     marker = str(case.work / "tmp")
@@ -326,7 +328,11 @@ def interrupt(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert process.poll() is None, process.communicate()
     time.sleep(0.3)
-    os.killpg(process.pid, signal.SIGINT)
+    sent = signal.Signals[case.config.get("signal", "SIGINT")]
+    if case.config.get("to") == "main":
+        os.kill(process.pid, sent)
+    else:
+        os.killpg(process.pid, sent)
     stdout, stderr = process.communicate(timeout=60)
     check(stderr, stdout + stderr, process.returncode, case)
     _wait_for(lambda: not _processes_mentioning(marker), 10, "no LibreOffice left")

@@ -66,6 +66,19 @@ def valid() -> bytes:
     return one_page()
 
 
+def replacement() -> bytes:
+    """Another version of the valid annex: « VERSION REMPLACEE »."""
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 " + _FONT + b" >> >> >>",
+            stream(b"BT /F1 24 Tf 72 720 Td (VERSION REMPLACEE) Tj ET"),
+        ]
+    )
+
+
 def empty() -> bytes:
     return b""
 
@@ -199,6 +212,117 @@ def cyclic_page_tree() -> bytes:
     )
 
 
+def dangling_annotation() -> bytes:
+    # A link whose action and popup are objects the file does not hold (a damaged or doctored file).
+    return one_page(
+        page=b"/Annots [5 0 R 9 0 R] ",
+        extra=(b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /A 8 0 R /Popup 12 0 R >>",),
+    )
+
+
+def untyped_attachment() -> bytes:
+    # A file carried by a page's note, its file specification and stream without the optional /Type.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Text /Rect [72 700 92 720] /Contents (voir) /FS << /F (facture.exe) "
+            b"/EF << /F 6 0 R >> >> >>",
+            stream(b"MZ\x90\x00 not really a program"),
+        ),
+    )
+
+
+def javascript_behind_link_page() -> bytes:
+    # A link's /P names a page outside the page tree that runs a script: only /P reaches it.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /Dest [3 0 R /Fit] /P 6 0 R >>",
+            b"<< /Type /Page /MediaBox [0 0 595 842] /AA << /O << /S /JavaScript /JS (app.alert\\(1\\)) >> >> >>",
+        ),
+    )
+
+
+def file_link() -> bytes:
+    # A link that opens a file on the reader's disk.
+    return one_page(
+        page=b"/Annots [5 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] "
+            b"/A << /S /URI /URI (file:///C:/Windows/System32/calc.exe) >> >>",
+        ),
+    )
+
+
+def javascript_uri() -> bytes:
+    # A link whose URI is a script; a web link beside it is fine.
+    return one_page(
+        page=b"/Annots [5 0 R 6 0 R] ",
+        extra=(
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 272 740] /A << /S /URI /URI (https://www.caf.fr/) >> >>",
+            b"<< /Type /Annot /Subtype /Link /Rect [72 600 272 640] /A << /S /URI /URI (javascript:alert\\(1\\)) >> >>",
+        ),
+    )
+
+
+def _second_page(page: bytes) -> bytes:
+    """Two pages: an A4 one, then the page described by `page` (MediaBox, CropBox, Rotate…)."""
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 " + _FONT + b" >> >> >>",
+            stream(_TEXT),
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 "
+            + _FONT
+            + b" >> >> "
+            + page
+            + b">>",
+        ]
+    )
+
+
+def zero_area_page() -> bytes:
+    return _second_page(b"/MediaBox [0 0 595 0] ")
+
+
+def empty_crop_box() -> bytes:
+    # The page is A4, but its crop box (what a reader shows) lies outside it.
+    return _second_page(b"/MediaBox [0 0 595 842] /CropBox [600 0 900 842] ")
+
+
+def giant_page() -> bytes:
+    return _second_page(b"/MediaBox [0 0 100000 100000] ")
+
+
+def slanted_page() -> bytes:
+    return _second_page(b"/MediaBox [0 0 595 842] /Rotate 45 ")
+
+
+def rotated_and_cropped() -> bytes:
+    # A landscape table (A4 turned a quarter), then a page cropped to a window: both shown as the reader shows them.
+    first = b"/Parent 2 0 R /MediaBox [0 0 595 842] /Contents"
+    turned = b"/Parent 2 0 R /MediaBox [0 0 595 842] /Rotate 90 /Contents"
+    return _second_page(b"/MediaBox [0 0 595 842] /CropBox [50 100 545 742] ").replace(first, turned, 1)
+
+
+def shared_contents() -> bytes:
+    # Three pages drawn by one content stream (as some PDF writers do): each gets its own page number.
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 "
+    page += _FONT + b" >> >> >>"
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 5 0 R 6 0 R] /Count 3 >>",
+            page,
+            stream(_TEXT),
+            page,
+            page,
+        ]
+    )
+
+
 def no_page() -> bytes:
     return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
 
@@ -249,6 +373,52 @@ def long_title_manifest() -> bytes:
     ).encode()
 
 
+def lone_cr_manifest() -> bytes:
+    """Saved with old Mac line ends (CR alone), a control character on line 7: located there, not on line 1."""
+    text = _minimal("Lone CR line ends.", {"  name: Lozère": "  name: Loz\x07ère"})
+    return text.replace("\n", "\r").encode()
+
+
+def line_separator_manifest() -> bytes:
+    """U+2028 inside a value: YAML would break the line there, an editor does not; refused, on the editor's line."""
+    return _minimal("A line separator pasted from a web page.", {"  place: Mende": "  place: Men\u2028de"}).encode()
+
+
+_WORDS = (
+    "accompagner développer renforcer soutenir favoriser informer les familles parents enfants jeunes accueil "
+    "petite enfance loisirs vacances numérique accès droits logement mobilité santé handicap parentalité "
+    "médiation insertion emploi formation culture sport"
+).split()
+
+
+def _thousand_actions(renamed: bool) -> bytes:
+    """The minimal manifest with 10 axes of 100 actions; `renamed`: every id changed, a third of the titles
+    retouched (a word added, spacing changed): what a reorganised plan looks like to the diff."""
+    import random
+
+    lines = []
+    for axis in range(10):
+        lines.append(f"      - title: Axe {axis} {' '.join(random.Random(axis).sample(_WORDS, 3))}\n        actions:\n")
+        for number in range(100):
+            title = " ".join(random.Random(axis * 1000 + number).sample(_WORDS, 6)) + f" {axis}-{number}"
+            if renamed and number % 3 == 0:
+                title = title.replace(" ", "  ", 1) + " (révisé)"
+            ident = f"{'n' if renamed else 'a'}-{axis}-{number}"
+            lines.append(f"          - id: {ident}\n            title: {title}\n            calendar: 2021\n")
+            lines.append("            actors: [CCSS]\n")
+    text = _minimal("A thousand actions.")
+    start, end = text.index("    sections:\n      - title: Informer"), text.index("signatories:")
+    return (text[:start] + "    sections:\n" + "".join(lines) + text[end:]).encode()
+
+
+def thousand_actions() -> bytes:
+    return _thousand_actions(renamed=False)
+
+
+def thousand_actions_renamed() -> bytes:
+    return _thousand_actions(renamed=True)
+
+
 def _template(*paragraphs: str) -> bytes:
     from docx import Document
 
@@ -296,14 +466,43 @@ def _truncated_body(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _crash_on_one(convention: object, *args: object) -> object:
+    """Render as usual, but for the convention whose id is `crash-me`: an exception no one meant (a bug)."""
+    if getattr(convention, "id", "") == "crash-me":
+        raise RuntimeError("an exception no rule foresaw")
+    return _RENDER_DOCX(convention, *args)
+
+
+try:  # the real function, kept before a case patches it (this file also runs as a script, without paraphe)
+    from paraphe.render.docx import render_docx as _RENDER_DOCX
+except ImportError:  # pragma: no cover
+    _RENDER_DOCX = None
+
+
+def _read_only_unlink(path: Path, missing_ok: bool = False) -> None:
+    """Path.unlink on a read-only disk: what exists cannot be removed (a missing file is still missing)."""
+    import errno
+
+    if path.exists():
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+    if not missing_ok:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+
+
 # Faults a case.toml injects into paraphe: [patch] "module.name" = "fault:<name>".
-FAULTS: dict[str, Callable[..., object]] = {"permission-denied": _permission_denied, "truncated-body": _truncated_body}
+FAULTS: dict[str, Callable[..., object]] = {
+    "permission-denied": _permission_denied,
+    "truncated-body": _truncated_body,
+    "crash-on-one": _crash_on_one,
+    "read-only-unlink": _read_only_unlink,
+}
 
 
 GENERATORS: dict[str, Callable[[], bytes]] = {
     f.__name__: f
     for f in (
         valid,
+        replacement,
         empty,
         truncated,
         word_renamed,
@@ -323,6 +522,10 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         nul_manifest,
         many_values_manifest,
         long_title_manifest,
+        lone_cr_manifest,
+        thousand_actions,
+        thousand_actions_renamed,
+        line_separator_manifest,
         template_undefined,
         template_broken,
         template_runtime,
@@ -331,6 +534,17 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         launch_action,
         signature_field,
         signatures_outline,
+        dangling_annotation,
+        untyped_attachment,
+        javascript_behind_link_page,
+        file_link,
+        javascript_uri,
+        zero_area_page,
+        empty_crop_box,
+        giant_page,
+        slanted_page,
+        rotated_and_cropped,
+        shared_contents,
     )
 }
 

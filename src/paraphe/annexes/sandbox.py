@@ -50,7 +50,7 @@ def examine(data: bytes) -> Report:
 
     from pypdf import PdfReader
 
-    from paraphe.annexes.walk import walk
+    from paraphe.annexes.walk import page_geometry, walk
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -65,7 +65,44 @@ def examine(data: bytes) -> Report:
         problems, fields = walk(reader)
     except Exception as exc:  # noqa: BLE001
         return [_limit_reached(exc) or _unreadable(exc)], [], pages
+    geometry = page_geometry(reader)
+    if geometry is not None:
+        problems.append(geometry)
+    if not problems:
+        copied = _trial_copy(data)
+        if copied is not None:
+            problems.append(copied)
     return problems, fields, pages
+
+
+def _trial_copy(data: bytes) -> Problem | None:
+    """Copy the pages into a new PDF and read it back, as the assembler and the build record will.
+
+    What pypdf cannot copy (an annotation that points to a missing object, a broken link
+    destination) fails here, in the sandbox, as a located problem, not later in the build.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    try:
+        writer = PdfWriter()
+        for index, page in enumerate(PdfReader(io.BytesIO(data), strict=False).pages):
+            writer.insert_page(page, index)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        for page in PdfReader(io.BytesIO(buffer.getvalue()), strict=False).pages:
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+            for annotation in page.get("/Annots") or []:
+                annotation.get_object().get("/Subtype")
+    except Exception as exc:  # noqa: BLE001 - any failure to copy is a property of the file
+        return _limit_reached(exc) or (
+            f"cannot be copied into the convention ({exc or type(exc).__name__}); attach a copy printed to PDF",
+            "annex.invalid",
+        )
+    return None
 
 
 def _sniff(data: bytes) -> Problem | None:

@@ -24,7 +24,12 @@ _ACTIONS = {
     "/RichMediaExecute": "a rich-media action",
 }
 _PASSTHROUGH_IMAGES = {"/DCTDecode", "/JPXDecode"}
-_BACK_LINKS = ("/Parent", "/P")  # reached from the other side: following them too only revisits
+# Links a reader follows: web pages and mail. A file:// link opens what is on the reader's disk
+# (or a share), javascript: and the rest run or reach what the convention cannot vouch for.
+_SAFE_SCHEMES = ("http", "https", "mailto")
+# Page sides in points: PDF's own limit (200 inches), and an inch, under which no footer fits.
+MAX_PAGE, MIN_PAGE = 14_400.0, 72.0
+_SIZE = "annex.page-size"
 _JAVASCRIPT = ("contains JavaScript; attach a copy without scripts (print it to PDF)", "annex.javascript")
 
 
@@ -77,7 +82,9 @@ def _objects(root: DictionaryObject, found: _Findings) -> Iterator[DictionaryObj
             stack.extend(item)
         elif isinstance(item, DictionaryObject):
             yield item
-            stack.extend(value for key, value in item.items() if key not in _BACK_LINKS)
+            # Back links too (/P, /Parent): an annotation's /P may name a page outside the page
+            # tree, carrying its own scripts, that the assembler would copy with the annotation.
+            stack.extend(item.values())
 
 
 def _open_action(root: DictionaryObject, found: _Findings) -> None:
@@ -103,6 +110,8 @@ def _active_content(item: DictionaryObject, is_root: bool, found: _Findings) -> 
             f"contains {_ACTIONS[str(action)]} ({action}); attach a copy without it (print it to PDF)",
             "annex.active-content",
         )
+    if action == "/URI":
+        _link(item.get("/URI"), found)
     names = item.get("/Names")
     if isinstance(names, (DictionaryObject, IndirectObject)) and is_root:
         tree = names.get_object()
@@ -112,8 +121,22 @@ def _active_content(item: DictionaryObject, is_root: bool, found: _Findings) -> 
         found.note("xfa", "contains an XFA form (it may run scripts); attach a flattened copy", "annex.active-content")
 
 
+def _link(target: object, found: _Findings) -> None:
+    value = target.get_object() if isinstance(target, IndirectObject) else target
+    uri = (value.decode("latin-1") if isinstance(value, bytes) else str(value or "")).strip()
+    scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
+    if scheme not in _SAFE_SCHEMES:
+        shown = uri if len(uri) <= 60 else uri[:57] + "…"
+        found.note(
+            f"link:{scheme}",
+            f"has a link to {shown!r}, which opens no web page; attach a copy without it (print it to PDF)",
+            "annex.link",
+        )
+
+
 def _attachment(item: DictionaryObject, found: _Findings) -> None:
-    if item.get("/Type") == "/Filespec" and "/EF" in item:
+    # /EF is what makes a file specification carry a file: its /Type is optional, and some writers omit it.
+    if "/EF" in item:
         found.embedded.append(str(item.get("/UF") or item.get("/F") or "?"))
     elif item.get("/Type") == "/EmbeddedFile" or item.get("/Subtype") == "/FileAttachment":
         found.embedded.append("")
@@ -136,6 +159,31 @@ def _decode(stream: StreamObject, found: _Findings) -> None:
         found.note("stream", f"has a stream that cannot be decoded ({exc or type(exc).__name__})", "annex.invalid")
     if found.decoded > MAX_DECODED:
         raise LimitReachedError("decoded streams too large")
+
+
+def page_geometry(reader: PdfReader) -> Problem | None:
+    """The first page a reader could not show, or the footer could not be stamped on: no visible
+    area, a size past PDF's 200-inch limit or under an inch, a rotation that is not quarter turns."""
+    for number, page in enumerate(reader.pages, 1):
+        try:
+            media, crop = page.mediabox, page.cropbox
+            left, right = max(float(media.left), float(crop.left)), min(float(media.right), float(crop.right))
+            bottom, top = max(float(media.bottom), float(crop.bottom)), min(float(media.top), float(crop.top))
+            rotation = int(page.get("/Rotate", 0))
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            return (f"has a page ({number}) whose size cannot be read", _SIZE)
+        width, height = right - left, top - bottom
+        if width <= 0 or height <= 0:
+            return (f"has a page ({number}) with no visible area (its media and crop boxes meet nowhere)", _SIZE)
+        if not (MIN_PAGE <= width <= MAX_PAGE and MIN_PAGE <= height <= MAX_PAGE):
+            return (
+                f"has a page ({number}) of {width:g} × {height:g} pt; pages measure {MIN_PAGE:g} to "
+                f"{MAX_PAGE:g} pt a side",
+                _SIZE,
+            )
+        if rotation % 90:
+            return (f"has a page ({number}) turned by {rotation}°, not a quarter turn", _SIZE)
+    return None
 
 
 def _embedded_files(found: _Findings) -> None:

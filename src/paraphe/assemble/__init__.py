@@ -12,28 +12,31 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import cast
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
-    DecodedStreamObject,
-    DictionaryObject,
     NameObject,
-    NumberObject,
     TextStringObject,
 )
 
 from paraphe import __version__
-from paraphe.annexes import read_annex
-from paraphe.assemble.layout import Fragment, Heading, find_text, fragments, headings, normalise
-from paraphe.assemble.stamp import rectangle, stamp_draft, stamp_fingerprint, stamp_page_number
+from paraphe.annexes import Problem, read_annex
+from paraphe.assemble.fields import SignatureField, add_signature_fields, locate_signature_fields
+from paraphe.assemble.layout import (
+    Heading,
+    find_heading,
+    headings,
+    normalise,
+)
+from paraphe.assemble.stamp import stamp_draft, stamp_fingerprint, stamp_page_number
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.errors import AssemblyError
+from paraphe.errors import AssemblyError, ConversionError
 from paraphe.manifest.model import Annex, Convention
 from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError, content_digest
 from paraphe.render.blocks import annex_heading
@@ -41,40 +44,40 @@ from paraphe.render.typography import fr_text
 
 log = logging.getLogger(__name__)
 
-SIGNATURES_HEADING = "Signatures"
+AnnexRead = tuple[bytes, list[Problem]]  # an annex file's bytes, and what the sandbox found in them
+
 # Footer geometry shared with the template: 2 cm side margins, footer baseline ~1 cm up.
 SIDE_MARGIN = 56.7
 FOOTER_BASELINE = 30.0
-FIELD_HEIGHT_MIN = 30.0
 
 
-@dataclass(frozen=True)
-class SignatureField:
-    name: str
-    tooltip: str
-    page: int
-    rect: tuple[float, float, float, float]
-
-
-def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord | None = None) -> bytes:
+def assemble(
+    convention: Convention,
+    body: bytes,
+    name: str,
+    record: BuildRecord | None = None,
+    annexes: Mapping[Path, AnnexRead] | None = None,
+) -> bytes:
     """The final PDF bytes; `name` is the document named in errors.
 
     With a `record`, its fingerprint goes in every footer and the record, completed
-    with the digest of the finished pages, into the document information.
+    with the digest of the finished pages, into the document information. `annexes` are
+    the annex files as the build read them (`read_annexes`), the very bytes the record's
+    digests are of; without them, the files are read here.
     """
-    reader = PdfReader(io.BytesIO(body))
+    reader = _read_body(body, name)
     marks = headings(reader)
     writer = PdfWriter(clone_from=reader)
     _drop_outline(writer)
 
-    inserted = _insert_annex_files(convention, writer, marks)
+    inserted = _insert_annex_files(convention, writer, marks, annexes or read_annexes(convention))
     final_page = _page_mapper(inserted)
 
     _add_outline(writer, convention, marks, final_page)
     fields: list[SignatureField] = []
     if convention.is_final:
-        fields = _locate_signature_fields(convention, reader, marks, name)
-        _add_signature_fields(writer, [replace(f, page=final_page(f.page)) for f in fields])
+        fields = locate_signature_fields(convention, reader, marks, name)
+        add_signature_fields(writer, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(writer.pages)
     for index, page in enumerate(writer.pages):
         if not convention.is_final:
@@ -99,6 +102,21 @@ def assemble(convention: Convention, body: bytes, name: str, record: BuildRecord
     return _write(writer)
 
 
+def _read_body(body: bytes, name: str) -> PdfReader:
+    """The converted body, checked: LibreOffice may exit 0 having written a PDF with no page, or
+    one that ends with %%EOF yet cannot be read; either is its failure, never a « built (0 pages) »."""
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        pages = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ConversionError.at(
+            Location(name), f"LibreOffice wrote a PDF that cannot be read ({exc})", "convert.bad-output"
+        ) from None
+    if pages == 0:
+        raise ConversionError.at(Location(name), "LibreOffice wrote a PDF with no page", "convert.bad-output")
+    return reader
+
+
 def _write(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
@@ -111,24 +129,27 @@ def _drop_outline(writer: PdfWriter) -> None:
         del root["/Outlines"]
 
 
-def _find_heading(marks: list[Heading], title: str) -> Heading | None:
-    wanted = normalise(title)
-    return next((m for m in marks if m.title == wanted), None)
+def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
+    """Each annex file read once, safely, and inspected in the sandbox: its bytes and its problems."""
+    reserved = [s.id for s in convention.signatories]
+    return {a.file: read_annex(a.file, a.file.name, reserved) for a in convention.annexes if a.file is not None}
 
 
-def _insert_annex_files(convention: Convention, writer: PdfWriter, marks: list[Heading]) -> list[tuple[int, int]]:
+def _insert_annex_files(
+    convention: Convention, writer: PdfWriter, marks: list[Heading], annexes: Mapping[Path, AnnexRead]
+) -> list[tuple[int, int]]:
     """Insert each file annex after its cover page; return (after_body_page, count) pairs."""
     inserted: list[tuple[int, int]] = []
     shift = 0
     for number, annex in enumerate(convention.annexes, 1):
         if annex.file is None:
             continue
-        cover = _find_heading(marks, annex_heading(number, annex.title))
+        cover = find_heading(marks, annex_heading(number, annex.title))
         if cover is None:
             raise AssemblyError.at(
                 annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
             )
-        reader = _read_annex(annex, [s.id for s in convention.signatories])
+        reader = _read_annex(annex, annexes[annex.file])
         position = cover.page + 1 + shift
         for offset, page in enumerate(reader.pages):
             writer.insert_page(page, position + offset)
@@ -144,11 +165,11 @@ def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:
     return final_page
 
 
-def _read_annex(annex: Annex, reserved: list[str]) -> PdfReader:
+def _read_annex(annex: Annex, read: AnnexRead) -> PdfReader:
     assert annex.file is not None
     where: Location = annex.location
     # The bytes inspected are the bytes inserted: a file changed since validation is inspected again.
-    data, problems = read_annex(annex.file, annex.file.name, reserved)
+    data, problems = read
     if problems:
         raise AssemblyError(Diagnostic(where, message, rule) for message, rule in problems)
     try:
@@ -187,101 +208,6 @@ def _add_outline(
 
 def _is_fiche(convention: Convention, title: str) -> bool:
     return any(normalise(title).endswith(normalise(fr_text(s.title))) for s in convention.sections)
-
-
-def _locate_signature_fields(
-    convention: Convention, reader: PdfReader, marks: list[Heading], name: str
-) -> list[SignatureField]:
-    start = _find_heading(marks, SIGNATURES_HEADING)
-    if start is None:
-        raise AssemblyError.at(Location(name), "the rendered document has no « Signatures » heading", "signature.page")
-    later = [m.page for m in marks if m.level == 0 and m.page > start.page]
-    end = min(later) if later else len(reader.pages)
-    pages = {index: fragments(reader.pages[index]) for index in range(start.page, max(end, start.page + 1))}
-    fields: list[SignatureField] = []
-    for signatory in convention.signatories:
-        tooltip = f"Signature de {signatory.title} ({signatory.name})"
-        # A name printed twice (one person signing for two bodies) gets one field per block.
-        taken = {(f.page, f.rect[0], f.rect[1]) for f in fields}
-        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, reader, taken)
-        if field is None:
-            raise AssemblyError.at(
-                Location(name),
-                f"signatory block of {signatory.name!r} not found on the signature page",
-                "signature.block",
-            )
-        fields.append(field)
-    return fields
-
-
-def _field_for(
-    field_name: str,
-    tooltip: str,
-    person: str,
-    pages: dict[int, list[Fragment]],
-    reader: PdfReader,
-    taken: set[tuple[int, float, float]],
-) -> SignatureField | None:
-    for index, pieces in pages.items():
-        free = [p for p in pieces if (index, p.x - 2, p.y + p.size + 2) not in taken]
-        found = find_text(free, person)
-        if found is None:
-            continue
-        box = reader.pages[index].mediabox
-        text_left = min(p.x for p in pieces)
-        column = (float(box.width) - 2 * text_left) / 2
-        left = found.x - 2
-        right = min(left + column - 12, float(box.right) - text_left)
-        bottom = found.y + found.size + 2
-        above = [p.y for p in pieces if p.y > bottom and left - 4 <= p.x < right]
-        top = (min(above) - 4) if above else bottom + 70
-        if top - bottom < FIELD_HEIGHT_MIN:
-            top = bottom + FIELD_HEIGHT_MIN
-        return SignatureField(field_name, tooltip, index, (left, bottom, right, top))
-    return None
-
-
-def _add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> None:
-    root = writer.root_object
-    if "/AcroForm" not in root:
-        # pypdf has no public call to add an indirect object; _add_object is what its own helpers use.
-        root[NameObject("/AcroForm")] = writer._add_object(DictionaryObject())
-    form = cast(DictionaryObject, root["/AcroForm"].get_object())
-    if "/Fields" not in form:
-        form[NameObject("/Fields")] = ArrayObject()
-    form_fields = cast(ArrayObject, form["/Fields"].get_object())
-    for field in fields:
-        page = writer.pages[field.page]
-        x0, y0, x1, y1 = field.rect
-        appearance = DecodedStreamObject()
-        appearance.set_data(
-            f"q 0.6 g 0.6 G 0.5 w [2 2] 0 d 0.25 0.25 {x1 - x0 - 0.5:.2f} {y1 - y0 - 0.5:.2f} re S Q".encode()
-        )
-        appearance.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): rectangle(0, 0, x1 - x0, y1 - y0),
-            }
-        )
-        widget = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Widget"),
-                NameObject("/FT"): NameObject("/Sig"),
-                NameObject("/T"): TextStringObject(field.name),
-                NameObject("/TU"): TextStringObject(field.tooltip),
-                NameObject("/F"): NumberObject(4),
-                NameObject("/Rect"): rectangle(x0, y0, x1, y1),
-                NameObject("/P"): page.indirect_reference,
-                NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
-            }
-        )
-        reference = writer._add_object(widget)
-        if "/Annots" not in page:
-            page[NameObject("/Annots")] = ArrayObject()
-        cast(ArrayObject, page["/Annots"].get_object()).append(reference)
-        form_fields.append(reference)
 
 
 def _set_metadata(writer: PdfWriter, convention: Convention) -> None:

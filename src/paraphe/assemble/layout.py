@@ -63,17 +63,52 @@ def fragments(page: PageObject) -> list[Fragment]:
 
 
 def find_text(pieces: list[Fragment], wanted: str) -> Fragment | None:
-    """The first place where `wanted` starts, even when split over consecutive pieces of a line."""
+    """The first place where `wanted` starts, even when split over consecutive pieces of a line, or
+    wrapped onto the next lines of the same column (a long name breaks, at a space or after a hyphen)."""
     target = normalise(wanted)
     for i, first in enumerate(pieces):
         candidates = {first.text} if target.startswith(first.text) else set()
-        j = i + 1
-        while candidates and target not in candidates and j < len(pieces) and abs(pieces[j].y - first.y) < 1:
+        j, previous = i + 1, first
+        while candidates and target not in candidates and j < len(pieces) and _continues(first, previous, pieces[j]):
             piece = pieces[j].text
             candidates = {
                 c + sep + piece for c in candidates for sep in ("", " ") if target.startswith(c + sep + piece)
             }
+            previous = pieces[j]
             j += 1
         if target in candidates:
             return first
     return None
+
+
+def _continues(first: Fragment, previous: Fragment, piece: Fragment) -> bool:
+    """`piece` follows on the same line, or starts the next line of the column `first` began."""
+    if abs(piece.y - previous.y) < 1:
+        return True
+    return abs(piece.x - first.x) < 3 and 0 < previous.y - piece.y < 2 * max(previous.size, 1)
+
+
+def find_text_missing_glyphs(pieces: list[Fragment], wanted: str) -> Fragment | None:
+    """Where `wanted` starts when some of its letters are in no font of the document.
+
+    LibreOffice draws such letters from a fallback font, apart: the main run reads « Ng c Ánh
+    Nguy n » for « Ngọc Ánh Nguyễn ». A piece whose letters are, in order, most of `wanted`'s
+    letters (and nothing else) is taken for it. Only asked when `find_text` found nothing.
+    """
+    target = normalise(wanted).replace(" ", "")
+    for piece in pieces:
+        letters = piece.text.replace(" ", "")
+        if letters and len(letters) >= 0.7 * len(target) and _in_order(letters, target):
+            return piece
+    return None
+
+
+def _in_order(letters: str, target: str) -> bool:
+    remaining = iter(target)
+    return all(letter in remaining for letter in letters)
+
+
+def find_heading(marks: list[Heading], title: str) -> Heading | None:
+    """The heading whose text is `title`, as the reader's outline of the document gives it."""
+    wanted = normalise(title)
+    return next((m for m in marks if m.title == wanted), None)

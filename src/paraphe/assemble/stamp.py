@@ -8,6 +8,8 @@ come from the Helvetica metrics (every PDF reader has these fonts).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PageObject
 from pypdf.generic import (
@@ -15,6 +17,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
+    IndirectObject,
     NameObject,
 )
 
@@ -38,47 +41,109 @@ def _font(base: str) -> DictionaryObject:
     )
 
 
+# Resource names of our own: a page's names (/F1, /GS0…) stay as they are, ours cannot collide.
+_REGULAR, _BOLD, _ALPHA = NameObject("/ParapheF"), NameObject("/ParapheFB"), NameObject("/ParapheGS")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The page as a reader shows it: the visible box (crop box within media box), turned by /Rotate.
+
+    `matrix` maps the shown page's coordinates (origin bottom left, x to the right as read) to
+    the page's own, so a footer drawn at (x, 30) sits upright at the bottom of what is seen.
+    """
+
+    width: float
+    height: float
+    matrix: tuple[float, float, float, float, float, float]
+
+
+def frame(page: PageObject) -> Frame:
+    media, crop = page.mediabox, page.cropbox
+    left, right = max(float(media.left), float(crop.left)), min(float(media.right), float(crop.right))
+    bottom, top = max(float(media.bottom), float(crop.bottom)), min(float(media.top), float(crop.top))
+    width, height = right - left, top - bottom
+    turn = int(page.get("/Rotate", 0)) % 360
+    if turn == 90:
+        return Frame(height, width, (0, 1, -1, 0, right, bottom))
+    if turn == 180:
+        return Frame(width, height, (-1, 0, 0, -1, right, top))
+    if turn == 270:
+        return Frame(height, width, (0, -1, 1, 0, left, top))
+    return Frame(width, height, (1, 0, 0, 1, left, bottom))
+
+
 def _overlay(page: PageObject, content: bytes, *, bold: bool = False, alpha: float | None = None) -> None:
-    box = page.mediabox
-    overlay = PageObject.create_blank_page(width=box.width, height=box.height)
-    resources = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/PF"): _font("/Helvetica-Bold" if bold else "/Helvetica")})}
-    )
+    """Draw `content` (in the shown page's coordinates) over the page, changing nothing it shares.
+
+    Pages may share their content streams and resources (several annex pages drawn by one
+    stream): the page gets a new /Contents array around the streams it had, and a copy of its
+    resources, so a stamp lands on this page only.
+    """
+    writer = page.indirect_reference.pdf if page.indirect_reference is not None else None
+    if writer is None or not hasattr(writer, "_add_object"):
+        raise ValueError("a stamped page belongs to a PdfWriter")
+    resources = _own_resources(page)
+    fonts = _own(resources, "/Font")
+    fonts[_BOLD if bold else _REGULAR] = _font("/Helvetica-Bold" if bold else "/Helvetica")
     if alpha is not None:
-        resources[NameObject("/ExtGState")] = DictionaryObject(
-            {
-                NameObject("/PGS"): DictionaryObject(
-                    {NameObject("/ca"): FloatObject(alpha), NameObject("/CA"): FloatObject(alpha)}
-                )
-            }
+        _own(resources, "/ExtGState")[_ALPHA] = DictionaryObject(
+            {NameObject("/ca"): FloatObject(alpha), NameObject("/CA"): FloatObject(alpha)}
         )
-    overlay[NameObject("/Resources")] = resources
-    stream = DecodedStreamObject()
-    offset = f"1 0 0 1 {float(box.left):.2f} {float(box.bottom):.2f} cm ".encode()
-    stream.set_data(b"q " + offset + content + b" Q")
-    overlay[NameObject("/Contents")] = stream
-    page.merge_page(overlay)
+    cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in frame(page).matrix)
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
+    before.set_data(b"q\n")
+    after.set_data(b"\nQ q " + cm.encode() + b" cm " + content + b" Q")
+    page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(before), *_content_references(page, writer), writer._add_object(after)]
+    )
+
+
+def _content_references(page: PageObject, writer: Any) -> list[Any]:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    if isinstance(resolved, ArrayObject):
+        return [item if isinstance(item, IndirectObject) else writer._add_object(item) for item in resolved]
+    return [contents if isinstance(contents, IndirectObject) else writer._add_object(resolved)]
+
+
+def _own_resources(page: PageObject) -> DictionaryObject:
+    shared = page.get("/Resources")
+    resources = DictionaryObject(shared.get_object() if shared is not None else {})
+    page[NameObject("/Resources")] = resources
+    return resources
+
+
+def _own(resources: DictionaryObject, key: str) -> DictionaryObject:
+    shared = resources.get(key)
+    copy = DictionaryObject(shared.get_object() if shared is not None else {})
+    resources[NameObject(key)] = copy
+    return copy
 
 
 def stamp_page_number(page: PageObject, number: int, total: int, *, right_margin: float, baseline: float) -> None:
     """« N / M » right-aligned in the footer."""
     text = f"{number} / {total}"
     size = 8.0
-    x = float(page.mediabox.width) - right_margin - text_width(text, size)
-    content = f"BT /PF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td ({text}) Tj ET".encode()
+    x = frame(page).width - right_margin - text_width(text, size)
+    content = f"BT /ParapheF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td ({text}) Tj ET".encode()
     _overlay(page, content)
 
 
 def stamp_fingerprint(page: PageObject, fingerprint: str, *, left_margin: float, baseline: float) -> None:
     """« Empreinte : … » under the footer, left-aligned: the build's provenance on every page."""
-    content = f"BT /PF 6 Tf 0.45 g {left_margin:.2f} {baseline:.2f} Td (Empreinte : {fingerprint}) Tj ET".encode()
+    content = f"BT /ParapheF 6 Tf 0.45 g {left_margin:.2f} {baseline:.2f} Td (Empreinte : {fingerprint}) Tj ET".encode()
     _overlay(page, content)
 
 
 def stamp_draft(page: PageObject) -> None:
     """A large translucent diagonal « PROJET » across the page."""
     text, size = "PROJET", 120.0
-    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    shown = frame(page)
+    width, height = shown.width, shown.height
     angle = math.atan2(height, width)
     cos, sin = math.cos(angle), math.sin(angle)
     half = text_width(text, size, _HELVETICA_BOLD) / 2
@@ -86,8 +151,8 @@ def stamp_draft(page: PageObject) -> None:
     x = width / 2 - cos * half + sin * size * 0.35
     y = height / 2 - sin * half - cos * size * 0.35
     content = (
-        f"/PGS gs 0.75 0 0 rg BT /PF {size:g} Tf {cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm "
-        f"({text}) Tj ET"
+        f"/ParapheGS gs 0.75 0 0 rg BT /ParapheFB {size:g} Tf "
+        f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm ({text}) Tj ET"
     ).encode()
     _overlay(page, content, bold=True, alpha=0.18)
 

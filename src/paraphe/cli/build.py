@@ -9,6 +9,7 @@ import click
 
 from paraphe import pipeline
 from paraphe.cli.common import EXISTING_FILE, credentials, report, reported_errors
+from paraphe.diagnostics import printable
 from paraphe.errors import ParapheError
 from paraphe.pipeline import BuildResult, Event
 
@@ -85,7 +86,7 @@ def build(
         )
     finally:
         progress.close()
-    for warning in (w for result in summary.results for w in result.warnings):
+    for warning in (*summary.warnings, *(w for result in summary.results for w in result.warnings)):
         click.echo(str(warning), err=True)
     for failure in summary.failures:
         report(failure.diagnostics)
@@ -124,4 +125,5 @@ def _line(event: Event, result: BuildResult) -> str:
     if result.final:
         certification = ", certified" if result.certified else ", not certified (no certification key given)"
     verb = "reused" if event == "reused" else "built"
-    return f"{verb} {result.pdf} ({result.pages} pages, fingerprint {result.fingerprint}{certification})"
+    shown = printable(str(result.pdf))
+    return f"{verb} {shown} ({result.pages} pages, fingerprint {result.fingerprint}{certification})"

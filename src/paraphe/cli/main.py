@@ -14,6 +14,8 @@ from paraphe.cli.build import build
 from paraphe.cli.common import ParapheGroup, report
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
+from paraphe.diagnostics import printable
+from paraphe.procutil import Terminated, raise_on_termination
 
 
 @click.group(cls=ParapheGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,7 +49,7 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> int:
         click.echo(
             json.dumps(
                 [
-                    {"file": str(r.path), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
+                    {"file": printable(str(r.path)), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
                     for r in reports
                 ],
                 ensure_ascii=False,
@@ -77,15 +79,21 @@ cli.add_command(diff)
 
 
 def main() -> None:
-    """The one place the process exits: with a command's code, its error's, or 130 on Ctrl-C."""
+    """The one place the process exits: with a command's code, its error's, 130 on Ctrl-C, 128 + N on signal N."""
     sys.exit(_run())
 
 
 def _run() -> int:
+    raise_on_termination()
     # Not click's standalone mode: it turns Ctrl-C into « Aborted! » and exit 1.
     try:
         code = cli.main(standalone_mode=False)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, click.exceptions.Abort) as stop:
+        # click turns a KeyboardInterrupt (Terminated is one) into Abort, the signal in its cause.
+        cause = stop if isinstance(stop, Terminated) else stop.__cause__
+        if isinstance(cause, Terminated):
+            click.echo(f"terminated ({cause.name}); earlier outputs are untouched", err=True)
+            return 128 + cause.signum
         click.echo("interrupted; earlier outputs are untouched", err=True)
         return 130
     except click.ClickException as exc:

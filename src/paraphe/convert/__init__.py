@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from paraphe.convert.libreoffice import (
-    DEFAULT_TIMEOUT,
     Document,
     Outcome,
     convert_batch,
     convert_documents,
     convert_to_pdf,
     find_soffice,
+    soffice_timeout,
 )
 from paraphe.convert.unoserver import Address, convert_on_pool, parse_pool
 
@@ -35,7 +35,7 @@ class Converter:
     """Where conversions run: a local LibreOffice per batch (no pool), or a pool of unoserver instances."""
 
     pool: tuple[Address, ...] = ()
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = field(default_factory=soffice_timeout)  # a malformed setting: UsageError (io.setting)
 
     def convert(self, documents: Sequence[Document]) -> list[Outcome]:
         if self.pool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import shutil
 import subprocess
@@ -20,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.diagnostics import Location
-from paraphe.errors import ConversionError
+from paraphe.errors import ConversionError, UsageError
 from paraphe.procutil import kill_group
 
 log = logging.getLogger(__name__)
 
 # Seconds allowed per document; $PARAPHE_SOFFICE_TIMEOUT changes it (slow machines; tests of a hang).
-_TIMEOUT_SET = os.environ.get("PARAPHE_SOFFICE_TIMEOUT", "")
-DEFAULT_TIMEOUT = float(_TIMEOUT_SET) if _TIMEOUT_SET.replace(".", "", 1).isdigit() else 120.0
+DEFAULT_TIMEOUT = 120.0
+TIMEOUT_SETTING = "PARAPHE_SOFFICE_TIMEOUT"
 _POLL = 0.25
 
 # writer_pdf_Export options (LibreOffice ≥ 7.4 reads them as JSON): headings
@@ -39,6 +40,28 @@ PDF_FILTER_OPTIONS = {
     "ExportNotes": {"type": "boolean", "value": "false"},
     "ExportFormFields": {"type": "boolean", "value": "false"},
 }
+
+
+def soffice_timeout() -> float:
+    """The seconds given per document: $PARAPHE_SOFFICE_TIMEOUT, or 120.
+
+    Read when a converter is made, not when this module is imported; a value that is not a
+    positive number of seconds (`1s`, `2 min`, `0`) is refused rather than silently replaced.
+    """
+    setting = os.environ.get(TIMEOUT_SETTING, "").strip()
+    if not setting:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(setting)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds < math.inf):
+        raise UsageError.at(
+            Location(TIMEOUT_SETTING),
+            f"{setting[:40]!r} is not a number of seconds; write, for example, {TIMEOUT_SETTING}=300",
+            "io.setting",
+        )
+    return seconds
 
 
 def find_soffice() -> str | None:

@@ -19,7 +19,7 @@ import yaml
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
-from paraphe.manifest.text_rules import rule_of, text_problems
+from paraphe.manifest.text_rules import FORBIDDEN, rule_of, text_problems
 from paraphe.paths import display_path
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
@@ -36,9 +36,12 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 
-# Characters that have no business in a manifest: C0/C1 controls (tab and line
-# ends aside), bidirectional overrides that can disguise text, lone surrogates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# A number is a year, a count or an amount: past 15 digits (what a float holds exactly) it is a
+# mistake, and past 4 300 Python refuses to convert it at all.
+MAX_DIGITS = 15
+# Line ends as YAML counts them (lone CR included, as old Mac editors and some exports write),
+# so that a character found in the text is placed on the line the parser and an editor show.
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
@@ -186,7 +189,7 @@ def _decode(raw: bytes, shown: str) -> tuple[str, str]:
             f"forbidden character {_describe(m.group())} in the manifest",
             rule_of(m.group()),
         )
-        for m in _FORBIDDEN.finditer(text)
+        for m in FORBIDDEN.finditer(text)
     ]
     if problems:
         raise ManifestError(problems[:20])
@@ -199,9 +202,10 @@ def _describe(char: str) -> str:
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
+    line, start = 1, 0
+    for end in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, end.end()
+    return line, offset - start + 1
 
 
 def _error(shown: str, mark: yaml.Mark | None, message: str, rule: str) -> ManifestError:
@@ -233,6 +237,15 @@ def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, pointer + (i,), source) for i, item in enumerate(node.value)]
+    if node.tag in (_INT, _FLOAT):
+        digits = len(node.value.lstrip("+-").split(".")[0])
+        if digits > MAX_DIGITS:
+            raise _error(
+                source.file,
+                node.start_mark,
+                f"a number of {digits} digits; at most {MAX_DIGITS} (quote it to keep it as text)",
+                "yaml.number",
+            )
     return _scalar(node)
 
 

@@ -272,6 +272,7 @@ class Convention:
     plan: Plan | None = None
     markers: tuple[Marker, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()  # what validation found that does not stop a build
+    id_location: Location | None = None  # where the manifest says its id: two manifests of one run may clash
 
     @property
     def is_final(self) -> bool:

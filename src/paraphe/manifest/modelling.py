@@ -144,6 +144,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
     signature = data["signature"]
     return Convention(
         id=data["id"],
+        id_location=loaded.source.locate(("id",)),
         kind=data["kind"],
         status=data["status"],
         title=data["title"],

@@ -19,10 +19,20 @@ from paraphe.diagnostics import Diagnostic
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Embeddings, overrides and isolates: they make text read in another order than it is stored.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Format characters no one sees (direction marks, zero-width spaces and joiners, soft hyphens,
+# tags) and Unicode's line and paragraph separators: a name holding one prints the same yet no
+# longer matches itself on the rendered page (a signature field is placed by finding its name),
+# and a line count disagrees between YAML (which breaks lines there) and editors. Unicode's
+# format category (Cf) less the bidirectional controls above, plus Zl and Zp; a test keeps it so.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u2028\u2029"
+    "\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 # A Python string holds a lone surrogate only when a YAML escape wrote one (UTF-8 cannot).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-FORBIDDEN = re.compile(f"{_CONTROL.pattern}|{_BIDI.pattern}|{_SURROGATE.pattern}")
+FORBIDDEN = re.compile(f"{_CONTROL.pattern}|{_BIDI.pattern}|{_INVISIBLE.pattern}|{_SURROGATE.pattern}")
 
 # The longest text a manifest value may hold: a long paragraph is a few thousand characters.
 MAX_TEXT = 10_000
@@ -35,6 +45,8 @@ def rule_of(char: str) -> str:
         return "text.bidi"
     if _SURROGATE.match(char):
         return "text.surrogate"
+    if _INVISIBLE.match(char):
+        return "text.invisible"
     return "text.control-character"
 
 
@@ -50,6 +62,8 @@ def _what(char: str) -> str:
         return "bidirectional control character"
     if rule == "text.surrogate":
         return "unpaired surrogate"
+    if rule == "text.invisible":
+        return "invisible character"
     return "control character"
 
 

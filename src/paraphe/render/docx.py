@@ -62,12 +62,18 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
     return data
 
 
+_ZIP_FIRST, _ZIP_LAST = dt.date(1980, 1, 1), dt.date(2107, 12, 31)
+
+
 def _fixed_timestamps(data: bytes, date: dt.date) -> bytes:
     """The same archive with every entry dated `date`: zipfile stamps the wall clock otherwise.
 
     Same inputs, same bytes: a build can be reproduced and a reused output recognised.
+    A zip entry's date holds the years 1980-2107 only: a date outside is pinned to the nearest
+    end, since the stamp serves reproducibility, and what a reader sees comes from the manifest.
     """
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    pinned = min(max(date, _ZIP_FIRST), _ZIP_LAST)
+    stamp = (pinned.year, pinned.month, pinned.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():

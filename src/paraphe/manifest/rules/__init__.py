@@ -20,6 +20,7 @@ from paraphe.manifest.rules import (
     parties,
     references,
     signatories,
+    signatory_names,
     structure,
     unused,
 )
@@ -51,6 +52,7 @@ CHECKS: tuple[Check, ...] = (
     final.no_placeholder,
     final.signature_complete,
     final.real_territory,
+    signatory_names.names_findable,
     unused.unused_organisations,
     unused.unused_glossary,
     unused.unused_markers,

@@ -1,0 +1,141 @@
+"""Signature fields: one empty field per signatory, over that signatory's block on the signature page.
+
+The build finds each signatory's name in the converted PDF (LibreOffice decides where it falls)
+and draws the field over it, as wide as its column and up to the text above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+from paraphe.assemble.layout import (
+    Fragment,
+    Heading,
+    find_heading,
+    find_text,
+    find_text_missing_glyphs,
+    fragments,
+)
+from paraphe.assemble.stamp import rectangle
+from paraphe.diagnostics import Location
+from paraphe.errors import AssemblyError
+from paraphe.manifest.model import Convention
+from paraphe.render.typography import fr_text
+
+SIGNATURES_HEADING = "Signatures"
+FIELD_HEIGHT_MIN = 30.0
+
+
+@dataclass(frozen=True)
+class SignatureField:
+    name: str
+    tooltip: str
+    page: int
+    rect: tuple[float, float, float, float]
+
+
+def locate_signature_fields(
+    convention: Convention, reader: PdfReader, marks: list[Heading], name: str
+) -> list[SignatureField]:
+    start = find_heading(marks, SIGNATURES_HEADING)
+    if start is None:
+        raise AssemblyError.at(Location(name), "the rendered document has no « Signatures » heading", "signature.page")
+    later = [m.page for m in marks if m.level == 0 and m.page > start.page]
+    end = min(later) if later else len(reader.pages)
+    pages = {index: fragments(reader.pages[index]) for index in range(start.page, max(end, start.page + 1))}
+    fields: list[SignatureField] = []
+    for signatory in convention.signatories:
+        tooltip = f"Signature de {signatory.title} ({signatory.name})"
+        # A name printed twice (one person signing for two bodies) gets one field per block.
+        taken = {(f.page, f.rect[0], f.rect[1]) for f in fields}
+        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, reader, taken)
+        if field is None:
+            raise AssemblyError.at(
+                Location(name),
+                f"signatory block of {signatory.name!r} not found on the signature page",
+                "signature.block",
+            )
+        fields.append(field)
+    return fields
+
+
+def _field_for(
+    field_name: str,
+    tooltip: str,
+    person: str,
+    pages: dict[int, list[Fragment]],
+    reader: PdfReader,
+    taken: set[tuple[int, float, float]],
+) -> SignatureField | None:
+    # The name as typed first, on every page; only then with letters no font of the document holds.
+    for finder in (find_text, find_text_missing_glyphs):
+        for index, pieces in pages.items():
+            free = [p for p in pieces if (index, p.x - 2, p.y + p.size + 2) not in taken]
+            found = finder(free, person)
+            if found is not None:
+                return _field_over(field_name, tooltip, index, found, pieces, reader)
+    return None
+
+
+def _field_over(
+    field_name: str, tooltip: str, index: int, found: Fragment, pieces: list[Fragment], reader: PdfReader
+) -> SignatureField:
+    """The signature field over a signatory's name: as wide as its column, up to the text above."""
+    box = reader.pages[index].mediabox
+    text_left = min(p.x for p in pieces)
+    column = (float(box.width) - 2 * text_left) / 2
+    left = found.x - 2
+    right = min(left + column - 12, float(box.right) - text_left)
+    bottom = found.y + found.size + 2
+    above = [p.y for p in pieces if p.y > bottom and left - 4 <= p.x < right]
+    top = (min(above) - 4) if above else bottom + 70
+    if top - bottom < FIELD_HEIGHT_MIN:
+        top = bottom + FIELD_HEIGHT_MIN
+    return SignatureField(field_name, tooltip, index, (left, bottom, right, top))
+
+
+def add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> None:
+    root = writer.root_object
+    if "/AcroForm" not in root:
+        # pypdf has no public call to add an indirect object; _add_object is what its own helpers use.
+        root[NameObject("/AcroForm")] = writer._add_object(DictionaryObject())
+    form = cast(DictionaryObject, root["/AcroForm"].get_object())
+    if "/Fields" not in form:
+        form[NameObject("/Fields")] = ArrayObject()
+    form_fields = cast(ArrayObject, form["/Fields"].get_object())
+    for field in fields:
+        page = writer.pages[field.page]
+        x0, y0, x1, y1 = field.rect
+        appearance = DecodedStreamObject()
+        appearance.set_data(
+            f"q 0.6 g 0.6 G 0.5 w [2 2] 0 d 0.25 0.25 {x1 - x0 - 0.5:.2f} {y1 - y0 - 0.5:.2f} re S Q".encode()
+        )
+        appearance.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): rectangle(0, 0, x1 - x0, y1 - y0),
+            }
+        )
+        widget = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Sig"),
+                NameObject("/T"): TextStringObject(field.name),
+                NameObject("/TU"): TextStringObject(field.tooltip),
+                NameObject("/F"): NumberObject(4),
+                NameObject("/Rect"): rectangle(x0, y0, x1, y1),
+                NameObject("/P"): page.indirect_reference,
+                NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+            }
+        )
+        reference = writer._add_object(widget)
+        if "/Annots" not in page:
+            page[NameObject("/Annots")] = ArrayObject()
+        cast(ArrayObject, page["/Annots"].get_object()).append(reference)
+        form_fields.append(reference)
