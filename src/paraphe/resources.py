@@ -33,6 +33,16 @@ def template_path(kind: str) -> Path:
     return templates_folder() / f"{kind}.docx"
 
 
+def specimen_path(name: str) -> Path:
+    """A specimen manifest (`data/specimens/<name>.yaml`): every part of a kind filled, to know its context's shape."""
+    return specimens_folder() / f"{name}.yaml"
+
+
+@cache
+def specimens_folder() -> Path:
+    return on_disk(_DATA / "specimens")
+
+
 @cache
 def default_templates() -> Path:
     """The folder of the templates paraphe ships: docxtpl opens a template by its path, so it must be on disk."""
