@@ -27,14 +27,15 @@ from typing import TYPE_CHECKING
 from paraphe import scheduler
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
-from paraphe.errors import ManifestError, ParapheError, UsageError
+from paraphe.errors import ManifestError, ParapheError, RenderError, UsageError
 from paraphe.fsutil import atomic_write_bytes, sha256_file
+from paraphe.incremental import ABSENT
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import POLICY_FILE, find_policy_file
 from paraphe.manifest.territories import TERRITORIES_FILE, find_territories_file
 from paraphe.paths import display_path
-from paraphe.resources import template_path, templates_folder
+from paraphe.resources import TEMPLATES_FOLDER, template_candidates, template_path, templates_folder
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
@@ -53,7 +54,9 @@ __all__ = [
     "BuildSummary",
     "ValidationReport",
     "Event",
+    "TemplateReport",
     "build",
+    "check_templates",
     "discover",
     "load_convention",
     "load_credentials",
@@ -213,11 +216,61 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
 
-    template = template_path(convention.kind)
-    # Rendered first: a missing or broken template is reported as such, before anything hashes it.
+    template = template_path(convention.kind, job.manifest)
+    # Checked, then rendered first: a missing or broken template is reported as such, before anything hashes it.
+    require_sound_template(template, convention.kind)
     docx = render_docx(convention, template)
     record = record_for(convention, template, certifier)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record))
+
+
+# What `templates check` found in each template this process has read, by its digest and kind: once per build.
+_TEMPLATE_FINDINGS: dict[tuple[str, str], tuple[Diagnostic, ...]] = {}
+
+
+def require_sound_template(template: Path, kind: str) -> None:
+    """Refuse a template `templates check` would refuse (RenderError with every finding); a missing one is left
+    to the renderer, which says so."""
+    from paraphe.render.template_check import check_template
+
+    if not template.is_file():
+        return
+    key = (sha256_file(template), kind)
+    if key not in _TEMPLATE_FINDINGS:
+        _TEMPLATE_FINDINGS[key] = tuple(check_template(template, kind, display_path(template)))
+    if _TEMPLATE_FINDINGS[key]:
+        raise RenderError(_TEMPLATE_FINDINGS[key])
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    path: Path
+    kind: str
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
+    """`templates check`: each Word template named (files, or folders searched recursively) against the
+    context of the kind its name gives (`ctg.docx` → ctg); none named: paraphe's own templates (or
+    `$PARAPHE_TEMPLATES`'), then every `templates/` folder under `conventions/`."""
+    from paraphe.render.template_check import check_template
+
+    if not paths:
+        paths = [templates_folder(), *sorted(p for p in DEFAULT_SOURCE.rglob(TEMPLATES_FOLDER) if p.is_dir())]
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.docx") if p.is_file() and not p.name.startswith("~$")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
+    templates = list(dict.fromkeys(found))
+    return [TemplateReport(t, t.stem, tuple(check_template(t, t.stem, display_path(t)))) for t in templates]
 
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
@@ -251,11 +304,16 @@ def certify(product: Product, *, credentials: Credentials | None) -> Product:
 
 
 def depends_on(manifest: Path, template: Path, convention: Convention, record: BuildRecord) -> dict[str, str]:
-    """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), and of
-    the territories list, which validation read."""
+    """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), of
+    the territories list and policy, which validation read, and the absence of any nearer template."""
     annexes = [a.file for a in convention.annexes if a.file is not None]
     inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
+    # A département's template that appears later must rebuild what the next one in the lookup filled.
+    for candidate in template_candidates(convention.kind, manifest):
+        if candidate.resolve() == template.resolve():
+            break
+        inputs[str(candidate)] = ABSENT
     for shared in (find_territories_file(manifest), find_policy_file(manifest)):
         if shared is not None:
             inputs[str(shared.resolve())] = sha256_file(shared)

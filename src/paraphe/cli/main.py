@@ -14,6 +14,7 @@ from paraphe.cli.build import build
 from paraphe.cli.common import ParapheGroup, report
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
+from paraphe.cli.templates import templates
 
 
 @click.group(cls=ParapheGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,6 +75,7 @@ cli.add_command(build)
 cli.add_command(sign)
 cli.add_command(verify)
 cli.add_command(diff)
+cli.add_command(templates)
 
 
 def main() -> None:

@@ -108,19 +108,23 @@ def check_template(template: Path, kind: str, shown: str | None = None) -> list[
     shape = context_shape(kind)
     diagnostics: list[Diagnostic] = []
     uses: list[tuple[str, Paragraph | None]] = []
+    broken = False  # a part Jinja cannot parse: what its tags use is not known
     for part, source in parts:
         findings = _Findings(where, part)
         _check_split_tags(findings)
         try:
             tree = _ENVIRONMENT.parse(source)
         except jinja2.TemplateSyntaxError as exc:
-            findings.report(findings.at(exc.lineno, ""), f"broken template tag: {exc.message}", "template.syntax")
+            # A block never closed is found at the end of the part: no paragraph to point at.
+            at = None if (exc.message or "").startswith("Unexpected end of template") else findings.at(exc.lineno, "")
+            findings.report(at, f"broken template tag: {exc.message}", "template.syntax")
+            broken = True
         else:
             _Walker(findings, shape).statements(tree.body, dict(shape.fields))
         diagnostics += findings.diagnostics
         uses += findings.uses
     all_paragraphs = [p for part, _ in parts for p in part.paragraphs]
-    diagnostics += _check_marks(where, all_paragraphs, uses)
+    diagnostics += _check_marks(where, all_paragraphs, None if broken else uses)
     return diagnostics
 
 
@@ -381,8 +385,10 @@ def _hint(word: str, choices: list[str]) -> str:
 
 
 def _check_marks(
-    where: Location, paragraphs: list[Paragraph], uses: list[tuple[str, Paragraph | None]]
+    where: Location, paragraphs: list[Paragraph], uses: list[tuple[str, Paragraph | None]] | None
 ) -> list[Diagnostic]:
+    """The marks the assembler finds in the PDF; `uses` (None when the tags could not be parsed): where
+    the signatories' names and the annexes' headings are printed."""
     found: list[Diagnostic] = []
     if not any(p.heading and p.text.strip() == SIGNATURES_HEADING for p in paragraphs):
         found.append(
@@ -393,6 +399,8 @@ def _check_marks(
                 "template.marker",
             )
         )
+    if uses is None:
+        return found
     if not any(path in _SIGNATORY_NAMES for path, _ in uses):
         found.append(
             Diagnostic(
