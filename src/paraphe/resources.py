@@ -54,7 +54,10 @@ def template_candidates(kind: str, manifest: Path) -> list[Path]:
     folder = manifest.resolve().parent
     found = []
     for candidate in (folder, *folder.parents):
-        found.append(candidate / TEMPLATES_FOLDER / f"{kind}.docx")
+        templates = candidate / TEMPLATES_FOLDER
+        # A checkout's own templates/ is a link to paraphe's: not a département's, $PARAPHE_TEMPLATES goes first.
+        if templates.resolve() != default_templates().resolve():
+            found.append(templates / f"{kind}.docx")
         if candidate.name == "conventions" or (candidate / ".git").exists():
             break
     return found
