@@ -134,3 +134,24 @@ def test_a_checkout_s_templates_link_is_paraphe_s(monkeypatch: pytest.MonkeyPatc
     """A manifest outside conventions/ in a checkout walks up to its root, whose templates/ links to paraphe's."""
     monkeypatch.setenv("PARAPHE_TEMPLATES", os.fspath(tmp_path))
     assert template_path("sdsf", ROOT / "tests" / "manifests" / "minimal" / "sdsf-mini.yaml") == tmp_path / "sdsf.docx"
+
+
+# --- The README's reference of what a template may use ---------------------------------------------------------------
+
+
+def test_every_variable_is_described() -> None:
+    from paraphe.render.reference import DESCRIPTIONS, described_paths
+
+    given = set(described_paths())
+    assert sorted(given - set(DESCRIPTIONS)) == [], "describe them in paraphe.render.reference.DESCRIPTIONS"
+    assert sorted(set(DESCRIPTIONS) - given) == [], "no builder gives these any more"
+    assert all(DESCRIPTIONS.values())
+
+
+def test_readme_reference_of_template_variables_is_up_to_date() -> None:
+    import subprocess
+    import sys
+
+    script = ROOT / "scripts" / "template-reference"
+    result = subprocess.run([sys.executable, str(script), "--check"], check=False, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
