@@ -155,3 +155,37 @@ def test_readme_reference_of_template_variables_is_up_to_date() -> None:
     script = ROOT / "scripts" / "template-reference"
     result = subprocess.run([sys.executable, str(script), "--check"], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _edited(data: bytes, old: str, new: str) -> bytes:
+    """The template with its body's XML edited as another editor would have written it."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "word/document.xml":
+                assert old.encode() in content
+                content = content.replace(old.encode(), new.encode())
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_quotes_written_as_entities_are_quotes(tmp_path: Path) -> None:
+    """LibreOffice saves `"` in text as `&quot;`: docxtpl alone would stop at it."""
+    data = _template("{%p for line in opening.lines %}", '{%p if line.kind == "party" %}', "{{ line.text }}",
+                     "{%p endif %}", "{%p endfor %}")  # fmt: skip
+    assert findings(tmp_path, _edited(data, '"party"', "&quot;party&quot;")) == []
+
+
+def test_page_break_in_a_tag_paragraph_is_dropped(tmp_path: Path) -> None:
+    """LibreOffice saves a heading's « page break before » as a break at the end of the paragraph before it."""
+    data = _template("{%p if preamble %}", "# Préambule", "{%p endif %}")
+    edited = _edited(
+        data, "<w:t>{%p if preamble %}</w:t></w:r>", '<w:t>{%p if preamble %}</w:t><w:br w:type="page"/></w:r>'
+    )
+    assert findings(tmp_path, edited) == [
+        "paragraph 1 (« {%p if preamble %} »): a page break in a {%p … %} tag's paragraph is dropped with it: set "
+        "« page break before » on the next paragraph's style instead [template.split-tag]"
+    ]

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.render.reference import ANY, KINDS, Shape, context_shape
+from paraphe.render.tags import patched
 
 __all__ = ["check_template", "SIGNATURES_HEADING"]
 
@@ -54,6 +54,7 @@ class Paragraph:
     where: str  # « paragraph 41 », « table 2, row 3, cell 1 », « footer »
     text: str
     heading: bool
+    page_break: bool = False  # a page break typed in it (LibreOffice writes « page break before » so)
 
     def describe(self) -> str:
         text = " ".join(self.text.split())
@@ -149,7 +150,7 @@ def _read_part(name: str, xml: str, headings: set[str]) -> tuple[_Part, str]:
     # Each paragraph's start marked, on a line of its own: a Jinja line number then says which paragraph.
     count = iter(range(len(paragraphs)))
     marked = re.sub(r"<w:p(?=[ >/])", lambda m: f"\n<!--paraphe-p{next(count)}-->{m.group()}", xml)
-    source = DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), marked)
+    source = patched(marked)
     lines: list[int | None] = []
     current: int | None = None
     for line in source.split("\n"):
@@ -183,7 +184,8 @@ def _paragraphs(root: etree._Element, label: str, headings: set[str]) -> list[Pa
         style = p.find(f"{W}pPr/{W}pStyle")
         outline = p.find(f"{W}pPr/{W}outlineLvl")
         heading = outline is not None or (style is not None and style.get(f"{W}val") in headings)
-        found.append(Paragraph(index, where, text, heading))
+        page_break = any(b.get(f"{W}type") == "page" for b in p.iter(f"{W}br"))
+        found.append(Paragraph(index, where, text, heading, page_break))
     return found
 
 
@@ -235,6 +237,13 @@ def _check_split_tags(findings: _Findings) -> None:
         row = _ROW_TAG.search(paragraph.text)
         if row and row.group(1) == "p":
             beside = re.sub(r"\{%.*?%\}", "", paragraph.text).strip()
+            if paragraph.page_break:
+                findings.report(
+                    paragraph,
+                    "a page break in a {%p … %} tag's paragraph is dropped with it: set « page break before » on "
+                    "the next paragraph's style instead",
+                    "template.split-tag",
+                )
             if beside:
                 findings.report(
                     paragraph,
