@@ -106,3 +106,22 @@ def test_a_broken_override_is_refused_for_its_documents_only(tree: tuple[Path, P
         )
     finally:
         override.write_bytes(original)
+
+
+def test_shipped_templates_stay_sound_saved_by_libreoffice(tmp_path: Path, soffice: str) -> None:
+    """A secretariat editing in LibreOffice: quotes come back as &quot;, a paragraph's own « page break before »
+    as a break in the paragraph before (often a {%p %} tag's) — the templates keep theirs in named styles."""
+    import subprocess
+
+    from paraphe.render.template_check import check_template
+    from paraphe.resources import default_templates
+
+    sources = [default_templates() / f"{kind}.docx" for kind in ("sdsf", "ctg")]
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx:MS Word 2007 XML",
+         "--outdir", str(tmp_path / "saved"), *map(str, sources)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    for source in sources:
+        assert check_template(tmp_path / "saved" / source.name, source.stem) == []
