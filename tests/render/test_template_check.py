@@ -189,3 +189,18 @@ def test_page_break_in_a_tag_paragraph_is_dropped(tmp_path: Path) -> None:
         "paragraph 1 (« {%p if preamble %} »): a page break in a {%p … %} tag's paragraph is dropped with it: set "
         "« page break before » on the next paragraph's style instead [template.split-tag]"
     ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_shipped_templates_keep_their_look_in_named_styles(kind: str) -> None:
+    """The .docx is the source a secretariat edits: sizes, colours, spacing in named styles, not on each paragraph."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(default_templates() / f"{kind}.docx") as archive:
+        body = archive.read("word/document.xml").decode()
+        styles = archive.read("word/styles.xml").decode()
+    # The action table's « Action 1 : » label keeps its bold beside the plain title: two runs, one paragraph.
+    assert len(re.findall(r"<w:sz ", body)) <= 2
+    assert not re.findall(r"<w:(color|spacing|ind|pageBreakBefore) ", body)
+    assert styles.count("<w:style ") < 60
