@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST ?= $(BIN)/python -m pytest
 
-.PHONY: setup demo test lint validate templates bench clean
+.PHONY: setup demo test lint validate bench clean
 
 setup:            ## install what is missing (system packages, .venv/)
 	@scripts/setup
@@ -27,9 +27,6 @@ bench: setup      ## time cold, warm and incremental builds against plain soffic
 
 validate: setup
 	$(BIN)/paraphe validate conventions/
-
-templates: setup  ## regenerate src/paraphe/data/templates/*.docx (templates/ links there) from scripts/make-templates (overwrites edits)
-	$(BIN)/python scripts/make-templates --force
 
 clean:
 	rm -rf build/

@@ -163,7 +163,15 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("template.missing", "error", "A template exists for the convention's kind."),
     Rule("template.invalid", "error", "The template is a usable Word document."),
     Rule("template.syntax", "error", "The template's tags are well formed."),
-    Rule("template.undefined", "error", "The template uses only variables paraphe gives it."),
+    Rule("template.undefined", "error", "The template uses only variables paraphe gives it, in every branch."),
+    Rule("template.filter", "error", "The template uses only Jinja's filters and tests."),
+    Rule("template.split-tag", "error", "Each tag is typed in one paragraph, and a {%p %} tag alone in its paragraph."),
+    Rule(
+        "template.marker",
+        "error",
+        "The template has the « Signatures » heading, signatories' names and annex headings.",
+    ),
+    Rule("template.kind", "error", "A template checked is named after a kind of convention (sdsf.docx, ctg.docx…)."),
     Rule("template.runtime", "error", "The template's tags loop over lists and call functions, nothing else."),
     Rule("template.output", "error", "The filled document is valid XML."),
     # --- Converting to PDF with LibreOffice or unoserver (convert.*) ---

@@ -22,6 +22,8 @@ from paraphe import __version__
 from paraphe.fsutil import atomic_write_bytes, sha256_file, write_error
 
 CACHE_FOLDER = ".paraphe"
+# The digest recorded for a file the build looked for and did not find (a nearer template): fresh while absent.
+ABSENT = "absent"
 # Libraries whose version changes the bytes of an output.
 _SHAPING_LIBRARIES = ("docxtpl", "python-docx", "Jinja2", "pypdf", "pyHanko", "lxml")
 
@@ -52,9 +54,10 @@ def tool_identity() -> str:
     """paraphe's own code and schema, the libraries that shape outputs, and the LibreOffice executable."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    # The code and the schema (package data): a schema that accepts less must not reuse what it now refuses.
+    # The code, the schema, the policy and the specimens (package data): a schema that accepts less must not
+    # reuse what it now refuses.
     # The templates are not hashed here: each output records the one it was filled from.
-    for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+    for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json", ".yaml") and p.is_file()):
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     for library in _SHAPING_LIBRARIES:
@@ -87,7 +90,10 @@ def is_fresh(out: Path, stem: Path, manifest: Path, options: str, outputs: Itera
         if str(manifest.resolve()) not in recorded["inputs"]:
             return False
         for name, digest in recorded["inputs"].items():
-            if sha256_file(Path(name)) != digest:
+            if digest == ABSENT:
+                if os.path.lexists(name):
+                    return False
+            elif sha256_file(Path(name)) != digest:
                 return False
         for output in outputs:
             if sha256_file(output) != recorded["outputs"][output.suffix]:

@@ -30,19 +30,21 @@ from paraphe import scheduler
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
-from paraphe.errors import ManifestError, ParapheError, internal_error
+from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
+from paraphe.incremental import ABSENT
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import find_policy_file
 from paraphe.manifest.territories import find_territories_file
 from paraphe.paths import display_path
-from paraphe.resources import template_path, templates_folder
+from paraphe.resources import TEMPLATES_FOLDER, template_candidates, template_path, templates_folder
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
     from paraphe.assemble import AnnexRead
     from paraphe.provenance import BuildRecord
+    from paraphe.render.template_check import TemplateReport as TemplateReport
     from paraphe.sign import Credentials as Credentials
     from paraphe.sign import SignResult as SignResult
     from paraphe.sign import VerificationReport as VerificationReport
@@ -57,7 +59,9 @@ __all__ = [
     "BuildSummary",
     "ValidationReport",
     "Event",
+    "TemplateReport",
     "build",
+    "check_templates",
     "discover",
     "load_convention",
     "load_credentials",
@@ -221,14 +225,36 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     from paraphe.assemble import read_annexes
     from paraphe.provenance import record_for
     from paraphe.render.docx import render_docx
+    from paraphe.render.template_check import require_sound_template
 
-    template = template_path(convention.kind)
-    # Rendered first: a missing or broken template is reported as such, before anything hashes it.
+    template = template_path(convention.kind, job.manifest)
+    # Checked, then rendered first: a missing or broken template is reported as such, before anything hashes it.
+    require_sound_template(template, convention.kind)
     docx = render_docx(convention, template)
     annexes = read_annexes(convention)
     read = [annexes[a.file][0] for a in convention.annexes if a.file is not None]
     record = record_for(convention, template, certifier, read)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record), annexes)
+
+
+def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
+    """`templates check`: each Word template named (files, or folders searched recursively) against the
+    context of the kind its name gives (`ctg.docx` → ctg); none named: paraphe's own templates (or
+    `$PARAPHE_TEMPLATES`'), then every `templates/` folder under `conventions/`."""
+    from paraphe.render.template_check import TemplateReport, check_template
+
+    if not paths:
+        paths = [templates_folder(), *sorted(p for p in DEFAULT_SOURCE.rglob(TEMPLATES_FOLDER) if p.is_dir())]
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.docx") if p.is_file() and not p.name.startswith("~$")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
+    templates = list(dict.fromkeys(found))
+    return [TemplateReport(t, t.stem, tuple(check_template(t, t.stem, display_path(t)))) for t in templates]
 
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
@@ -262,11 +288,16 @@ def certify(product: Product, *, credentials: Credentials | None) -> Product:
 
 
 def depends_on(manifest: Path, template: Path, convention: Convention, record: BuildRecord) -> dict[str, str]:
-    """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), and of
-    the territories list, which validation read."""
+    """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), of
+    the territories list and policy, which validation read, and the absence of any nearer template."""
     annexes = [a.file for a in convention.annexes if a.file is not None]
     inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
+    # A département's template that appears later must rebuild what the next one in the lookup filled.
+    for candidate in template_candidates(convention.kind, manifest):
+        if candidate.resolve() == template.resolve():
+            break
+        inputs[str(candidate)] = ABSENT
     for shared in (find_territories_file(manifest), find_policy_file(manifest)):
         if shared is not None:
             inputs[str(shared.resolve())] = sha256_file(shared)

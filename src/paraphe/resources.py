@@ -28,9 +28,49 @@ def templates_folder() -> Path:
     return Path(folder) if folder else default_templates()
 
 
-def template_path(kind: str) -> Path:
-    """The Word template of a kind of convention: `<templates folder>/<kind>.docx`."""
+TEMPLATES_FOLDER = "templates"
+
+
+def template_path(kind: str, manifest: Path | None = None) -> Path:
+    """The Word template of a kind of convention, for a manifest: the first of
+
+    1. `templates/<kind>.docx` in the manifest's folder, then in each folder above it, up to and
+       including `conventions/` (or the repository's root): a département's or a territory's own;
+    2. `<kind>.docx` in the folder `$PARAPHE_TEMPLATES` names, when it is set;
+    3. paraphe's own template of that kind.
+
+    Each file overrides on its own: a département's folder without `ctg.docx` leaves its CTGs to
+    the next folder. A `$PARAPHE_TEMPLATES` folder replaces paraphe's: a kind missing there is missing.
+    """
+    if manifest is not None:
+        for candidate in template_candidates(kind, manifest):
+            if candidate.is_file():
+                return candidate
     return templates_folder() / f"{kind}.docx"
+
+
+def template_candidates(kind: str, manifest: Path) -> list[Path]:
+    """Where a manifest's own template of `kind` may be, nearest first (step 1 of `template_path`)."""
+    folder = manifest.resolve().parent
+    found = []
+    for candidate in (folder, *folder.parents):
+        templates = candidate / TEMPLATES_FOLDER
+        # A checkout's own templates/ is a link to paraphe's: not a département's, $PARAPHE_TEMPLATES goes first.
+        if templates.resolve() != default_templates().resolve():
+            found.append(templates / f"{kind}.docx")
+        if candidate.name == "conventions" or (candidate / ".git").exists():
+            break
+    return found
+
+
+def specimen_path(name: str) -> Path:
+    """A specimen manifest (`data/specimens/<name>.yaml`): every part of a kind filled, to know its context's shape."""
+    return specimens_folder() / f"{name}.yaml"
+
+
+@cache
+def specimens_folder() -> Path:
+    return on_disk(_DATA / "specimens")
 
 
 @cache

@@ -3,12 +3,13 @@
 Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…), `expected.txt`
 (the diagnostics, one a line, as printed) and an optional `case.toml`:
 
-    command = "validate" | "build" | "diff"  # default: validate and build, each expected to print expected.txt
-    args = ["…"]                      # more arguments (diff: all of them; interrupt: a second manifest, -j 2)
+    command = "validate" | "build" | "diff" | "templates"  # default: validate and build, each printing expected.txt
+    args = ["…"]                      # more arguments (diff, templates: all; interrupt: a second manifest, -j 2)
     exit = 1                          # the exit code (1 failed job, 2 bad usage, 0 success)
     runner = "subprocess"             # build through a real `paraphe` process (default: click's CliRunner)
     max_seconds = 0.5                 # validate must answer this fast (an alias bomb)
     printed = ["…"]                   # a successful build: these texts are in the PDF as written
+    check = true                      # `templates check templates` prints expected.txt too
     scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign, locked
     signal = "SIGTERM"                # interrupt: the signal (default SIGINT), sent to the foreground group,
     to = "main"                       # or to the main process alone (a service manager's stop)
@@ -54,7 +55,8 @@ CASES = sorted(p for p in HOSTILE.iterdir() if p.is_dir())
 
 
 SUMMARY = re.compile(
-    r"^(\d+ built, \d+ reused, \d+ failed in .*|\d+ of \d+ manifest\(s\) invalid.*|\d+ manifest\(s\) valid)$"
+    r"^(\d+ built, \d+ reused, \d+ failed in .*|\d+ of \d+ manifest\(s\) invalid.*|\d+ manifest\(s\) valid"
+    r"|\d+ of \d+ template\(s\) refused.*)$"
 )
 
 
@@ -187,8 +189,8 @@ def test_hostile_case(case_dir: Path, tmp_path: Path, good: Good, monkeypatch: p
         return
     command = case.config.get("command")
     args = [str(a) for a in case.config.get("args", [])]
-    if command == "diff":
-        result = invoke(case, good, "diff", *args)
+    if command in ("diff", "templates"):
+        result = invoke(case, good, command, *args)
         check(result.stderr, result.output, result.exit_code, case)
         return
     if command in (None, "validate"):
@@ -199,6 +201,9 @@ def test_hostile_case(case_dir: Path, tmp_path: Path, good: Good, monkeypatch: p
         assert elapsed < float(case.config.get("max_seconds", 30)), elapsed
     if command in (None, "build"):
         _build(case, good, args)
+    if case.config.get("check"):
+        result = invoke(case, good, "templates", "check", "templates")
+        check(result.stderr, result.output, result.exit_code, case)
 
 
 def _build(case: Case, good: Good, args: list[str]) -> None:

@@ -419,12 +419,24 @@ def thousand_actions_renamed() -> bytes:
     return _thousand_actions(renamed=True)
 
 
-def _template(*paragraphs: str) -> bytes:
+# What the assembler needs of every template: « Signatures » as a heading, the signatories' names, annex headings.
+SIGNATURES = (
+    "# Signatures", "{%p for pair in signatory_rows %}", "{%p for s in pair %}", "{{ s.name }}", "{%p endfor %}",
+    "{%p endfor %}",
+)  # fmt: skip
+ANNEXES = ("{%p for annex in annexes %}", "# {{ annex.heading }}", "{%p endfor %}")
+
+
+def _template(*paragraphs: str, marks: bool = True) -> bytes:
+    """A Word template of these paragraphs (« # » makes a Heading 1), followed by the marks unless `marks` is false."""
     from docx import Document
 
     document = Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
+    for paragraph in (*paragraphs, *(SIGNATURES + ANNEXES if marks else ())):
+        if paragraph.startswith("# "):
+            document.add_heading(paragraph[2:], level=1)
+        else:
+            document.add_paragraph(paragraph)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -432,6 +444,25 @@ def _template(*paragraphs: str) -> bytes:
 
 def template_undefined() -> bytes:
     return _template("{{ title }}", "Signé à {{ signature_lieu }}")
+
+
+def template_undefined_untaken() -> bytes:
+    """A misspelled variable in a branch a final convention never takes."""
+    return _template("{{ title }}", "{%p if is_draft %}", "Projet établi à {{ signature_lieux }}", "{%p endif %}")
+
+
+def template_split_tag() -> bytes:
+    """A tag broken by a line break typed inside it."""
+    return _template("{{ title }}", "Fait à {{ signature_", "place }}")
+
+
+def template_no_signatures() -> bytes:
+    """Everything but the « Signatures » heading (here a plain paragraph)."""
+    return _template("{{ title }}", "Signatures", *SIGNATURES[1:], *ANNEXES, marks=False)
+
+
+def template_unknown_filter() -> bytes:
+    return _template("{{ title|uper }}")
 
 
 def template_broken() -> bytes:
@@ -527,6 +558,10 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         thousand_actions_renamed,
         line_separator_manifest,
         template_undefined,
+        template_undefined_untaken,
+        template_split_tag,
+        template_no_signatures,
+        template_unknown_filter,
         template_broken,
         template_runtime,
         template_plain,

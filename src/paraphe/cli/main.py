@@ -14,6 +14,7 @@ from paraphe.cli.build import build
 from paraphe.cli.common import ParapheGroup, report
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
+from paraphe.cli.templates import templates
 from paraphe.diagnostics import printable
 from paraphe.procutil import Terminated, raise_on_termination
 
@@ -76,6 +77,7 @@ cli.add_command(build)
 cli.add_command(sign)
 cli.add_command(verify)
 cli.add_command(diff)
+cli.add_command(templates)
 
 
 def main() -> None:

@@ -20,8 +20,10 @@ from lxml import etree
 from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
+from paraphe.paths import display_path
 from paraphe.render.context import ImageMaker, build_context
 from paraphe.render.placeholders import mark_placeholders
+from paraphe.render.tags import ParapheTemplate
 from paraphe.resources import template_path
 
 __all__ = ["render_docx"]
@@ -30,12 +32,12 @@ __all__ = ["render_docx"]
 def render_docx(convention: Convention, template: Path | None = None) -> bytes:
     """The filled .docx as bytes; nothing is written."""
     template = template or template_path(convention.kind)
-    where = Location(str(template))
+    where = Location(display_path(template))
     if not template.is_file():
         raise RenderError.at(where, f"no template for kind {convention.kind!r}", "template.missing")
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
-        document = DocxTemplate(str(template))
+        document = ParapheTemplate(str(template))
         document.render(build_context(convention, _image_maker(document)), environment, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)

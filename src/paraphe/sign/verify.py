@@ -323,7 +323,7 @@ def check_manifest(record: BuildRecord | None, convention: Convention, where: Lo
     if annex_digests(convention) != record.annexes:
         message = f"annex files of {shown} differ from those the PDF was built with"
         problems.append(Diagnostic(where, message, "verify.annex-mismatch"))
-    template = template_path(convention.kind)
+    template = template_path(convention.kind, convention.source)
     if template.is_file() and hashlib.sha256(template.read_bytes()).hexdigest() != record.template:
         notes.append(f"built with another version of {template.name} than the current one")
     return ManifestCheck(shown, not problems, tuple(problems), tuple(notes))
