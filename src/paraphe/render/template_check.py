@@ -324,13 +324,12 @@ def _check_marks(
     return found
 
 
-# What `templates check` found in each template this process has read, by its digest and kind: once per build.
+# What `templates check` found in each template this process has read, by digest and kind: once per worker.
 _TEMPLATE_FINDINGS: dict[tuple[str, str], tuple[Diagnostic, ...]] = {}
 
 
 def require_sound_template(template: Path, kind: str) -> None:
-    """Refuse a template `templates check` would refuse (RenderError with every finding); a missing one is left
-    to the renderer, which says so."""
+    """Refuse a template `templates check` refuses (RenderError, every finding); a missing one: the renderer says so."""
     if not template.is_file():
         return
     key = (sha256_file(template), kind)
