@@ -193,14 +193,19 @@ def test_page_break_in_a_tag_paragraph_is_dropped(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_shipped_templates_keep_their_look_in_named_styles(kind: str) -> None:
-    """The .docx is the source a secretariat edits: sizes, colours, spacing in named styles, not on each paragraph."""
+    """The .docx is the source a secretariat edits: sizes, colours, spacing, borders and fills in named paragraph,
+    character and table styles, not on each paragraph, run or cell."""
     import re
     import zipfile
 
     with zipfile.ZipFile(default_templates() / f"{kind}.docx") as archive:
         body = archive.read("word/document.xml").decode()
         styles = archive.read("word/styles.xml").decode()
-    # The action table's « Action 1 : » label keeps its bold beside the plain title: two runs, one paragraph.
-    assert len(re.findall(r"<w:sz ", body)) <= 2
-    assert not re.findall(r"<w:(color|spacing|ind|pageBreakBefore) ", body)
-    assert styles.count("<w:style ") < 60
+    assert not re.findall(r"<w:(sz|b|color|spacing|ind|pageBreakBefore|tblBorders|tcW)[ />]", body)
+    # Every table names its style; a fiche's group rows keep their own fill (no table-style condition picks
+    # them out), and a table's centring stays on it too, as LibreOffice ignores a table style's alignment.
+    assert body.count("<w:tbl>") == body.count("<w:tblStyle ")
+    assert re.findall(r'<w:shd [^>]*w:fill="(\w+)"', body) == (["DDE3F5"] if kind != "ctg" else [])
+    # Styles are named after a role, not a look (« Tableau – texte 10 pt » was).
+    assert not re.findall(r'<w:name w:val="[^"]*\d+ ?pt"', styles)
+    assert styles.count("<w:style ") < 65
