@@ -110,5 +110,16 @@ def _in_order(letters: str, target: str) -> bool:
 
 def find_heading(marks: list[Heading], title: str) -> Heading | None:
     """The heading whose text is `title`, as the reader's outline of the document gives it."""
-    wanted = normalise(title)
-    return next((m for m in marks if m.title == wanted), None)
+    wanted = _outline_key(title)
+    return next((m for m in marks if _outline_key(m.title) == wanted), None)
+
+
+def _outline_key(text: str) -> str:
+    """A heading's text as both sides can agree on it: LibreOffice's bookmarks lose backslashes.
+
+    Its PDF export reads a bookmark's text as if backslashes escaped the next character: « a\\b »
+    is exported « ab », « \\\\ » as « \\ », a trailing « \\ » vanishes (the page itself shows the
+    heading as typed). Backslashes are left out of both sides, so an annex titled « C:\\dossier »
+    is still found, whether or not a LibreOffice version does this.
+    """
+    return " ".join(normalise(text).replace("\\", "").split())
