@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +54,9 @@ def test_verify_case(case: Path, documents: Documents, tmp_path: Path, monkeypat
 
     result = CliRunner().invoke(cli, args)
     assert "Traceback" not in result.output, result.output
-    assert result.stderr.splitlines() == expected, result.stderr
+    # How many bytes an attack appends depends on the document the build wrote (its templates, its
+    # stamps): the count is shown, but not compared, so a change of template does not break the case.
+    assert _sized(result.stderr.splitlines()) == _sized(expected), result.stderr
     assert result.exit_code == config.get("exit", 1), result.output
 
     as_json = CliRunner().invoke(cli, [*args, "--format", "json"])
@@ -63,6 +66,10 @@ def test_verify_case(case: Path, documents: Documents, tmp_path: Path, monkeypat
         assert [f"{p['file']}: {p['severity']}: {p['message']} [{p['rule']}]" for p in problems] == expected
     else:  # nothing could be verified: the error, as in text
         assert as_json.stderr.splitlines() == expected
+
+
+def _sized(lines: list[str]) -> list[str]:
+    return [re.sub(r"\b\d+ byte\(s\)", "N byte(s)", line) for line in lines]
 
 
 def _placed(argument: str, documents: Documents) -> str:
