@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import io
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -264,15 +263,12 @@ def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[byt
 
 def assemble(document: Rendered, body: bytes) -> Product:
     """Body + annexes → one PDF: outline, page numbers, build record, signature fields."""
-    from pypdf import PdfReader
-
     from paraphe.assemble import assemble as assemble_pdf
 
     convention, record = document.convention, document.record
-    pdf = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    made = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
     return Product(
-        document.job, document.docx, pdf, pages, record.fingerprint, convention.is_final, document.inputs,
+        document.job, document.docx, made.pdf, made.pages, record.fingerprint, convention.is_final, document.inputs,
         warnings=convention.warnings,
     )  # fmt: skip
 

@@ -13,7 +13,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -51,14 +51,22 @@ SIDE_MARGIN = 56.7
 FOOTER_BASELINE = 30.0
 
 
+@dataclass(frozen=True)
+class Assembled:
+    """The finished PDF, and how many pages it has (known here: no need to parse it again to count)."""
+
+    pdf: bytes
+    pages: int
+
+
 def assemble(
     convention: Convention,
     body: bytes,
     name: str,
     record: BuildRecord | None = None,
     annexes: Mapping[Path, AnnexRead] | None = None,
-) -> bytes:
-    """The final PDF bytes; `name` is the document named in errors.
+) -> Assembled:
+    """The final PDF and its page count; `name` is the document named in errors.
 
     With a `record`, its fingerprint goes in every footer and the record, completed
     with the digest of the finished pages, into the document information. `annexes` are
@@ -88,7 +96,7 @@ def assemble(
     _set_metadata(writer, convention)
     _set_identifier(writer, convention, record)
     if record is None:
-        return _write(writer)
+        return Assembled(_write(writer), total)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
         finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(writer)))))
@@ -99,7 +107,7 @@ def assemble(
             "annex.too-large",
         ) from None
     writer.add_metadata({RECORD_KEY: finished.to_json(), "/ParapheFingerprint": finished.fingerprint})
-    return _write(writer)
+    return Assembled(_write(writer), total)
 
 
 def _read_body(body: bytes, name: str) -> PdfReader:

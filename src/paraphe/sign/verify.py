@@ -18,7 +18,6 @@ roots, revocation lists, the time) is loaded here, as is the check against a man
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -36,7 +35,7 @@ from pypdf.errors import PdfReadError
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ParapheError, SigningError
-from paraphe.fsutil import read_regular_file
+from paraphe.fsutil import read_regular_file, sha256_file
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.provenance import (
@@ -324,6 +323,6 @@ def check_manifest(record: BuildRecord | None, convention: Convention, where: Lo
         message = f"annex files of {shown} differ from those the PDF was built with"
         problems.append(Diagnostic(where, message, "verify.annex-mismatch"))
     template = template_path(convention.kind, convention.source)
-    if template.is_file() and hashlib.sha256(template.read_bytes()).hexdigest() != record.template:
+    if template.is_file() and sha256_file(template) != record.template:
         notes.append(f"built with another version of {template.name} than the current one")
     return ManifestCheck(shown, not problems, tuple(problems), tuple(notes))
