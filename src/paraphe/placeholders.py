@@ -16,6 +16,9 @@ INLINE = re.compile(
     re.IGNORECASE,
 )
 
+# What a draft writes where a value is not known yet; rendering highlights it.
+TO_COMPLETE = "[à compléter]"
+
 # A whole value that is only an ellipsis, dots, underscores, X or TODO. Only a manifest's values are
 # checked this way: in a rendered document a run holding « … » alone is ordinary typography.
 WHOLE = re.compile(r"^\s*(?:…|\.{3,}|_{3,}|x{3,}|todo|tbd)\s*$", re.IGNORECASE)

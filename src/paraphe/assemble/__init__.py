@@ -222,13 +222,11 @@ def _set_metadata(writer: PdfWriter, convention: Convention) -> None:
     c = convention
     dated = c.signature_date or dt.date(c.period.start, 1, 1)
     bodies = ", ".join(o.name for o in c.organisations if o.is_acronym)
-    keywords = "; ".join(
-        [c.kind.upper(), c.territory_name, f"{c.period.start}-{c.period.end}"] + [s.title for s in c.sections]
-    )
+    keywords = "; ".join([c.kind.upper(), c.territory_name, str(c.period)] + [s.title for s in c.sections])
     writer.add_metadata(
         {
             "/Title": c.title,
-            "/Subject": f"{c.title} – {c.territory_label} ({c.period.start}-{c.period.end})",
+            "/Subject": f"{c.title} – {c.territory_label} ({c.period})",
             "/Author": ", ".join(dict.fromkeys(s.organisation.name for s in c.signatories)),
             "/Keywords": keywords,
             "/Creator": f"paraphe {__version__}",

@@ -96,9 +96,9 @@ class _Differ(Comparer):
         ):
             self.value(here, pointer(*field.split(".")), field, a, b)
         self.value((PERIOD,), "/period/start", "period.start", o.period.start, n.period.start)
-        self.value((PERIOD,), "/period/end", "period.end", o.period.end, n.period.end)
+        self.value((PERIOD,), "/period/end", "period.end", o.period.end_text, n.period.end_text)
         handled = _CONVENTION_FIELDS
-        if all(getattr(c, "duration", None) in (None, c.period.end - c.period.start + 1) for c in (o, n)):
+        if all(getattr(c, "duration", None) in (None, 0, c.period.years) for c in (o, n)):
             handled |= {"duration"}  # derived from the period, whose change is already shown
         self.extra(here, "", o, n, handled, top=True)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.french import with_article
+from paraphe.placeholders import TO_COMPLETE
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,19 @@ class Level:
 @dataclass(frozen=True)
 class Period:
     start: int
-    end: int
+    end: int | None  # None: a draft's period whose end is not settled yet (« [à compléter] »)
+
+    @property
+    def end_text(self) -> str:
+        return str(self.end) if self.end is not None else TO_COMPLETE
+
+    @property
+    def years(self) -> int | None:
+        """How many years the period covers, when its end is known."""
+        return self.end - self.start + 1 if self.end is not None else None
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end_text}"
 
 
 @dataclass(frozen=True)
@@ -259,6 +272,7 @@ class Plan:
     date: dt.date | None
     stakes: tuple[Stake, ...]
     transversal: tuple[str, ...]
+    pending: str | None = None  # a draft's placeholder in place of the date (« [à compléter] »)
 
 
 @dataclass(frozen=True)
@@ -293,7 +307,7 @@ class Convention:
     source: Path
     source_digest: str = ""  # SHA-256 of the manifest bytes this model was parsed from
     territory_example: str | None = None
-    duration: int = 0  # years; the period's length unless the manifest says otherwise
+    duration: int = 0  # years; the period's length unless the manifest says otherwise; 0: not known yet
     parties: tuple[Party, ...] = ()
     opening: Opening = Opening()
     visas: tuple[str, ...] = ()

@@ -129,7 +129,8 @@ def build_model(loaded: LoadedManifest) -> Convention:
 
     identity = data.get("identity")
     territory = data["territory"]
-    period = Period(data["period"]["start"], data["period"]["end"])
+    end = data["period"]["end"]
+    period = Period(data["period"]["start"], end if isinstance(end, int) else None)
     signatories = tuple(
         Signatory(
             s["id"],
@@ -164,7 +165,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         sections=_numbered(data["sections"], lambda s, i: section(s, i, 0, "")),
         signatories=signatories,
         signature_place=signature["place"],
-        signature_date=dt.date.fromisoformat(signature["date"]) if "date" in signature else None,
+        signature_date=_date(signature.get("date")),
         annexes=tuple(
             _annex(a, folder, loaded.source.locate(("annexes", i, "file")))
             for i, a in enumerate(data.get("annexes", ()))
@@ -172,7 +173,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         source=loaded.path,
         source_digest=loaded.digest,
         territory_example=territory.get("example"),
-        duration=data.get("duration", period.end - period.start + 1),
+        duration=data.get("duration", period.years or 0),
         parties=tuple(_party(p, organisations, signatories) for p in data.get("parties", ())),
         opening=Opening(**data.get("opening", {})),
         visas=tuple(data.get("visas", ())),
@@ -231,10 +232,19 @@ def _deliberation(raw: dict[str, Any]) -> Deliberation:
     return Deliberation(raw["body"], dt.date.fromisoformat(date))
 
 
+def _date(raw: str | None) -> dt.date | None:
+    """A date of the calendar; None when absent or a draft's placeholder (the schema allows no other text)."""
+    if raw is None or raw.startswith("["):
+        return None
+    return dt.date.fromisoformat(raw)
+
+
 def _plan(raw: dict[str, Any]) -> Plan:
+    date = raw.get("date")
     return Plan(
         title=raw.get("title", "Plan d'actions"),
-        date=dt.date.fromisoformat(raw["date"]) if "date" in raw else None,
+        date=_date(date),
+        pending=date if date is not None and date.startswith("[") else None,
         stakes=tuple(Stake(s["title"], tuple(s.get("means", ()))) for s in raw.get("stakes", ())),
         transversal=tuple(raw.get("transversal", ())),
     )

@@ -60,7 +60,10 @@ def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
 def _most_specific(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf, the branch error that explains the most."""
     while error.context:
-        deeper = best_match(error.context)
+        # A branch written for another type of value (a year where the text branch expects a
+        # string) explains nothing: the branches of the value's own type do.
+        fitting = [e for e in error.context if e.validator != "type" or e.relative_path]
+        deeper = best_match(fitting or error.context)
         if deeper is None:
             break
         error = deeper

@@ -12,12 +12,11 @@ from typing import Any
 
 from paraphe.french import enumeration, plural
 from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
+from paraphe.placeholders import TO_COMPLETE
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
 from paraphe.render.ctg import ctg_context
 from paraphe.render.parties import opening_context
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
-
-TO_COMPLETE = "[à compléter]"
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ ImageMaker = Callable[[bytes, float], Any]
 def build_context(convention: Convention, image: ImageMaker | None = None) -> dict[str, Any]:
     """The template's variables; without `image`, charts are left out."""
     c = convention
-    period = f"{c.period.start}-{c.period.end}"
+    period = str(c.period)
     context = _common(c, period)
     context["identity"] = _identity(c, image)
     if c.kind == "ctg":

@@ -12,6 +12,7 @@ from typing import Any
 
 from paraphe.french import capitalised, elides, enumeration, of_label, plural
 from paraphe.manifest.model import Action, Article, Convention, Party, Section, Signatory
+from paraphe.placeholders import TO_COMPLETE
 from paraphe.render.blocks import legend_lines, numbered_title, signatory_block
 from paraphe.render.parties import authorised, running_name
 from paraphe.render.typography import fr_date, fr_text
@@ -35,9 +36,9 @@ def ctg_context(c: Convention) -> dict[str, Any]:
     return {
         "territory_of": fr_text(of_label(c.territory_label)),
         "parties_list": fr_text(enumeration(short)),
-        "duration_text": years(c.duration),
+        "duration_text": years(c.duration) if c.duration else TO_COMPLETE,
         "period_start": str(c.period.start),
-        "period_end": str(c.period.end),
+        "period_end": c.period.end_text,
         "copies": in_words(sum(len(p.members) or 1 for p in parties)),
         "court": fr_text(f"le tribunal administratif de {c.court}")
         if c.court
@@ -93,6 +94,8 @@ def _plan(c: Convention) -> dict[str, Any]:
     title = plan.title if plan else "Plan d'actions"
     if plan and plan.date:
         title += f" du {fr_date(plan.date)}"
+    elif plan and plan.pending:
+        title += f" du {plan.pending}"
     top = c.levels[0].name
     numbered = sum(1 for s in c.sections if s.number)
     count = f"{numbered} {(top if numbered == 1 else plural(top)).casefold()}"

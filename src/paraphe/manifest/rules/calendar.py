@@ -12,17 +12,23 @@ from paraphe.manifest.rules.base import Manifest, get
 from paraphe.placeholders import is_placeholder
 
 
-def period_order(manifest: Manifest) -> Iterator[Diagnostic]:
+def _period(manifest: Manifest) -> tuple[int, int | None]:
+    """The period's years; its end None when a draft leaves it « [à compléter] » (final.placeholder refuses that)."""
     start, end = manifest.data["period"]["start"], manifest.data["period"]["end"]
-    if start > end:
+    return start, end if isinstance(end, int) else None
+
+
+def period_order(manifest: Manifest) -> Iterator[Diagnostic]:
+    start, end = _period(manifest)
+    if end is not None and start > end:
         yield manifest.at(("period", "end"), f"the period ends ({end}) before it starts ({start})", "period.order")
 
 
 def period_duration(manifest: Manifest) -> Iterator[Diagnostic]:
     data = manifest.data
-    start, end = data["period"]["start"], data["period"]["end"]
-    # A reversed period is reported once, as such; its length means nothing.
-    if start > end or "duration" not in data:
+    start, end = _period(manifest)
+    # A reversed period is reported once, as such; its length means nothing; an open one has none yet.
+    if end is None or start > end or "duration" not in data:
         return
     years = end - start + 1
     if data["duration"] != years:
@@ -38,7 +44,8 @@ _DATES: tuple[Pointer, ...] = (("signature", "date"), ("plan", "date"))
 
 def _date_pointers(data: dict[str, Any]) -> Iterator[Pointer]:
     for pointer in _DATES:
-        if get(data, pointer) is not None:
+        value = get(data, pointer)
+        if value is not None and not is_placeholder(value):
             yield pointer
     for i, party in enumerate(data.get("parties", [])):
         date = party.get("deliberation", {}).get("date")
@@ -57,9 +64,10 @@ def dates_exist(manifest: Manifest) -> Iterator[Diagnostic]:
 
 
 def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
-    start, end = manifest.data["period"]["start"], manifest.data["period"]["end"]
-    if start > end:
+    start, known_end = _period(manifest)
+    if known_end is not None and start > known_end:
         return
+    end = known_end if known_end is not None else 9999  # an open period bounds calendars by its start only
     for pointer, action, _depth in manifest.actions():
         calendar = action.get("calendar")
         if calendar is None:
@@ -69,4 +77,5 @@ def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
         if first > last:
             yield manifest.at(here, f"calendar {calendar!r} ends before it starts", "calendar.order")
         elif first < start or last > end:
-            yield manifest.at(here, f"calendar {calendar!r} is outside the period {start}-{end}", "calendar.period")
+            period = f"{start}-{known_end if known_end is not None else '…'}"
+            yield manifest.at(here, f"calendar {calendar!r} is outside the period {period}", "calendar.period")
