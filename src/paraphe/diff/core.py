@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paraphe.diff.articles import compare_articles
 from paraphe.diff.change import (
     ANNEXES,
     CONVENTION,
@@ -41,7 +42,7 @@ from paraphe.manifest.model import Annex, Convention, FigureBlock, FigureItem, O
 # Model fields compared one by one below; `extra` takes any other.
 _CONVENTION_FIELDS = frozenset(
     "id kind status title subtitle territory_name territory_label period organisations glossary preamble identity"
-    " levels parts sections signatories signature_place signature_date annexes source source_digest warnings"
+    " levels parts sections signatories signature_place signature_date annexes source source_digest warnings articles"
     " id_location".split()
 )  # source_digest: the file's bytes, not its meaning (comments and quoting change it); warnings: validation's;
 # id_location: where the file says its id, not what it says
@@ -74,6 +75,7 @@ class _Differ(Comparer):
         self.glossary()
         self.texts((PREAMBLE,), "/preamble", "preamble", self.old.preamble, self.new.preamble)
         self.identity()
+        compare_articles(self, self.old, self.new)
         self.levels()
         self.parts()
         self.plan()

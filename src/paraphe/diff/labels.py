@@ -98,6 +98,8 @@ FIELD_NAMES = {
     "stakes": "enjeu",
     "means": "moyen",
     "transversal": "thématique transversale",
+    "articles": "articles",
+    "paragraphs": "paragraphe",
 }
 # What a reordered list is called: « ordre des actions ».
 ORDER_NAMES = {

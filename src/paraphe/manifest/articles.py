@@ -66,7 +66,7 @@ def resolve_articles(data: dict[str, Any]) -> tuple[Article, ...]:
     numbering = data.get("article_numbering", "arabic")
     pattern = data.get("article_heading", DEFAULT_HEADING)
     articles, counted = [], 0
-    for entry in entries:
+    for index, entry in enumerate(entries):
         raw: dict[str, Any] = {"key": entry} if isinstance(entry, str) else entry
         if raw.get("omit", False):
             continue
@@ -85,6 +85,7 @@ def resolve_articles(data: dict[str, Any]) -> tuple[Article, ...]:
                 heading=pattern.replace("{number}", number).replace("{title}", title),
                 paragraphs=tuple(_paragraph(p) for p in raw.get("paragraphs", ())),
                 from_template=key in defaults,
+                index=index if "articles" in data else None,
             )
         )
     return tuple(articles)

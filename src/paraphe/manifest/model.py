@@ -253,6 +253,7 @@ class Article:
     heading: str  # the whole printed heading: « Article 7 – Durée »
     paragraphs: tuple[Paragraph, ...] = ()
     from_template: bool = True
+    index: int | None = None  # its place in the manifest's `articles` list; None: the template's, unlisted
 
     @property
     def template_wording(self) -> bool:
