@@ -104,3 +104,11 @@ def test_numbering_and_heading_as_the_document_writes_them(tmp_path: Path) -> No
 @pytest.mark.parametrize(("position", "numbering", "printed"), [(1, "first", "1er"), (9, "upper-roman", "IX")])
 def test_article_numbers(position: int, numbering: str, printed: str) -> None:
     assert article_number(position, numbering) == printed
+
+
+def test_the_plan_overview_is_titled_as_the_document_titles_it(tmp_path: Path) -> None:
+    default = _text(CTG, tmp_path)
+    assert "Un projet social structuré en 4 axes" in default
+    path = _ctg(tmp_path, plan={**load_manifest(CTG).data["plan"], "structure": "Les orientations du projet social"})
+    text = _text(path, tmp_path)
+    assert "Les orientations du projet social" in text and "structuré en" not in text

@@ -178,6 +178,7 @@ class Deliberation:
     body: str  # with its article: « le conseil communautaire », « les conseils municipaux »
     date: dt.date | None  # None: not written (« par délibération du Conseil communautaire »)
     pending: str | None = None  # a draft's placeholder in place of the date (« [à compléter] »)
+    structure: str | None = None  # the overview's title as the document writes it
 
     @property
     def plural(self) -> bool:
@@ -274,6 +275,7 @@ class Plan:
     stakes: tuple[Stake, ...]
     transversal: tuple[str, ...]
     pending: str | None = None  # a draft's placeholder in place of the date (« [à compléter] »)
+    structure: str | None = None  # the overview's title as the document writes it
 
 
 @dataclass(frozen=True)

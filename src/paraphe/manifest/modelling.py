@@ -247,6 +247,7 @@ def _plan(raw: dict[str, Any]) -> Plan:
         pending=date if date is not None and date.startswith("[") else None,
         stakes=tuple(Stake(s["title"], tuple(s.get("means", ()))) for s in raw.get("stakes", ())),
         transversal=tuple(raw.get("transversal", ())),
+        structure=raw.get("structure"),
     )
 
 

@@ -99,6 +99,7 @@ def _plan(c: Convention) -> dict[str, Any]:
     top = c.levels[0].name
     numbered = sum(1 for s in c.sections if s.number)
     count = f"{numbered} {(top if numbered == 1 else plural(top)).casefold()}"
+    structure = f"Un projet social structuré en {count}" if numbered else "Le projet social"
     return {
         "title": fr_text(title),
         "stakes": [
@@ -106,7 +107,7 @@ def _plan(c: Convention) -> dict[str, Any]:
         ],
         "transversal": [fr_text(t) for t in (plan.transversal if plan else ())],
         # « Un projet social structuré en 4 axes »; never « en 0 axes » when no section is numbered.
-        "structure": fr_text(f"Un projet social structuré en {count}" if numbered else "Le projet social"),
+        "structure": fr_text(plan.structure if plan and plan.structure else structure),
         "overview": [
             {
                 "title": numbered_title(s.label, s.number, s.title),
