@@ -178,6 +178,7 @@ RULES: Mapping[str, Rule] = _catalog(
         "error",
         "The template has the « Signatures » heading, signatories' names and annex headings.",
     ),
+    Rule("template.articles", "error", "The template prints the convention's articles, as the manifest words them."),
     Rule("template.kind", "error", "A template checked is named after a kind of convention (sdsf.docx, ctg.docx…)."),
     Rule("template.runtime", "error", "The template's tags loop over lists and call functions, nothing else."),
     Rule("template.output", "error", "The filled document is valid XML."),

@@ -112,3 +112,16 @@ def test_the_plan_overview_is_titled_as_the_document_titles_it(tmp_path: Path) -
     path = _ctg(tmp_path, plan={**load_manifest(CTG).data["plan"], "structure": "Les orientations du projet social"})
     text = _text(path, tmp_path)
     assert "Les orientations du projet social" in text and "structuré en" not in text
+
+
+def test_a_template_with_articles_of_its_own_is_refused_not_obeyed(tmp_path: Path) -> None:
+    """A secretariat's template older than `articles` would print its own and drop the manifest's silently."""
+    from paraphe.errors import RenderError
+    from support.hostile_inputs import _template
+
+    template = tmp_path / "ctg.docx"
+    template.write_bytes(_template("{{ title }}", "Article 1 – Objet de la convention", "Texte du modèle."))
+    with pytest.raises(RenderError) as caught:
+        render_docx(load_convention(_ctg(tmp_path, articles=REWRITTEN)), template)
+    assert caught.value.diagnostics[0].rule == "template.articles"
+    assert "'Article 1 – Durée de la convention'" in caught.value.diagnostics[0].message

@@ -461,6 +461,11 @@ def template_no_signatures() -> bytes:
     return _template("{{ title }}", "Signatures", *SIGNATURES[1:], *ANNEXES, marks=False)
 
 
+def template_own_articles() -> bytes:
+    """A CTG template that types its articles instead of looping over the manifest's."""
+    return _template("{{ title }}", "Article 1 – Objet de la convention", "La présente convention a pour objet…")
+
+
 def template_unknown_filter() -> bytes:
     return _template("{{ title|uper }}")
 
@@ -561,6 +566,7 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         template_undefined_untaken,
         template_split_tag,
         template_no_signatures,
+        template_own_articles,
         template_unknown_filter,
         template_broken,
         template_runtime,

@@ -22,6 +22,7 @@ from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.render.context import ImageMaker, build_context
+from paraphe.render.typography import fr_text
 from paraphe.render.placeholders import mark_placeholders
 from paraphe.render.tags import ParapheTemplate
 from paraphe.resources import template_path
@@ -61,6 +62,7 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
         mark_placeholders(buffer.getvalue()), convention.signature_date or dt.date(convention.period.start, 1, 1)
     )
     _check_wellformed(data, where)
+    _check_articles(data, convention, where)
     return data
 
 
@@ -98,6 +100,30 @@ def _check_wellformed(data: bytes, where: Location) -> None:
                     raise RenderError.at(
                         where, f"the filled document is not valid XML ({name}: {exc})", "template.output"
                     ) from None
+
+
+def _check_articles(data: bytes, convention: Convention, where: Location) -> None:
+    """Every article heading and paragraph the manifest gives is in the document.
+
+    A template older than `articles` prints its own articles and would drop the manifest's silently.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    printed = _squeezed("".join(root.itertext()))
+    for article in convention.articles:
+        wanted = [article.heading] + [t for p in article.paragraphs for t in (p.text or "", *p.items) if t]
+        for text in wanted:
+            if _squeezed(fr_text(text)) not in printed:
+                raise RenderError.at(
+                    where,
+                    f"the template does not print {text!r} (article {article.key!r}): it prints articles of its "
+                    "own; loop over 'articles' as paraphe's ctg.docx does",
+                    "template.articles",
+                )
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 def _image_maker(document: DocxTemplate) -> ImageMaker:
