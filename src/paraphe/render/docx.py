@@ -22,9 +22,9 @@ from paraphe.errors import RenderError
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.render.context import ImageMaker, build_context
-from paraphe.render.typography import fr_text
 from paraphe.render.placeholders import mark_placeholders
 from paraphe.render.tags import ParapheTemplate
+from paraphe.render.typography import fr_text
 from paraphe.resources import template_path
 
 __all__ = ["render_docx"]
