@@ -55,7 +55,8 @@ def build_context(convention: Convention, image: ImageMaker | None = None) -> di
     sections = {id(s): i for i, s in enumerate(c.sections)}
 
     def body_fiche(section: Section) -> dict[str, Any]:
-        return {**_fiche(c, section, sections[id(section)]), "part": None}
+        # The chapter before it prints its part.
+        return {k: v for k, v in _fiche(c, section, sections[id(section)]).items() if k != "part"}
 
     context["body"] = body(c, body_fiche, lambda b: _figure_block(b, image), with_fiches=not fiches_in_annex)
     context["contents"] = contents(c, lambda s: _fiche_heading(s))

@@ -252,19 +252,18 @@ DESCRIPTIONS: dict[str, str] = {
     "signature_blocks[][].delegation": "« Pour le Préfet et par délégation », or empty.",
     "signature_blocks[][].party": "« Pour la CCSS ».",
 }
-# A fiche in the body or in the fiches annex means what it means in `fiches`; a chapter's heading is its own.
+# A fiche in the body or in the fiches annex means what it means in `fiches` (its part aside: a chapter
+# prints it); a chapter's heading is its own.
 DESCRIPTIONS.update(
     {
         f"{where}{path[len('fiches[]') :]}": text
         for path, text in list(DESCRIPTIONS.items())
-        if path.startswith("fiches[]")
+        if path.startswith("fiches[]") and not path.startswith("fiches[].part")
         for where in ("body[]", "annexes[].fiches[]")
     }
 )
 DESCRIPTIONS["body[].heading"] = "A chapter's « I – Titre » (from `part_levels`), or a fiche's heading."
 DESCRIPTIONS["body[].kind"] = "`chapter` or `fiche` (a fiche has the keys of `fiches[]`)."
-DESCRIPTIONS["body[].part"] = "Nothing: in the body, the part is printed as a chapter before its fiches."
-DESCRIPTIONS["annexes[].fiches[].part"] = "Nothing: the fiches annex prints the fiches alone."
 
 # Types the specimen cannot show: parts that may be absent, images.
 _TYPES = {
