@@ -97,6 +97,7 @@ RULES: Mapping[str, Rule] = _catalog(
     # --- References and identifiers (ref.*, id.*) ---
     Rule("ref.organisation", "error", "Actors, signatories and parties name a declared organisation."),
     Rule("ref.part", "error", "A section's 'part' names a part declared under 'parts'."),
+    Rule("chapter.table", "error", "Each row of a chapter's table has one cell per column."),
     Rule("ref.marker", "error", "Markers and legends name a marker declared under 'markers'."),
     Rule("ref.signatory", "error", "A party's 'signatories' name declared signatories."),
     Rule("id.unique", "error", "Ids of sections, actions and signatories, glossary keys and parties are unique."),
@@ -111,7 +112,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),
     Rule("unused.glossary", "warning", "A glossary acronym appears somewhere in the convention's text."),
     # --- Kind of convention (kind.*, ctg.*, party.*) ---
-    Rule("kind.field", "error", "A field is one the kind's template prints (CTG-only fields, 'parts')."),
+    Rule("kind.field", "error", "A field is one the kind's template prints (CTG-only fields, 'parts', 'contents')."),
     Rule(
         "signatories.required",
         "error",

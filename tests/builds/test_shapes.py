@@ -61,3 +61,21 @@ def test_discovery_skips_the_territories_list() -> None:
     result = CliRunner().invoke(cli, ["validate", str(SHAPES)])
     assert result.exit_code == 0, result.output
     assert f"{len(CASES)} manifest(s) valid" in result.output
+
+
+def test_a_long_signature_page_flows_over_pages_with_each_field_beside_its_name(tmp_path: Path, soffice: str) -> None:
+    case = SHAPES / "sdsf-avs-thirteen-signatories"
+    result = CliRunner().invoke(cli, ["build", str(case / "manifest.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / case.name / "manifest.pdf")
+    convention = load_convention(case / "manifest.yaml")
+    names = {s.id: s.name for s in convention.signatories}
+    pages = {}
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots", []):
+            field = annotation.get_object()
+            if field.get("/FT") == "/Sig":
+                pages[str(field["/T"])] = number
+    assert len(set(pages.values())) == 2  # thirteen blocks do not fit on one page
+    for signatory, number in pages.items():
+        assert flat(names[signatory]) in flat(reader.pages[number].extract_text()), signatory

@@ -203,24 +203,24 @@ class _Differ(Comparer):
                 self.value(here, ptr + "/numbering", "numbering", old[k].numbering, new[k].numbering)
 
     def parts(self) -> None:
-        old, new = self.old.parts, self.new.parts
-        pairs = match(old, new, [lambda p: p.id], title=lambda p: p.title)
-        for j, b in enumerate(new):
-            ptr = pointer("parts", j)
+        # Sub-parts are compared with the parts, each at its own place in the manifest.
+        old, new = _flat_parts(self.old.parts), _flat_parts(self.new.parts)
+        pairs = match(old, new, [lambda p: p[1].id], title=lambda p: p[1].title)
+        for j, (ptr, b) in enumerate(new):
             here = (PARTS, b.title)
             i = paired(pairs, j)
             if i is None:
                 self.emit("added", here, ptr, "", None, b.title)
                 continue
-            a: Part = old[i]
+            a: Part = old[i][1]
             self.value(here, ptr + "/id", "id", a.id, b.id)
             self.value(here, ptr + "/title", "title", a.title, b.title, op="renamed")
             self.value(here, ptr + "/subtitle", "subtitle", a.subtitle, b.subtitle)
-            self.texts(here, ptr + "/text", "text", a.text, b.text)
-        for i, a in enumerate(old):
+            self.texts(here, ptr + "/text", "text", _content_lines(a), _content_lines(b))
+        for i, (ptr, a) in enumerate(old):
             if i not in pairs:
-                self.emit("removed", (PARTS, a.title), pointer("parts", i), "", a.title, None)
-        self.reorder((PARTS,), "/parts", "parts", pairs, [p.id for p in old])
+                self.emit("removed", (PARTS, a.title), ptr, "", a.title, None)
+        self.reorder((PARTS,), "/parts", "parts", pairs, [p.id or p.title for _, p in old])
 
     def plan(self) -> None:
         compare_plan(self, self.old, self.new)
@@ -322,3 +322,31 @@ def _annex(x: Annex, folder: Path) -> str:
     if x.file:
         return f"{x.title} ({_relative(x.file, folder)})"
     return f"{x.title} ({x.generated})"
+
+
+def _flat_parts(parts: tuple[Part, ...], at: str = "/parts") -> list[tuple[str, Part]]:
+    """Parts and sub-parts in reading order, each with its JSON pointer in the manifest."""
+    out: list[tuple[str, Part]] = []
+    for i, part in enumerate(parts):
+        ptr = f"{at}/{i}"
+        out.append((ptr, part))
+        out.extend(_flat_parts(part.parts, ptr + "/parts"))
+    return out
+
+
+def _content_lines(part: Part) -> tuple[str, ...]:
+    """A part's content as lines a reader compares: paragraphs, « • » points, table rows « a | b »."""
+    lines: list[str] = []
+    for block in part.content:
+        if block.kind == "text":
+            lines.append(block.text)
+        elif block.kind == "list":
+            lines.extend(f"• {item}" for item in block.items)
+        elif block.table is not None:
+            table = block.table
+            lines.extend(([table.title] if table.title else []) + [" | ".join(table.columns)])
+            lines.extend(" | ".join(row) for row in table.rows)
+        elif block.figures is not None:
+            lines.append(block.figures.title)
+            lines.extend(f"{i.label} : {i.text if i.text is not None else i.value}" for i in block.figures.items)
+    return tuple(lines)

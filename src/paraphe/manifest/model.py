@@ -36,6 +36,14 @@ class Level:
     name: str
     numbering: str
     plural: str | None = None  # « Objectifs opérationnels »; derived from the name when not given
+    prefix: str | None = None  # « {number}- », « {name} {number} – »: how the document writes a heading's number
+
+    def heading_prefix(self, number: str) -> str:
+        """« 1- », « Orientation 2 – », « Axe 1 : »; empty for an item without a number."""
+        if not number:
+            return ""
+        default = "{number} :" if self.numbering in ("upper-alpha", "lower-alpha") else "{name} {number} :"
+        return (self.prefix or default).replace("{number}", number).replace("{name}", self.name)
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ class Section:
     text: tuple[str, ...] = ()
     diagnostic: tuple[str, ...] = ()
     legend: tuple[Marker, ...] = ()
+    prefix: str = ""  # the level's own prefix when the manifest gives one (« 1- »); empty: « label : title »
 
     def all_actions(self) -> tuple[Action, ...]:
         nested = tuple(a for s in self.sections for a in s.all_actions())
@@ -124,11 +133,48 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Table:
+    title: str | None
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a chapter's content: a paragraph, a bulleted list, a simple table or a block of figures."""
+
+    kind: str  # "text", "list", "table" or "figures"
+    text: str = ""
+    items: tuple[str, ...] = ()
+    table: Table | None = None
+    figures: FigureBlock | None = None
+
+
+@dataclass(frozen=True)
 class Part:
-    id: str
+    """A chapter of the document: it may group top-level sections, hold text, and have sub-parts."""
+
+    id: str | None
     title: str
     subtitle: str | None
-    text: tuple[str, ...]
+    content: tuple[Block, ...]
+    depth: int = 0
+    prefix: str = ""  # « I – », « a- »: from 'part_levels'; empty when the part has no number
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def text(self) -> tuple[str, ...]:
+        """The paragraphs alone, for templates that print a part's introduction as paragraphs."""
+        return tuple(b.text for b in self.content if b.kind == "text")
+
+    @property
+    def heading(self) -> str:
+        return f"{self.prefix} {self.title}" if self.prefix else self.title
+
+    def walk(self) -> tuple[Part, ...]:
+        """This part and its sub-parts, in reading order."""
+        return (self, *(p for sub in self.parts for p in sub.walk()))
 
 
 @dataclass(frozen=True)
@@ -320,6 +366,9 @@ class Convention:
     plan: Plan | None = None
     markers: tuple[Marker, ...] = ()
     articles: tuple[Article, ...] = ()  # a CTG's articles in the document's order, numbered
+    preamble_title: str = "Préambule"
+    contents_title: str | None = None  # « Sommaire »: a printed table of contents; None: none
+    contents_depth: int = 2
     warnings: tuple[Diagnostic, ...] = ()  # what validation found that does not stop a build
     id_location: Location | None = None  # where the manifest says its id: two manifests of one run may clash
 
@@ -335,4 +384,4 @@ class Convention:
         return next((a for a in self.articles if a.key == key), None)
 
     def part(self, part_id: str) -> Part:
-        return next(p for p in self.parts if p.id == part_id)
+        return next(p for top in self.parts for p in top.walk() if p.id == part_id)

@@ -17,6 +17,7 @@ from paraphe.manifest.model import (
     Actor,
     Annex,
     Authority,
+    Block,
     Calendar,
     Convention,
     Deliberation,
@@ -35,6 +36,7 @@ from paraphe.manifest.model import (
     Section,
     Signatory,
     Stake,
+    Table,
 )
 from paraphe.manifest.organisations import organisation_type
 
@@ -75,7 +77,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
     """Turn a validated manifest into the frozen model."""
     data: dict[str, Any] = loaded.data
     organisations = {key: _organisation(key, value) for key, value in data["organisations"].items()}
-    levels = tuple(Level(lv["name"], lv.get("numbering", "arabic"), lv.get("plural")) for lv in data["levels"])
+    levels = tuple(_level(lv) for lv in data["levels"])
     folder = loaded.path.resolve().parent
     markers = {key: Marker(key, m["symbol"], m["label"]) for key, m in data.get("markers", {}).items()}
 
@@ -125,6 +127,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
             text=tuple(raw.get("text", ())),
             diagnostic=tuple(raw.get("diagnostic", ())),
             legend=tuple(markers[k] for k in raw.get("legend", ())),
+            prefix=level.heading_prefix(number) if level.prefix else "",
         )
 
     identity = data.get("identity")
@@ -159,9 +162,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         preamble=tuple(data.get("preamble", ())),
         identity=_identity(identity) if identity else None,
         levels=levels,
-        parts=tuple(
-            Part(p["id"], p["title"], p.get("subtitle"), tuple(p.get("text", ()))) for p in data.get("parts", ())
-        ),
+        parts=_parts(data.get("parts", ()), tuple(_level(lv) for lv in data.get("part_levels", ())), 0, ""),
         sections=_numbered(data["sections"], lambda s, i: section(s, i, 0, "")),
         signatories=signatories,
         signature_place=signature["place"],
@@ -183,7 +184,56 @@ def build_model(loaded: LoadedManifest) -> Convention:
         plan=_plan(data["plan"]) if "plan" in data else None,
         markers=tuple(markers.values()),
         articles=resolve_articles(data),
+        preamble_title=data.get("preamble_title", "Préambule"),
+        contents_title=data["contents"].get("title", "Sommaire") if "contents" in data else None,
+        contents_depth=data.get("contents", {}).get("depth", 2),
     )
+
+
+def _level(raw: dict[str, Any]) -> Level:
+    return Level(raw["name"], raw.get("numbering", "arabic"), raw.get("plural"), raw.get("prefix"))
+
+
+def _parts(raws: Any, levels: tuple[Level, ...], depth: int, parent: str) -> tuple[Part, ...]:
+    """Parts and their sub-parts, numbered by 'part_levels' (« I – », « a- »); unnumbered past its end."""
+    level = levels[depth] if depth < len(levels) else None
+    out, position = [], 0
+    for raw in raws:
+        number = ""
+        if level is not None and raw.get("numbered", True):
+            position += 1
+            number = format_number(position, level.numbering, parent)
+        out.append(
+            Part(
+                id=raw.get("id"),
+                title=raw["title"],
+                subtitle=raw.get("subtitle"),
+                content=tuple(_block(b) for b in raw.get("text", ())),
+                depth=depth,
+                prefix=level.heading_prefix(number) if level is not None else "",
+                parts=_parts(raw.get("parts", ()), levels, depth + 1, number or parent),
+            )
+        )
+    return tuple(out)
+
+
+def _block(raw: Any) -> Block:
+    if isinstance(raw, str):
+        return Block("text", text=raw)
+    if "list" in raw:
+        return Block("list", items=tuple(raw["list"]))
+    if "table" in raw:
+        table = raw["table"]
+        return Block(
+            "table",
+            table=Table(
+                table.get("title"),
+                tuple(table["columns"]),
+                tuple(tuple(row) for row in table["rows"]),
+                table.get("source"),
+            ),
+        )
+    return Block("figures", figures=_figure_block(raw["figures"]))
 
 
 def _numbered(raws: Any, make: Any) -> tuple[Section, ...]:
@@ -275,19 +325,18 @@ def _orientation(raw: Any) -> Orientation:
 def _identity(raw: dict[str, Any]) -> Identity:
     return Identity(
         title=raw["title"],
-        figures=tuple(
-            FigureBlock(
-                id=f.get("id"),
-                title=f["title"],
-                source=f.get("source"),
-                items=tuple(
-                    FigureItem(i["label"], i.get("value"), i.get("unit"), i.get("text")) for i in f.get("items", ())
-                ),
-                note=f.get("note"),
-                chart=f.get("chart", True),
-            )
-            for f in raw["figures"]
-        ),
+        figures=tuple(_figure_block(f) for f in raw["figures"]),
+    )
+
+
+def _figure_block(raw: dict[str, Any]) -> FigureBlock:
+    return FigureBlock(
+        id=raw.get("id"),
+        title=raw["title"],
+        source=raw.get("source"),
+        items=tuple(FigureItem(i["label"], i.get("value"), i.get("unit"), i.get("text")) for i in raw.get("items", ())),
+        note=raw.get("note"),
+        chart=raw.get("chart", True),
     )
 
 

@@ -14,6 +14,7 @@ from paraphe.french import enumeration, plural
 from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
 from paraphe.placeholders import TO_COMPLETE
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
+from paraphe.render.chapters import body, contents
 from paraphe.render.ctg import ctg_context
 from paraphe.render.parties import opening_context
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
@@ -48,6 +49,19 @@ def build_context(convention: Convention, image: ImageMaker | None = None) -> di
     context["identity"] = _identity(c, image)
     if c.kind == "ctg":
         context.update(ctg_context(c))
+        return context
+    fiches_in_annex = any(a.generated == "fiches" for a in c.annexes)
+    sections = {id(s): i for i, s in enumerate(c.sections)}
+
+    def body_fiche(section: Section) -> dict[str, Any]:
+        # The chapter before it prints its part.
+        return {k: v for k, v in _fiche(c, section, sections[id(section)]).items() if k != "part"}
+
+    context["body"] = body(c, body_fiche, lambda b: _figure_block(b, image), with_fiches=not fiches_in_annex)
+    context["contents"] = contents(c, lambda s: _fiche_heading(s))
+    for annex in context["annexes"]:
+        annex["fiches"] = [{**body_fiche(s), "in_part": True} for s in c.sections] if annex["is_fiches"] else []
+    context["preamble_title"] = fr_text(c.preamble_title)
     return context
 
 
@@ -77,23 +91,18 @@ def _common(c: Convention, period: str) -> dict[str, Any]:
 def _identity(c: Convention, image: ImageMaker | None = None) -> dict[str, Any] | None:
     if c.identity is None:
         return None
+    return {"title": fr_text(c.identity.title), "blocks": [_figure_block(b, image) for b in c.identity.figures]}
+
+
+def _figure_block(b: FigureBlock, image: ImageMaker | None) -> dict[str, Any]:
     from paraphe.render.charts import CHART_WIDTH_MM, block_chart
 
-    def chart(block: FigureBlock) -> Any:
-        png = block_chart(block) if image is not None else None
-        return image(png, CHART_WIDTH_MM) if image is not None and png is not None else ""
-
+    png = block_chart(b) if image is not None else None
     return {
-        "title": fr_text(c.identity.title),
-        "blocks": [
-            {
-                "title": fr_text(b.title) + (f" ({fr_text(b.source)})" if b.source else ""),
-                "lines": [_figure_line(i) for i in b.items],
-                "note": fr_text(b.note) if b.note else "",
-                "chart": chart(b),
-            }
-            for b in c.identity.figures
-        ],
+        "title": fr_text(b.title) + (f" ({fr_text(b.source)})" if b.source else ""),
+        "lines": [_figure_line(i) for i in b.items],
+        "note": fr_text(b.note) if b.note else "",
+        "chart": image(png, CHART_WIDTH_MM) if image is not None and png is not None else "",
     }
 
 
@@ -111,11 +120,9 @@ def _figure_line(item: FigureItem) -> str:
 def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
     previous = c.sections[index - 1].part if index else None
     part = c.part(section.part) if section.part and section.part != previous else None
-    heading = (
-        fr_text(f"{section.label} : {section.title}") if section.number or section.label else fr_text(section.title)
-    )
     return {
-        "heading": heading,
+        "kind": "fiche",
+        "heading": _fiche_heading(section),
         "in_part": section.part is not None,
         "part": {
             "title": fr_text(part.title),
@@ -139,6 +146,15 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
     }
 
 
+def _fiche_heading(section: Section) -> str:
+    """« Axe 1 : Titre », or as the level's prefix writes it (« 1- Titre »), or the title alone."""
+    if section.prefix:
+        return fr_text(f"{section.prefix} {section.title}")
+    if section.number or section.label:
+        return fr_text(f"{section.label} : {section.title}")
+    return fr_text(section.title)
+
+
 def _rows(section: Section) -> Any:
     for action in section.actions:
         yield _action_row(action, section.depth + 1)
@@ -149,7 +165,7 @@ def _rows(section: Section) -> Any:
             fr_text(sub.label),
             fr_text(sub.title),
             text=tuple(fr_text(t) for t in sub.context + sub.diagnostic + sub.text),
-            heading=fr_text(f"{sub.label} : {sub.title}" if sub.label else sub.title),
+            heading=_fiche_heading(sub),
         )
         yield from _rows(sub)
 
@@ -191,6 +207,7 @@ def _annexes(c: Convention) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {
             "heading": annex_heading(number, annex.title),
             "is_glossary": annex.generated == "glossary",
+            "is_fiches": annex.generated == "fiches",
             "glossary": [],
         }
         if entry["is_glossary"]:

@@ -82,7 +82,7 @@ def _merged(shapes: list[Shape], path: str) -> Shape:
         for s in shapes:
             for key, child in s.fields.items():
                 fields.setdefault(key, []).append(child)
-        return Shape("record", path, {k: _merged(v, f"{path}.{k}") for k, v in fields.items()})
+        return Shape("record", path, {k: _merged(v, f"{path}.{k}" if path else k) for k, v in fields.items()})
     if kind == "list":
         return Shape("list", path, item=_merged([s.item for s in shapes if s.item is not None], f"{path}[]"))
     return Shape(kind, path)
@@ -99,7 +99,14 @@ def specimen(kind: str) -> Convention:
 def context_shape(kind: str) -> Shape:
     """The shape of the context a template of `kind` receives."""
     # Without an image maker, charts are left out (""): drawing them is not needed to know the shape.
-    return shape_of(build_context(specimen(kind)), "")
+    convention = specimen(kind)
+    shapes = [shape_of(build_context(convention), "")]
+    if kind != "ctg":
+        # The fiches printed in an annex instead of the body: the same specimen, with that annex.
+        annex = dataclasses.replace(convention.annexes[0], title="Fiches actions", generated="fiches")
+        with_annex = dataclasses.replace(convention, annexes=(*convention.annexes, annex))
+        shapes.append(shape_of(build_context(with_annex), ""))
+    return _merged(shapes, "")
 
 
 # What each variable means, for the README's reference (`scripts/template-reference`); a test checks that
@@ -121,8 +128,33 @@ DESCRIPTIONS: dict[str, str] = {
     "opening.agreement": "The lines after the preamble (« Il est convenu et arrêté ce qui suit : », visas after it).",
     "opening.agreement[].kind": "`agreed` or `visa`.",
     "opening.agreement[].text": "The line, typeset.",
+    "preamble_title": "The preamble's heading (« Préambule », « Editorial »).",
+    "contents": "The printed table of contents (« Sommaire »), or nothing.",
+    "contents.title": "Its title (« Sommaire », « Table des matières »).",
+    "contents.lines": "Its lines, in the document's order.",
+    "contents.lines[].text": "A heading (« I – Elément de contexte »).",
+    "contents.lines[].depth": "0 for a chapter, 1 or more for what it holds.",
+    "body": "The body in reading order: chapters (parts and sub-parts) and fiches, each with its `kind`.",
+    "body[].depth": "A chapter's depth: 0 for a part, 1 for a sub-part…",
+    "body[].subtitle": "A chapter's subtitle, or empty.",
+    "body[].blocks": "A chapter's content, in order.",
+    "body[].blocks[].kind": "`text`, `list`, `table` or `figures`.",
+    "body[].blocks[].text": "A paragraph.",
+    "body[].blocks[].points": "A list's points.",
+    "body[].blocks[].title": "A table's title, or empty.",
+    "body[].blocks[].columns": "A table's column headings.",
+    "body[].blocks[].rows": "A table's rows, each a list of cells.",
+    "body[].blocks[].source": "« Source : … » under a table, or empty.",
+    "body[].blocks[].figures": "A block of figures, as `identity.blocks[]`.",
+    "body[].blocks[].figures.title": "The block's title, with its source.",
+    "body[].blocks[].figures.lines": "« Label : 1,2 million d'habitants » lines.",
+    "body[].blocks[].figures.note": "A note below the figures, or empty.",
+    "body[].blocks[].figures.chart": "The block's chart, or empty.",
+    "annexes[].is_fiches": "True for the annex that prints the fiches (« Fiches actions »).",
+    "annexes[].fiches": "That annex's fiches, as `fiches[]` (headings a level below the annex's).",
     "fiches": "One per top section (thématique, axe…), in order.",
-    "fiches[].heading": "« Axe 1 : Titre », or the title alone.",
+    "fiches[].kind": "`fiche`.",
+    "fiches[].heading": "« Axe 1 : Titre », « 1- Titre » (the level's prefix), or the title alone.",
     "fiches[].in_part": "True when the section belongs to a part (its heading then a level lower).",
     "fiches[].part": "The part this section opens, or nothing (the first section of each part only).",
     "fiches[].part.title": "The part's title.",
@@ -228,9 +260,28 @@ DESCRIPTIONS: dict[str, str] = {
     "signature_blocks[][].delegation": "« Pour le Préfet et par délégation », or empty.",
     "signature_blocks[][].party": "« Pour la CCSS ».",
 }
+# A fiche in the body or in the fiches annex means what it means in `fiches` (its part aside: a chapter
+# prints it); a chapter's heading is its own.
+DESCRIPTIONS.update(
+    {
+        f"{where}{path[len('fiches[]') :]}": text
+        for path, text in list(DESCRIPTIONS.items())
+        if path.startswith("fiches[]") and not path.startswith("fiches[].part")
+        for where in ("body[]", "annexes[].fiches[]")
+    }
+)
+DESCRIPTIONS["body[].heading"] = "A chapter's « I – Titre » (from `part_levels`), or a fiche's heading."
+DESCRIPTIONS["body[].kind"] = "`chapter` or `fiche` (a fiche has the keys of `fiches[]`)."
 
 # Types the specimen cannot show: parts that may be absent, images.
-_TYPES = {"identity": "record or nothing", "fiches[].part": "record or nothing", "identity.blocks[].chart": "image"}
+_TYPES = {
+    "identity": "record or nothing",
+    "fiches[].part": "record or nothing",
+    "identity.blocks[].chart": "image",
+    "contents": "record or nothing",
+    "body[].blocks[].figures": "record or nothing",
+    "body[].blocks[].figures.chart": "image",
+}
 
 
 def described_paths() -> dict[str, tuple[str, set[str]]]:

@@ -40,6 +40,7 @@ CHECKS: tuple[Check, ...] = (
     references.declared_organisations,
     references.declared_parts,
     references.declared_markers,
+    references.table_rows_fit,
     calendar.action_calendars,
     annexes.annex_files,
     kinds.fields_the_template_prints,

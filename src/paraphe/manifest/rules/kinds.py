@@ -12,7 +12,7 @@ from paraphe.manifest.rules.base import Manifest
 _CTG_ONLY = ("diagnostic", "steering", "court", "plan", "articles", "article_heading", "article_numbering")
 
 # Fields only the schémas' template (sdsf, sdavs) prints.
-_SCHEMA_ONLY = ("parts",)
+_SCHEMA_ONLY = ("parts", "part_levels", "contents", "preamble_title")
 
 
 def _ignored(manifest: Manifest, pointer: Pointer, printed_in: str) -> Diagnostic:
@@ -39,6 +39,11 @@ def fields_the_template_prints(manifest: Manifest) -> Iterator[Diagnostic]:
                     yield _ignored(manifest, (key,), "a ctg, or a schéma that names its 'parties'")
         return
     yield from (_ignored(manifest, (key,), "an sdsf or sdavs") for key in _SCHEMA_ONLY if key in data)
+    for i, annex in enumerate(data.get("annexes", [])):
+        if annex.get("generated") == "fiches":
+            yield _ignored(
+                manifest, ("annexes", i, "generated"), "an sdsf or sdavs (a ctg prints its plan in its article)"
+            )
     for pointer, section, _depth in manifest.sections():
         if "orientations" in section:
             yield _ignored(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import Pointer
@@ -26,6 +27,10 @@ def unique_ids(manifest: Manifest) -> Iterator[Diagnostic]:
     yield from _duplicates(manifest, "action", ((a["id"], p + ("id",)) for p, a, _ in manifest.actions()))
     signatories = ((s["id"], ("signatories", i, "id")) for i, s in enumerate(manifest.signatories))
     yield from _duplicates(manifest, "signatory", signatories)
+    parts = (
+        (part["id"], p + ("id",)) for p, part in _parts(manifest.data.get("parts", []), ("parts",)) if "id" in part
+    )
+    yield from _duplicates(manifest, "part", parts)
 
 
 def reserved_signatory_id(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -64,8 +69,16 @@ def declared_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
             )
 
 
+def _parts(raws: list[Any], pointer: Pointer) -> Iterator[tuple[Pointer, dict[str, Any]]]:
+    """Every part and sub-part with where it is, in reading order."""
+    for i, part in enumerate(raws):
+        here = pointer + (i,)
+        yield here, part
+        yield from _parts(part.get("parts", []), here + ("parts",))
+
+
 def declared_parts(manifest: Manifest) -> Iterator[Diagnostic]:
-    part_ids = {part["id"] for part in manifest.data.get("parts", [])}
+    part_ids = {part["id"] for _, part in _parts(manifest.data.get("parts", []), ("parts",)) if "id" in part}
     for pointer, section, depth in manifest.sections():
         # A nested section's part is wrong whatever it names (part.depth).
         if "part" in section and not depth and section["part"] not in part_ids:
@@ -88,3 +101,23 @@ def declared_markers(manifest: Manifest) -> Iterator[Diagnostic]:
 
 def _undeclared_marker(key: str) -> str:
     return f"marker {key!r} is not declared under 'markers'"
+
+
+def table_rows_fit(manifest: Manifest) -> Iterator[Diagnostic]:
+    """A row with more or fewer cells than the table has columns would shift or drop its values."""
+    for pointer, part in _parts(manifest.data.get("parts", []), ("parts",)):
+        for b, block in enumerate(part.get("text", [])):
+            if not isinstance(block, dict) or "table" not in block:
+                continue
+            columns = len(block["table"]["columns"])
+            for r, row in enumerate(block["table"]["rows"]):
+                if len(row) != columns:
+                    yield manifest.at(
+                        pointer + ("text", b, "table", "rows", r),
+                        f"this row has {_cells(len(row))} but the table has {columns} columns",
+                        "chapter.table",
+                    )
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
