@@ -89,6 +89,8 @@ class SourceMap:
     file: str
     values: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    # Lists written in brackets (`[a, b]`): a comma there splits a text silently (manifest/prose_lists.py).
+    flow_lists: list[Pointer] = field(default_factory=list)
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Location:
         """The value at `pointer` (or its key), else its nearest located ancestor."""
@@ -236,6 +238,8 @@ def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
             result[key] = _build(value_node, pointer + (key,), source)
         return result
     if isinstance(node, yaml.SequenceNode):
+        if node.flow_style:
+            source.flow_lists.append(pointer)
         return [_build(item, pointer + (i,), source) for i, item in enumerate(node.value)]
     if node.tag in (_INT, _FLOAT):
         digits = len(node.value.lstrip("+-").split(".")[0])

@@ -18,25 +18,35 @@ from jsonschema.exceptions import ValidationError, best_match
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
+from paraphe.manifest.prose_lists import flow_prose_lists
 from paraphe.resources import SCHEMA_PATH
 
 
 @cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    jsonschema.Draft202012Validator.check_schema(_schema())
+    return jsonschema.Draft202012Validator(_schema())
 
 
 def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     """All problems of a loaded manifest, schema first, then cross-field rules."""
+    # A text split at its commas is valid to the schema: refused on its own, beside the other findings.
+    split = list(flow_prose_lists(manifest.source, _schema()))
     problems = list(_schema_problems(manifest.data, manifest.source))
-    if problems:
-        # The rules below assume the shape the schema guarantees.
-        return problems
+    if problems and not split:
+        return problems  # in the schema's order, by field
+    if not problems:
+        # The rules assume the shape the schema guarantees.
+        problems = list(rules.run(manifest))
     # Reported in reading order; problems found in another file (the territories list) come last.
     own = manifest.source.file
-    return sorted(rules.run(manifest), key=lambda d: (d.location.file != own, d.location.line, d.location.col))
+    return sorted(split + problems, key=lambda d: (d.location.file != own, d.location.line, d.location.col))
 
 
 def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
