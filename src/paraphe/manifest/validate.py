@@ -6,7 +6,6 @@ secretariat fixes a manifest in one pass.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -19,6 +18,7 @@ from paraphe.diagnostics import Diagnostic
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.manifest.prose_lists import flow_prose_lists
+from paraphe.manifest.schema_messages import schema_message, unknown_field_message
 from paraphe.resources import SCHEMA_PATH
 
 
@@ -60,11 +60,11 @@ def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
                 if key not in allowed:
                     yield Diagnostic(
                         source.locate(pointer + (key,), key=True),
-                        f"unknown field {key!r}" + _suggest(key, allowed),
+                        unknown_field_message(key, allowed),
                         "schema.additionalProperties",
                     )
             continue
-        yield Diagnostic(source.locate(pointer), _message(error), f"schema.{error.validator}")
+        yield Diagnostic(source.locate(pointer), schema_message(error), f"schema.{error.validator}")
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
@@ -75,29 +75,3 @@ def _most_specific(error: ValidationError) -> ValidationError:
             break
         error = deeper
     return error
-
-
-def _message(error: ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "manifest"
-    if error.validator == "required":
-        return f"{where}: {error.message}"
-    if error.validator == "enum":
-        choices = ", ".join(repr(c) for c in error.validator_value)
-        return f"{where}: {error.instance!r} is not one of {choices}"
-    if error.validator == "pattern":
-        return f"{where}: {error.instance!r} does not have the expected form ({_pattern_hint(error)})"
-    if error.validator == "not" and len(error.validator_value.get("required", [])) > 1:
-        fields = " and ".join(repr(f) for f in error.validator_value["required"])
-        return f"{where}: {fields} exclude each other; give one"
-    if error.validator == "type":
-        return f"{where}: expected {error.validator_value}, found {type(error.instance).__name__} {error.instance!r}"
-    return f"{where}: {error.message}"
-
-
-def _pattern_hint(error: ValidationError) -> str:
-    return str(error.schema.get("description") or error.validator_value)
-
-
-def _suggest(key: str, allowed: set[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(allowed), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(sorted(allowed))}"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest, get
 from paraphe.placeholders import is_placeholder
@@ -15,7 +16,11 @@ from paraphe.placeholders import is_placeholder
 def period_order(manifest: Manifest) -> Iterator[Diagnostic]:
     start, end = manifest.data["period"]["start"], manifest.data["period"]["end"]
     if start > end:
-        yield manifest.at(("period", "end"), f"the period ends ({end}) before it starts ({start})", "period.order")
+        yield manifest.at(
+            ("period", "end"),
+            _("the period ends ({end}) before it starts ({start})", end=end, start=start),
+            "period.order",
+        )
 
 
 def period_duration(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -28,7 +33,13 @@ def period_duration(manifest: Manifest) -> Iterator[Diagnostic]:
     if data["duration"] != years:
         yield manifest.at(
             ("duration",),
-            f"a duration of {data['duration']} year(s) does not match the period {start}-{end} ({years} year(s))",
+            _(
+                "a duration of {duration} year(s) does not match the period {start}-{end} ({years} year(s))",
+                duration=data["duration"],
+                start=start,
+                end=end,
+                years=years,
+            ),
             "period.duration",
         )
 
@@ -53,7 +64,7 @@ def dates_exist(manifest: Manifest) -> Iterator[Diagnostic]:
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            yield manifest.at(pointer, f"{value!r} is not a date of the calendar", "date.invalid")
+            yield manifest.at(pointer, _("{value!r} is not a date of the calendar", value=value), "date.invalid")
 
 
 def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -67,6 +78,12 @@ def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
         first, last = (calendar, calendar) if isinstance(calendar, int) else map(int, calendar.split("-"))
         here = pointer + ("calendar",)
         if first > last:
-            yield manifest.at(here, f"calendar {calendar!r} ends before it starts", "calendar.order")
+            yield manifest.at(
+                here, _("calendar {calendar!r} ends before it starts", calendar=calendar), "calendar.order"
+            )
         elif first < start or last > end:
-            yield manifest.at(here, f"calendar {calendar!r} is outside the period {start}-{end}", "calendar.period")
+            yield manifest.at(
+                here,
+                _("calendar {calendar!r} is outside the period {start}-{end}", calendar=calendar, start=start, end=end),
+                "calendar.period",
+            )
