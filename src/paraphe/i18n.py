@@ -12,10 +12,10 @@ Always pass the values as named fields (never an f-string): the English text is 
 catalog, and a translator moves the fields where French wants them. `make i18n` extracts the
 messages, updates the .po files and compiles them (see the README, « Translating paraphe »).
 
-The language follows the usual variables, as gettext reads them: `LC_ALL`, else `LC_MESSAGES`,
-else `LANG` (`fr_FR.UTF-8`, `fr_BE`…); `LANGUAGE` (a list such as `fr:en`) goes first unless the
-locale is `C`/`POSIX`. It is read on every message, so a test or a worker process follows the
-environment it runs in.
+The language follows the variables Python's gettext reads, in its order: the first set of
+`LANGUAGE` (a list such as `fr:en`), `LC_ALL`, `LC_MESSAGES`, `LANG` (`fr_FR.UTF-8`, `fr_BE`…);
+`C` or `POSIX` mean English. They are read on every message, so a test or a worker process
+follows the environment it runs in.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from io import BytesIO
+from pathlib import Path
 
 DOMAIN = "paraphe"
 LOCALE_FOLDER: Traversable = files("paraphe") / "locale"
@@ -33,20 +34,22 @@ LOCALE_FOLDER: Traversable = files("paraphe") / "locale"
 LANGUAGES = ("fr",)
 
 
+_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 def language() -> str:
     """The language of the messages: a code of LANGUAGES, or "en"."""
-    return _language(*(os.environ.get(name, "") for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")))
+    return _language(next((value for name in _VARIABLES if (value := os.environ.get(name))), ""))
 
 
 @cache
-def _language(language_list: str, lc_all: str, lc_messages: str, lang: str) -> str:
-    locale = lc_all or lc_messages or lang
-    if _code(locale) in ("", "c", "posix"):
-        return "en"  # as GNU gettext: the C locale ignores LANGUAGE
-    for wanted in (*language_list.split(":"), locale):
-        code = _code(wanted)
-        if code in LANGUAGES or code == "en":
+def _language(wanted: str) -> str:
+    for locale in wanted.split(":"):
+        code = _code(locale)
+        if code in LANGUAGES:
             return code
+        if code in ("en", "c", "posix"):
+            break
     return "en"
 
 
@@ -62,6 +65,15 @@ def translations(code: str) -> gettext.NullTranslations:
     if code == "en" or not compiled.is_file():
         return gettext.NullTranslations()
     return gettext.GNUTranslations(BytesIO(compiled.read_bytes()))
+
+
+def bind_for_libraries() -> None:
+    """Libraries that call `gettext.gettext` (click: « Usage », « Options », its usage errors) take
+    their texts from paraphe's catalog too, which holds their messages (`make i18n` extracts them).
+    For the command line only: it sets the process's default gettext domain."""
+    if isinstance(LOCALE_FOLDER, Path):  # gettext reads .mo files from a folder, not from a zip
+        gettext.bindtextdomain(DOMAIN, str(LOCALE_FOLDER))
+        gettext.textdomain(DOMAIN)
 
 
 def _(message: str, /, **fields: object) -> str:
