@@ -62,3 +62,16 @@ def test_a_misspelt_french_word_is_refused_with_the_choices(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["validate", str(french)])
     assert result.exit_code == 1
     assert "'masculine-ish' is not one of 'feminine', 'masculine', 'féminin', 'masculin' [schema.enum]" in result.stderr
+
+
+def test_a_policy_may_name_organisation_types_in_french(tmp_path: Path) -> None:
+    outputs = []
+    for folder_name, word in (("english", "etat"), ("french", "état")):
+        folder = tmp_path / folder_name
+        folder.mkdir()
+        policy = f"ctg:\n  signatories:\n    - types: [{word}]\n      label: the State\n"
+        (folder / "policy.yaml").write_text(policy, encoding="utf-8")
+        (folder / "ctg.yaml").write_text(BAZOIS.read_text(encoding="utf-8"), encoding="utf-8")
+        outputs.append(CliRunner().invoke(cli, ["validate", str(folder / "ctg.yaml")]).stderr.replace(folder_name, "…"))
+    assert outputs[0] == outputs[1]
+    assert "a ctg is signed by the State: no signatory represents an organisation of type 'etat'" in outputs[0]
