@@ -145,4 +145,5 @@ def _line(event: Event, result: BuildResult) -> str:
 
 def _decimal(seconds: float) -> str:
     """`2.5`, or `2,5` in French: the decimal sign of the language the summary is in."""
+    # Translators: the decimal sign, "," in French.
     return f"{seconds:.1f}".replace(".", _("."))
