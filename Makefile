@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST ?= $(BIN)/python -m pytest
 
-.PHONY: setup demo test lint validate bench clean
+.PHONY: setup demo test lint validate bench clean i18n
 
 setup:            ## install what is missing (system packages, .venv/)
 	@scripts/setup
@@ -24,6 +24,9 @@ lint: setup       ## ruff, mypy (strict) and the import contracts (pyproject.tom
 
 bench: setup      ## time cold, warm and incremental builds against plain soffice (scripts/bench)
 	$(BIN)/python scripts/bench
+
+i18n: setup       ## extract the messages to translate into src/paraphe/locale/*/LC_MESSAGES/paraphe.po, compile the .mo
+	$(BIN)/python scripts/i18n
 
 validate: setup
 	$(BIN)/paraphe validate conventions/

@@ -60,6 +60,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("yaml.duplicate-key", "error", "A key appears once in its mapping."),
     Rule("yaml.size", "error", "At most 50 000 values in one manifest."),
     Rule("yaml.depth", "error", "Values nest at most 40 levels deep."),
+    Rule(
+        "yaml.flow-list",
+        "error",
+        "A list of texts (visas, paragraphs, commitments…) is written one item per line, not in brackets.",
+    ),  # fmt: skip
     Rule("yaml.number", "error", "A number has at most 15 digits before its decimal point (quote it to keep text)."),
     # --- Text: what a value may hold (text.*) ---
     Rule("text.control-character", "error", "No control character in a key or value, typed or as a YAML escape."),

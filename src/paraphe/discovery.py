@@ -14,6 +14,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import UsageError
+from paraphe.i18n import _
 from paraphe.manifest.load import MAX_MANIFEST_BYTES
 from paraphe.manifest.policy import POLICY_FILE
 from paraphe.manifest.territories import TERRITORIES_FILE
@@ -44,9 +45,9 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             found.append(path)
         elif path.exists():
             # A FIFO or a device would block the build's first read: refused before anything starts.
-            raise UsageError.at(Location(str(path)), "not a regular file", "io.not-file")
+            raise UsageError.at(Location(str(path)), _("not a regular file"), "io.not-file")
         else:
-            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
+            raise UsageError.at(Location(str(path)), _("no such file or folder"), "io.missing")
     if unreadable:
         raise UsageError(unreadable)
     return _distinct(found)
@@ -63,7 +64,9 @@ def _manifests_under(folder: Path, unreadable: list[Diagnostic]) -> list[Path]:
             entries = _entries(current)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            unreadable.append(Diagnostic(Location(str(current)), f"cannot list this folder: {reason}", "io.folder"))
+            unreadable.append(
+                Diagnostic(Location(str(current)), _("cannot list this folder: {reason}", reason=reason), "io.folder")
+            )
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -111,8 +114,12 @@ def same_ids(declared: Iterable[tuple[Path, str, Location]]) -> dict[Path, Diagn
             others = ", ".join(display_path(p) for p, _ in holders if p != path)
             clashes[path] = Diagnostic(
                 where,
-                f"convention id {convention_id!r} is also the id of {others}; unless one is a version of the other, "
-                "give each its own",
+                _(
+                    "convention id {id!r} is also the id of {others}; unless one is a version of the other, "
+                    "give each its own",
+                    id=convention_id,
+                    others=others,
+                ),
                 "id.convention",
             )
     return clashes

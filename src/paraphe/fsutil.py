@@ -18,6 +18,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Location
 from paraphe.errors import OutputError
+from paraphe.i18n import _
 
 
 @contextlib.contextmanager
@@ -52,8 +53,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_error(target: Path, exc: OSError) -> OutputError:
     """`exc`, met writing `target`, as the located error a user reads (io.write)."""
     reason = exc.strerror or str(exc)
-    kept = "; the earlier file is unchanged" if target.exists() else ""
-    return OutputError.at(Location(str(target)), f"cannot write {target.name}: {reason}{kept}", "io.write")
+    message = _("cannot write {name}: {reason}", name=target.name, reason=reason)
+    if target.exists():
+        message = _("cannot write {name}: {reason}; the earlier file is unchanged", name=target.name, reason=reason)
+    return OutputError.at(Location(str(target)), message, "io.write")
 
 
 def sha256_file(path: Path) -> str:
@@ -91,7 +94,7 @@ def exclusive_lock(
             yield
             return
         raise OutputError.at(
-            Location(str(lock_file)), f"cannot create the lock file: {exc.strerror}", "io.lock"
+            Location(str(lock_file)), _("cannot create the lock file: {reason}", reason=exc.strerror), "io.lock"
         ) from None
     try:
         deadline = time.monotonic() + wait

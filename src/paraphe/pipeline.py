@@ -31,6 +31,7 @@ from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
+from paraphe.i18n import _
 from paraphe.incremental import ABSENT
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
@@ -251,7 +252,7 @@ def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
         elif path.exists():
             found.append(path)
         else:
-            raise UsageError.at(Location(str(path)), "no such file or folder", "io.missing")
+            raise UsageError.at(Location(str(path)), _("no such file or folder"), "io.missing")
     templates = list(dict.fromkeys(found))
     return [TemplateReport(t, t.stem, tuple(check_template(t, t.stem, display_path(t)))) for t in templates]
 

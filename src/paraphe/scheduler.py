@@ -28,6 +28,7 @@ from paraphe import incremental
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.errors import ConversionError, ParapheError, internal_error
 from paraphe.fsutil import atomic_path, exclusive_lock
+from paraphe.i18n import _
 from paraphe.paths import display_path
 from paraphe.procutil import Terminated, ignored
 
@@ -154,7 +155,7 @@ def _without_clashes(jobs: Sequence[Job]) -> tuple[list[Job], list[ParapheError]
         clashes.append(
             ParapheError.at(
                 Location(display_path(job.manifest)),
-                f"would be built into {target}, like {others}",
+                _("would be built into {target}, like {others}", target=target, others=others),
                 "build.same-output",
             )
         )
@@ -302,7 +303,7 @@ def _stop_workers() -> None:
 
 def _worker_died(manifest: Path) -> ParapheError:
     return ConversionError.at(
-        Location(display_path(manifest)), "the build worker for this document died", "build.worker"
+        Location(display_path(manifest)), _("the build worker for this document died"), "build.worker"
     )
 
 

@@ -27,6 +27,7 @@ SHIPPED = {
     "paraphe/data/templates/ctg.docx",
     "paraphe/annexes/sandbox.py",
     "paraphe/py.typed",
+    "paraphe/locale/fr/LC_MESSAGES/paraphe.mo",
 }
 
 
@@ -77,6 +78,8 @@ def test_installed_wheel_builds_lozere(tmp_path: Path, soffice: str) -> None:
         assert path.is_relative_to(venv) and not path.is_relative_to(ROOT), path
 
     assert "2 manifest(s) valid" in run([paraphe, "validate", "conventions/"], work, env)
+    # The French catalog is package data: an installed paraphe speaks French too.
+    assert "2 manifestes valides" in run([paraphe, "validate", "conventions/"], work, {**env, "LANG": "fr_FR.UTF-8"})
     assert "2 built, 0 reused, 0 failed" in run([paraphe, "build", "conventions/", "--out", "build"], work, env)
     for name in ("sdsf-2020-2023", "ctg-plan-actions-2020"):
         assert page_count(work / "build" / "lozere" / f"{name}.pdf") >= 2, name

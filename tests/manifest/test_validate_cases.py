@@ -39,10 +39,10 @@ def test_json_format_lists_every_diagnostic(monkeypatch: pytest.MonkeyPatch) -> 
     [report] = json.loads(result.stdout)
     assert report["valid"] is False
     assert [(d["line"], d["rule"]) for d in report["diagnostics"]] == [
-        (59, "ref.organisation"),
-        (63, "calendar.period"),
-        (67, "id.unique"),
-        (67, "ref.organisation"),
+        (60, "ref.organisation"),
+        (66, "calendar.period"),
+        (70, "id.unique"),
+        (70, "ref.organisation"),
     ]
 
 

@@ -11,6 +11,7 @@ from paraphe import pipeline
 from paraphe.cli.common import EXISTING_FILE, credentials, report, reported_errors
 from paraphe.diagnostics import printable
 from paraphe.errors import ParapheError
+from paraphe.i18n import N_, _
 from paraphe.pipeline import BuildResult, Event
 
 
@@ -93,8 +94,14 @@ def build(
     failed = len(summary.failures)
     strictly = strict and any(d.severity == "warning" for f in summary.failures for d in f.diagnostics)
     click.echo(
-        f"{summary.built} built, {summary.reused} reused, {failed} failed in {summary.seconds:.1f} s"
-        + (" (warnings are errors with --strict)" if strictly else ""),
+        _(
+            "{built} built, {reused} reused, {failed} failed in {seconds} s",
+            built=summary.built,
+            reused=summary.reused,
+            failed=failed,
+            seconds=_decimal(summary.seconds),
+        )
+        + (_(" (warnings are errors with --strict)") if strictly else ""),
         err=bool(failed),
     )
     return 1 if failed else 0
@@ -105,7 +112,7 @@ class _Progress:
 
     def __init__(self, total: int) -> None:
         self.interactive = sys.stdout.isatty() and total > 1
-        self.bar = click.progressbar(length=total, label="building", file=sys.stderr) if self.interactive else None
+        self.bar = click.progressbar(length=total, label=_("building"), file=sys.stderr) if self.interactive else None
         if self.bar is not None:
             self.bar.__enter__()
 
@@ -123,7 +130,20 @@ class _Progress:
 def _line(event: Event, result: BuildResult) -> str:
     certification = ""
     if result.final:
-        certification = ", certified" if result.certified else ", not certified (no certification key given)"
-    verb = "reused" if event == "reused" else "built"
-    shown = printable(str(result.pdf))
-    return f"{verb} {shown} ({result.pages} pages, fingerprint {result.fingerprint}{certification})"
+        certification = _(", certified") if result.certified else _(", not certified (no certification key given)")
+    line = N_("reused {pdf} ({pages} pages, fingerprint {fingerprint}{certification})")
+    if event != "reused":
+        line = N_("built {pdf} ({pages} pages, fingerprint {fingerprint}{certification})")
+    return _(
+        line,
+        pdf=printable(str(result.pdf)),
+        pages=result.pages,
+        fingerprint=result.fingerprint,
+        certification=certification,
+    )
+
+
+def _decimal(seconds: float) -> str:
+    """`2.5`, or `2,5` in French: the decimal sign of the language the summary is in."""
+    # Translators: the decimal sign, "," in French.
+    return f"{seconds:.1f}".replace(".", _("."))

@@ -7,6 +7,8 @@ an error is the one its class carries (`ParapheError.exit_code`: 1 a failed job,
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,7 @@ import click
 from paraphe import pipeline
 from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ParapheError
+from paraphe.i18n import _
 
 if TYPE_CHECKING:
     from paraphe.pipeline import Credentials
@@ -45,7 +48,12 @@ def reported_errors(exit_code: int | None = None) -> Iterator[None]:
 
 
 class ParapheGroup(click.Group):
-    """The `paraphe` group: its commands' errors and returned codes become the exit status."""
+    """The `paraphe` group: its commands' errors and returned codes become the exit status; its
+    help, and its commands', in the user's language."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        localize_help(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         with reported_errors():
@@ -56,14 +64,40 @@ class ParapheGroup(click.Group):
         return code
 
 
+# The English help of each command and option, as written in the code: the key of its translation.
+_ENGLISH: weakref.WeakKeyDictionary[object, dict[str, str]] = weakref.WeakKeyDictionary()
+_HELP_TEXTS = ("help", "short_help", "epilog")
+
+
+def localize_help(command: click.Command) -> None:
+    """Every help text under `command` in the current language (English where nobody translated it).
+
+    Help is written where click reads it, in the decorators; it is translated where it is shown, at
+    each run, from the English kept aside, so that one process may run in several languages (tests).
+    """
+    for obj in (command, *command.params):
+        english = _ENGLISH.setdefault(
+            obj, {n: inspect.cleandoc(t) for n in _HELP_TEXTS if (t := getattr(obj, n, None))}
+        )
+        for name, text in english.items():
+            setattr(obj, name, _(text))
+    # click makes --help once, in the language of that moment: made again, its help follows the locale.
+    command._help_option = None
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            localize_help(sub)
+
+
 def credentials(
     pkcs12: Path | None, key: Path | None, cert: Path | None, password_env: str | None, *, prefix: str = ""
 ) -> Credentials | None:
     """Credentials from the options, or None when none is given; bad combinations are usage errors."""
     if pkcs12 is not None and (key is not None or cert is not None):
-        raise click.UsageError(f"give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both")
+        raise click.UsageError(
+            _("give either --{prefix}pkcs12, or --{prefix}key with --{prefix}cert, not both", prefix=prefix)
+        )
     if (key is None) != (cert is None):
-        raise click.UsageError(f"--{prefix}key and --{prefix}cert go together")
+        raise click.UsageError(_("--{prefix}key and --{prefix}cert go together", prefix=prefix))
     if pkcs12 is None and key is None:
         return None  # before importing pyHanko: a build without certification never loads it
     return pipeline.load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)

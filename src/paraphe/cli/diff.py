@@ -21,6 +21,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.format import FORMATS, Header, render
 from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
 from paraphe.errors import ParapheError
+from paraphe.i18n import _
 
 DEV_NULL = "/dev/null"
 # As diff(1): 1 means « changes found », so every error exits 2.
@@ -30,13 +31,13 @@ ERROR_EXIT = 2
 def _sides(paths: tuple[Path, ...], rev: str | None) -> tuple[Side, Side]:
     if rev is not None:
         if len(paths) != 1:
-            raise click.UsageError("with --rev, give one manifest: paraphe diff MANIFEST --rev REV[..REV2]")
+            raise click.UsageError(_("with --rev, give one manifest: paraphe diff MANIFEST --rev REV[..REV2]"))
         old_rev, new_rev = parse_rev(rev)
         old = from_git(paths[0], old_rev)
         new = from_git(paths[0], new_rev) if new_rev else from_file(paths[0])
         return old, new
     if len(paths) != 2:
-        raise click.UsageError("give two manifests (paraphe diff OLD NEW), or one with --rev REV")
+        raise click.UsageError(_("give two manifests (paraphe diff OLD NEW), or one with --rev REV"))
     return from_file(paths[0]), from_file(paths[1])
 
 
@@ -98,7 +99,7 @@ def diff(
         _git_external([str(p) for p in paths], _use_color(color, None))
         return 0  # git goes on to the next file only if its driver succeeds
     if redline is not None and redline.suffix.lower() not in (".pdf", ".odt"):
-        raise click.BadParameter("the redline is written as .pdf or .odt", param_hint="--redline")
+        raise click.BadParameter(_("the redline is written as .pdf or .odt"), param_hint="--redline")
     with reported_errors(exit_code=ERROR_EXIT):
         old, new = _sides(paths, rev)
         changes = compare(old, new)
@@ -108,7 +109,7 @@ def diff(
         text = render(changes, output_format, header, color=_use_color(color, output))
         if output is not None:
             pipeline.write_output(output, text.encode("utf-8"))  # an OutputError (io.write) when it cannot
-            click.echo(f"wrote {output} ({len(changes)} change(s))", err=True)
+            click.echo(_("wrote {output} ({count} change(s))", output=output, count=len(changes)), err=True)
         else:
             click.echo(text, nl=False, color=True)
     return 1 if changes else 0
@@ -120,7 +121,7 @@ def _write_redline(old: Side, new: Side, target: Path) -> None:
     document = redline(old.convention, new.convention, old.name, new.name)
     data = document.odt if target.suffix.lower() == ".odt" else document.pdf
     pipeline.write_output(target, data)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(_("wrote {output}", output=target), err=True)
 
 
 def _git_external(args: list[str], color: bool) -> None:

@@ -16,7 +16,11 @@ from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
 from paraphe.cli.templates import templates
 from paraphe.diagnostics import printable
+from paraphe.i18n import _, bind_for_libraries, ngettext
 from paraphe.procutil import Terminated, raise_on_termination
+
+# click's own texts (« Usage: », « Options: », its usage errors) from paraphe's catalog too.
+bind_for_libraries()
 
 
 @click.group(cls=ParapheGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,10 +71,22 @@ def _summary(reports: list[pipeline.ValidationReport], strict: bool) -> str:
     bad = sum(not r.ok for r in reports)
     errors = sum(d.severity == "error" for r in reports for d in r.diagnostics)
     warnings = sum(d.severity == "warning" for r in reports for d in r.diagnostics)
-    counted = f", {warnings} warning(s)" + (" (errors with --strict)" if strict else "") if warnings else ""
+    counted = ""
+    if warnings:
+        counted = ngettext(", {n} warning(s)", ", {n} warning(s)", warnings)
+        counted += _(" (errors with --strict)") if strict else ""
     if bad:
-        return f"{bad} of {len(reports)} manifest(s) invalid, {errors} error(s){counted}"
-    return f"{len(reports)} manifest(s) valid{counted}"
+        return ngettext(
+            "{bad} of {n} manifest(s) invalid, {errors} error(s){warnings}",
+            "{bad} of {n} manifest(s) invalid, {errors} error(s){warnings}",
+            len(reports),
+            bad=bad,
+            errors=errors,
+            warnings=counted,
+        )
+    return ngettext(
+        "{n} manifest(s) valid{warnings}", "{n} manifest(s) valid{warnings}", len(reports), warnings=counted
+    )
 
 
 cli.add_command(build)
@@ -94,9 +110,9 @@ def _run() -> int:
         # click turns a KeyboardInterrupt (Terminated is one) into Abort, the signal in its cause.
         cause = stop if isinstance(stop, Terminated) else stop.__cause__
         if isinstance(cause, Terminated):
-            click.echo(f"terminated ({cause.name}); earlier outputs are untouched", err=True)
+            click.echo(_("terminated ({signal}); earlier outputs are untouched", signal=cause.name), err=True)
             return 128 + cause.signum
-        click.echo("interrupted; earlier outputs are untouched", err=True)
+        click.echo(_("interrupted; earlier outputs are untouched"), err=True)
         return 130
     except click.ClickException as exc:
         exc.show()

@@ -10,6 +10,7 @@ import click
 from paraphe import pipeline
 from paraphe.cli.common import EXISTING_FILE, credentials
 from paraphe.cli.common import report as report_diagnostics
+from paraphe.i18n import _
 
 
 @click.command()
@@ -34,13 +35,21 @@ def sign(
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
     signer = credentials(pkcs12, key, cert, password_env)
     if signer is None:
-        raise click.UsageError("give the signer's --pkcs12 FILE, or --key FILE --cert FILE")
+        raise click.UsageError(_("give the signer's --pkcs12 FILE, or --key FILE --cert FILE"))
     result = pipeline.sign(source, output, signatory_id, signer, overwrite=overwrite)
-    click.echo(f"signed {result.output} for {result.signatory.id} ({result.signatory.name}) with {result.holder}'s key")
+    click.echo(
+        _(
+            "signed {output} for {id} ({name}) with {holder}'s key",
+            output=result.output,
+            id=result.signatory.id,
+            name=result.signatory.name,
+            holder=result.holder,
+        )
+    )
     if result.pending:
-        click.echo("still to sign: " + ", ".join(s.id for s in result.pending))
+        click.echo(_("still to sign: {ids}", ids=", ".join(s.id for s in result.pending)))
     else:
-        click.echo("every signatory has signed")
+        click.echo(_("every signatory has signed"))
 
 
 @click.command()

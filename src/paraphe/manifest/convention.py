@@ -7,6 +7,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
+from paraphe.manifest.french_values import canonical
 from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
 from paraphe.manifest.modelling import build_model
@@ -28,6 +29,7 @@ def load_convention_bytes(content: bytes, *, path: Path, shown: str, strict: boo
 
 
 def _checked(loaded: LoadedManifest, strict: bool) -> Convention:
+    loaded = canonical(loaded)  # `féminin` read as `feminine`: the later stages know one word
     problems = validate(loaded)
     if blocking(problems, strict=strict):
         raise ManifestError(problems)

@@ -19,7 +19,9 @@ import yaml
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
+from paraphe.i18n import _
 from paraphe.manifest.text_rules import FORBIDDEN, rule_of, text_problems
+from paraphe.manifest.yaml_errors import yaml_syntax_message
 from paraphe.paths import display_path
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
@@ -52,15 +54,19 @@ class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed", "yaml.alias")
+            raise _Refused(event.start_mark, _("YAML aliases (*name) are not allowed"), "yaml.alias")
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
-            raise _Refused(event.start_mark, f"YAML tags are not allowed (found {tag!r})", "yaml.tag")
+            raise _Refused(event.start_mark, _("YAML tags are not allowed (found {tag!r})", tag=tag), "yaml.tag")
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _Refused(event.start_mark, f"more than {MAX_NODES} values in one manifest", "yaml.size")
+            raise _Refused(
+                event.start_mark, _("more than {limit} values in one manifest", limit=MAX_NODES), "yaml.size"
+            )
         if self._depth >= MAX_DEPTH:
-            raise _Refused(event.start_mark, f"values nested more than {MAX_DEPTH} levels deep", "yaml.depth")
+            raise _Refused(
+                event.start_mark, _("values nested more than {limit} levels deep", limit=MAX_DEPTH), "yaml.depth"
+            )
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -89,6 +95,8 @@ class SourceMap:
     file: str
     values: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    # Lists written in brackets (`[a, b]`): a comma there splits a text silently (manifest/prose_lists.py).
+    flow_lists: list[Pointer] = field(default_factory=list)
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Location:
         """The value at `pointer` (or its key), else its nearest located ancestor."""
@@ -134,14 +142,11 @@ def load_manifest_bytes(content: bytes, *, path: Path, shown: str) -> LoadedMani
         raise _error(shown, refused.mark, refused.message, refused.rule) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if "expected a single document" in str(exc):
-            message = "several YAML documents in one manifest; keep one"
-        raise _error(shown, mark, message, "yaml.syntax") from None
+        raise _error(shown, mark, yaml_syntax_message(exc), "yaml.syntax") from None
     except yaml.YAMLError as exc:
-        raise ManifestError.at(Location(shown, 1, 1), f"invalid YAML: {exc}", "yaml.syntax") from None
+        raise ManifestError.at(Location(shown, 1, 1), _("invalid YAML: {error}", error=exc), "yaml.syntax") from None
     if root is None:
-        raise ManifestError.at(Location(shown, 1, 1), "the manifest is empty", "yaml.empty")
+        raise ManifestError.at(Location(shown, 1, 1), _("the manifest is empty"), "yaml.empty")
     source = SourceMap(shown)
     data = _build(root, (), source)
     problems = text_problems(data, source.locate)
@@ -154,17 +159,19 @@ def _read_bytes(path: Path, shown: str) -> bytes:
     where = Location(shown)
     try:
         if not path.is_file():
-            raise ManifestError.at(where, "not a regular file", "io.read")
+            raise ManifestError.at(where, _("not a regular file"), "io.read")
         _check_size(path.stat().st_size, where)  # before reading: a huge file is never loaded
         return path.read_bytes()
     except OSError as exc:
-        raise ManifestError.at(where, f"cannot read the manifest: {exc.strerror}", "io.read") from None
+        raise ManifestError.at(where, _("cannot read the manifest: {reason}", reason=exc.strerror), "io.read") from None
 
 
 def _check_size(size: int, where: Location) -> None:
     if size > MAX_MANIFEST_BYTES:
         raise ManifestError.at(
-            where, f"manifest too large ({size} bytes; the limit is {MAX_MANIFEST_BYTES})", "io.size"
+            where,
+            _("manifest too large ({size} bytes; the limit is {limit})", size=size, limit=MAX_MANIFEST_BYTES),
+            "io.size",
         )
 
 
@@ -181,12 +188,12 @@ def _decode(raw: bytes, shown: str) -> tuple[str, str]:
             raw[: exc.start].decode("utf-8", "replace"), len(raw[: exc.start].decode("utf-8", "replace"))
         )
         raise ManifestError.at(
-            Location(shown, line, col), "the manifest is not valid UTF-8; save it as UTF-8", "io.encoding"
+            Location(shown, line, col), _("the manifest is not valid UTF-8; save it as UTF-8"), "io.encoding"
         ) from None
     problems = [
         Diagnostic(
             Location(shown, *_line_col(text, m.start())),
-            f"forbidden character {_describe(m.group())} in the manifest",
+            _("forbidden character {char} in the manifest", char=_describe(m.group())),
             rule_of(m.group()),
         )
         for m in FORBIDDEN.finditer(text)
@@ -220,22 +227,24 @@ def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _error(source.file, key_node.start_mark, "mapping keys must be plain text", "yaml.key")
+                raise _error(source.file, key_node.start_mark, _("mapping keys must be plain text"), "yaml.key")
             key = key_node.value
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
-                raise _error(source.file, key_node.start_mark, "YAML merge keys (<<) are not allowed", "yaml.merge")
+                raise _error(source.file, key_node.start_mark, _("YAML merge keys (<<) are not allowed"), "yaml.merge")
             if key in result:
                 first = source.keys[pointer + (key,)]
                 raise _error(
                     source.file,
                     key_node.start_mark,
-                    f"duplicate key {key!r} (first defined at line {first[0]})",
+                    _("duplicate key {key!r} (first defined at line {line})", key=key, line=first[0]),
                     "yaml.duplicate-key",
                 )
             source.keys[pointer + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _build(value_node, pointer + (key,), source)
         return result
     if isinstance(node, yaml.SequenceNode):
+        if node.flow_style:
+            source.flow_lists.append(pointer)
         return [_build(item, pointer + (i,), source) for i, item in enumerate(node.value)]
     if node.tag in (_INT, _FLOAT):
         digits = len(node.value.lstrip("+-").split(".")[0])
@@ -243,7 +252,11 @@ def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
             raise _error(
                 source.file,
                 node.start_mark,
-                f"a number of {digits} digits; at most {MAX_DIGITS} (quote it to keep it as text)",
+                _(
+                    "a number of {digits} digits; at most {limit} (quote it to keep it as text)",
+                    digits=digits,
+                    limit=MAX_DIGITS,
+                ),
                 "yaml.number",
             )
     return _scalar(node)

@@ -23,6 +23,8 @@ from typing import Any
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
+from paraphe.i18n import _
+from paraphe.manifest.french_values import ORGANISATION_TYPE
 from paraphe.manifest.load import SourceMap, load_manifest, load_manifest_bytes
 from paraphe.manifest.organisations import ORGANISATION_TYPES
 from paraphe.manifest.territories import find_shared_file
@@ -104,25 +106,25 @@ def _read(data: Any, source: SourceMap, *, national: bool) -> tuple[dict[str, Ki
         problems.append(Diagnostic(source.locate(pointer, key=key), message, "policy.shape"))
 
     if not isinstance(data, dict):
-        problem((), "a policy file is a mapping of kinds of convention (sdsf, sdavs, ctg)")
+        problem((), _("a policy file is a mapping of kinds of convention (sdsf, sdavs, ctg)"))
         return {}, problems
     kinds: dict[str, KindPolicy] = {}
     for kind, body in data.items():
         if kind not in _KINDS:
-            problem((kind,), f"unknown kind {kind!r}{_hint(kind, _KINDS)}", key=True)
+            problem((kind,), _("unknown kind {kind!r}", kind=kind) + _hint(kind, _KINDS), key=True)
             continue
         if not isinstance(body, dict):
-            problem((kind,), f"'{kind}' is a mapping with 'signatories' and 'territory_listed'")
+            problem((kind,), _("'{kind}' is a mapping with 'signatories' and 'territory_listed'", kind=kind))
             continue
         for field in body:
             if field not in _KIND_FIELDS:
-                problem((kind, field), f"unknown field {field!r}{_hint(field, _KIND_FIELDS)}", key=True)
+                problem((kind, field), _("unknown field {key!r}", key=field) + _hint(field, _KIND_FIELDS), key=True)
         listed = body.get("territory_listed", False)
         if not isinstance(listed, bool):
-            problem((kind, "territory_listed"), "'territory_listed' is true or false")
+            problem((kind, "territory_listed"), _("'territory_listed' is true or false"))
         raw = body.get("signatories", [])
         if not isinstance(raw, list):
-            problem((kind, "signatories"), "'signatories' lists requirements, one mapping each")
+            problem((kind, "signatories"), _("'signatories' lists requirements, one mapping each"))
             raw = []
         requirements = []
         for i, item in enumerate(raw):
@@ -137,27 +139,33 @@ def _requirement(
     item: Any, pointer: tuple[str | int, ...], source: SourceMap, problem: Any, national: bool
 ) -> Requirement | None:
     if not isinstance(item, dict):
-        problem(pointer, "a requirement is a mapping: {types: [...], label: ...}")
+        problem(pointer, _("a requirement is a mapping: {types: [...], label: ...}"))
         return None
     for field in item:
         if field not in _REQUIREMENT_FIELDS:
-            problem(pointer + (field,), f"unknown field {field!r}{_hint(field, _REQUIREMENT_FIELDS)}", key=True)
+            problem(
+                pointer + (field,), _("unknown field {key!r}", key=field) + _hint(field, _REQUIREMENT_FIELDS), key=True
+            )
     types = item.get("types")
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
-        problem(pointer, "'types' lists one or more organisation types")
+        problem(pointer, _("'types' lists one or more organisation types"))
         return None
     ok = True
+    types = [ORGANISATION_TYPE.get(kind, kind) for kind in types]  # `état` as in a manifest
     for j, kind in enumerate(types):
         if kind not in ORGANISATION_TYPES:
-            problem(pointer + ("types", j), f"unknown organisation type {kind!r}{_hint(kind, ORGANISATION_TYPES)}")
+            problem(
+                pointer + ("types", j),
+                _("unknown organisation type {kind!r}", kind=kind) + _hint(kind, ORGANISATION_TYPES),
+            )
             ok = False
     label = item.get("label")
     if not isinstance(label, str) or not label.strip():
-        problem(pointer, "'label' says in words who signs (such as 'the Département')")
+        problem(pointer, _("'label' says in words who signs (such as 'the Département')"))
         ok = False
     names = item.get("names_territory", False)
     if not isinstance(names, bool):
-        problem(pointer + ("names_territory",), "'names_territory' is true or false")
+        problem(pointer + ("names_territory",), _("'names_territory' is true or false"))
         ok = False
     if not ok:
         return None
@@ -167,4 +175,6 @@ def _requirement(
 
 def _hint(word: str, allowed: Any) -> str:
     close = difflib.get_close_matches(word, sorted(allowed), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(sorted(allowed))}"
+    if close:
+        return _("; did you mean {name!r}?", name=close[0])
+    return _("; expected one of {choices}", choices=", ".join(sorted(allowed)))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
+from paraphe.i18n import _
 from paraphe.manifest.load import load_manifest
 
 TERRITORIES_FILE = "territories.yaml"
@@ -64,25 +65,25 @@ def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]
     data, source = loaded.data, loaded.source
     problems: list[Diagnostic] = []
     if not isinstance(data, dict):
-        return None, [Diagnostic(source.locate(()), "a territories file is a mapping", "territories.shape")]
+        return None, [Diagnostic(source.locate(()), _("a territories file is a mapping"), "territories.shape")]
     for key in data:
         if key not in _FIELDS:
             problems.append(
                 Diagnostic(
                     source.locate((key,), key=True),
-                    f"unknown field {key!r}; expected one of {', '.join(sorted(_FIELDS))}",
+                    _("unknown field {key!r}; expected one of {fields}", key=key, fields=", ".join(sorted(_FIELDS))),
                     "territories.shape",
                 )
             )
     departement = data.get("departement")
     if not isinstance(departement, str) or not departement.strip():
-        problems.append(Diagnostic(source.locate(()), "'departement' names the département", "territories.shape"))
+        problems.append(Diagnostic(source.locate(()), _("'departement' names the département"), "territories.shape"))
     names = data.get("territories")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
         problems.append(
             Diagnostic(
                 source.locate(("territories",)),
-                "'territories' lists the communautés de communes, one name each",
+                _("'territories' lists the communautés de communes, one name each"),
                 "territories.shape",
             )
         )
@@ -94,7 +95,11 @@ def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]
             problems.append(
                 Diagnostic(
                     source.locate(("territories", i)),
-                    f"{name!r} is already listed at line {source.locate(('territories', first)).line}",
+                    _(
+                        "{name!r} is already listed at line {line}",
+                        name=name,
+                        line=source.locate(("territories", first)).line,
+                    ),
                     "territories.unique",
                 )
             )

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import N_, _
 
 # C0/C1 controls (tab and line ends aside), DEL, noncharacters.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -59,12 +60,12 @@ def describe(char: str) -> str:
 def _what(char: str) -> str:
     rule = rule_of(char)
     if rule == "text.bidi":
-        return "bidirectional control character"
+        return _("bidirectional control character")
     if rule == "text.surrogate":
-        return "unpaired surrogate"
+        return _("unpaired surrogate")
     if rule == "text.invisible":
-        return "invisible character"
-    return "control character"
+        return _("invisible character")
+    return _("control character")
 
 
 Pointer = tuple[str | int, ...]
@@ -97,18 +98,25 @@ def _check(text: str, pointer: Pointer, locate: Any, *, key: bool) -> Iterator[D
     found = FORBIDDEN.search(text)
     if found is not None:
         char = found.group()
-        place = "key" if key else "value"
-        fix = "write the character itself, not its UTF-16 halves" if rule_of(char) == "text.surrogate" else "remove it"
-        yield Diagnostic(
-            where,
-            f"{_what(char)} {describe(char)} in the {place} of {field} (written as a YAML escape); {fix}",
-            rule_of(char),
-        )
+        message = N_("{what} {char} in the value of {field} (written as a YAML escape); {fix}")
+        if key:
+            message = N_("{what} {char} in the key of {field} (written as a YAML escape); {fix}")
+        fix = _("remove it")
+        if rule_of(char) == "text.surrogate":
+            fix = _("write the character itself, not its UTF-16 halves")
+        yield Diagnostic(where, _(message, what=_what(char), char=describe(char), field=field, fix=fix), rule_of(char))
     limit = MAX_KEY if key else MAX_TEXT
     if len(text) > limit:
         yield Diagnostic(
             where,
-            f"{field}: {'key' if key else 'text'} of {len(text)} characters; the limit is {limit}",
+            _(
+                N_("{field}: key of {count} characters; the limit is {limit}")
+                if key
+                else N_("{field}: text of {count} characters; the limit is {limit}"),
+                field=field,
+                count=len(text),
+                limit=limit,
+            ),
             "text.too-long",
         )
 

@@ -6,7 +6,6 @@ secretariat fixes a manifest in one pass.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -18,25 +17,36 @@ from jsonschema.exceptions import ValidationError, best_match
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
+from paraphe.manifest.prose_lists import flow_prose_lists
+from paraphe.manifest.schema_messages import schema_message, unknown_field_message
 from paraphe.resources import SCHEMA_PATH
 
 
 @cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    jsonschema.Draft202012Validator.check_schema(_schema())
+    return jsonschema.Draft202012Validator(_schema())
 
 
 def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     """All problems of a loaded manifest, schema first, then cross-field rules."""
+    # A text split at its commas is valid to the schema: refused on its own, beside the other findings.
+    split = list(flow_prose_lists(manifest.source, _schema()))
     problems = list(_schema_problems(manifest.data, manifest.source))
-    if problems:
-        # The rules below assume the shape the schema guarantees.
-        return problems
+    if problems and not split:
+        return problems  # in the schema's order, by field
+    if not problems:
+        # The rules assume the shape the schema guarantees.
+        problems = list(rules.run(manifest))
     # Reported in reading order; problems found in another file (the territories list) come last.
     own = manifest.source.file
-    return sorted(rules.run(manifest), key=lambda d: (d.location.file != own, d.location.line, d.location.col))
+    return sorted(split + problems, key=lambda d: (d.location.file != own, d.location.line, d.location.col))
 
 
 def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
@@ -50,11 +60,11 @@ def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
                 if key not in allowed:
                     yield Diagnostic(
                         source.locate(pointer + (key,), key=True),
-                        f"unknown field {key!r}" + _suggest(key, allowed),
+                        unknown_field_message(key, allowed),
                         "schema.additionalProperties",
                     )
             continue
-        yield Diagnostic(source.locate(pointer), _message(error), f"schema.{error.validator}")
+        yield Diagnostic(source.locate(pointer), schema_message(error), f"schema.{error.validator}")
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
@@ -68,29 +78,3 @@ def _most_specific(error: ValidationError) -> ValidationError:
             break
         error = deeper
     return error
-
-
-def _message(error: ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "manifest"
-    if error.validator == "required":
-        return f"{where}: {error.message}"
-    if error.validator == "enum":
-        choices = ", ".join(repr(c) for c in error.validator_value)
-        return f"{where}: {error.instance!r} is not one of {choices}"
-    if error.validator == "pattern":
-        return f"{where}: {error.instance!r} does not have the expected form ({_pattern_hint(error)})"
-    if error.validator == "not" and len(error.validator_value.get("required", [])) > 1:
-        fields = " and ".join(repr(f) for f in error.validator_value["required"])
-        return f"{where}: {fields} exclude each other; give one"
-    if error.validator == "type":
-        return f"{where}: expected {error.validator_value}, found {type(error.instance).__name__} {error.instance!r}"
-    return f"{where}: {error.message}"
-
-
-def _pattern_hint(error: ValidationError) -> str:
-    return str(error.schema.get("description") or error.validator_value)
-
-
-def _suggest(key: str, allowed: set[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(allowed), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(sorted(allowed))}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from paraphe.annexes import read_annex
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
 
@@ -23,18 +24,22 @@ def _annex(manifest: Manifest, relative: str, pointer: Pointer, reserved: list[s
     folder = manifest.path.resolve().parent
     candidate = Path(relative)
     if candidate.is_absolute():
-        yield manifest.at(pointer, f"annex path {relative!r} must be relative to the manifest", "annex.path")
+        yield manifest.at(
+            pointer, _("annex path {path!r} must be relative to the manifest", path=relative), "annex.path"
+        )
         return
     target = (folder / candidate).resolve()
     if not target.is_relative_to(folder):
-        yield manifest.at(pointer, f"annex {relative!r} lies outside the convention's folder", "annex.path")
+        yield manifest.at(
+            pointer, _("annex {path!r} lies outside the convention's folder", path=relative), "annex.path"
+        )
     elif not target.exists():
-        yield manifest.at(pointer, f"annex file {relative!r} does not exist", "annex.missing")
+        yield manifest.at(pointer, _("annex file {path!r} does not exist", path=relative), "annex.missing")
     elif not target.is_file():
-        yield manifest.at(pointer, f"annex {relative!r} is not a regular file", "annex.not-file")
+        yield manifest.at(pointer, _("annex {path!r} is not a regular file", path=relative), "annex.not-file")
     elif target.suffix.lower() != ".pdf":
-        yield manifest.at(pointer, f"annex {relative!r} is not a PDF file", "annex.type")
+        yield manifest.at(pointer, _("annex {path!r} is not a PDF file", path=relative), "annex.type")
     else:
         # What the file holds, inspected in a sandboxed child: the build would insert it as it is.
-        _, found = read_annex(target, relative, reserved)
+        _pages, found = read_annex(target, relative, reserved)
         yield from (manifest.at(pointer, message, rule) for message, rule in found)

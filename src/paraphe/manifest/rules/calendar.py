@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest, get
 from paraphe.placeholders import is_placeholder
@@ -21,7 +22,11 @@ def _period(manifest: Manifest) -> tuple[int, int | None]:
 def period_order(manifest: Manifest) -> Iterator[Diagnostic]:
     start, end = _period(manifest)
     if end is not None and start > end:
-        yield manifest.at(("period", "end"), f"the period ends ({end}) before it starts ({start})", "period.order")
+        yield manifest.at(
+            ("period", "end"),
+            _("the period ends ({end}) before it starts ({start})", end=end, start=start),
+            "period.order",
+        )
 
 
 def period_duration(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -34,7 +39,13 @@ def period_duration(manifest: Manifest) -> Iterator[Diagnostic]:
     if data["duration"] != years:
         yield manifest.at(
             ("duration",),
-            f"a duration of {data['duration']} year(s) does not match the period {start}-{end} ({years} year(s))",
+            _(
+                "a duration of {duration} year(s) does not match the period {start}-{end} ({years} year(s))",
+                duration=data["duration"],
+                start=start,
+                end=end,
+                years=years,
+            ),
             "period.duration",
         )
 
@@ -60,7 +71,7 @@ def dates_exist(manifest: Manifest) -> Iterator[Diagnostic]:
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            yield manifest.at(pointer, f"{value!r} is not a date of the calendar", "date.invalid")
+            yield manifest.at(pointer, _("{value!r} is not a date of the calendar", value=value), "date.invalid")
 
 
 def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -75,7 +86,17 @@ def action_calendars(manifest: Manifest) -> Iterator[Diagnostic]:
         first, last = (calendar, calendar) if isinstance(calendar, int) else map(int, calendar.split("-"))
         here = pointer + ("calendar",)
         if first > last:
-            yield manifest.at(here, f"calendar {calendar!r} ends before it starts", "calendar.order")
+            yield manifest.at(
+                here, _("calendar {calendar!r} ends before it starts", calendar=calendar), "calendar.order"
+            )
         elif first < start or last > end:
-            period = f"{start}-{known_end if known_end is not None else '…'}"
-            yield manifest.at(here, f"calendar {calendar!r} is outside the period {period}", "calendar.period")
+            yield manifest.at(
+                here,
+                _(
+                    "calendar {calendar!r} is outside the period {start}-{end}",
+                    calendar=calendar,
+                    start=start,
+                    end=known_end if known_end is not None else "…",
+                ),
+                "calendar.period",
+            )

@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.policy import policy_for
 from paraphe.manifest.rules.base import Manifest
 from paraphe.manifest.territories import find_territories_file, load_territories
@@ -28,7 +29,7 @@ def ctg_territory(manifest: Manifest) -> Iterator[Diagnostic]:
     if path is None:
         yield manifest.at(
             ("territory", "name"),
-            "no territories.yaml in the manifest's folder or above lists the département's communautés de communes",
+            _("no territories.yaml in the manifest's folder or above lists the département's communautés de communes"),
             "ctg.territory",
         )
         return
@@ -37,10 +38,16 @@ def ctg_territory(manifest: Manifest) -> Iterator[Diagnostic]:
     if listed is None or listed.find(territory) is not None:
         return
     close = difflib.get_close_matches(territory, listed.names, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = _("; did you mean {name!r}?", name=close[0]) if close else ""
     yield manifest.at(
         ("territory", "name"),
-        f"{territory!r} is not one of the {len(listed.names)} communautés de communes of {listed.departement} "
-        f"listed in {display_path(path)}{hint}",
+        _(
+            "{territory!r} is not one of the {count} communautés de communes of {departement} listed in {file}",
+            territory=territory,
+            count=len(listed.names),
+            departement=listed.departement,
+            file=display_path(path),
+        )
+        + hint,
         "ctg.territory",
     )

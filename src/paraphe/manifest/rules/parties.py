@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.rules.base import Manifest, Node
 
 
@@ -25,7 +26,7 @@ def party_orgs(party: Node) -> list[str]:
 
 def parties_named(manifest: Manifest) -> Iterator[Diagnostic]:
     if manifest.data["kind"] == "ctg" and not manifest.data.get("parties"):
-        yield manifest.at(("kind",), "a ctg names its parties under 'parties' (« Entre … Et … »)", "ctg.parties")
+        yield manifest.at(("kind",), _("a ctg names its parties under 'parties' (« Entre … Et … »)"), "ctg.parties")
 
 
 def party_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -35,9 +36,11 @@ def party_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
         for k, org in enumerate(party_orgs(party)):
             pointer = ("parties", i, "org", k) if plural else ("parties", i, "org")
             if org not in manifest.organisations:
-                yield manifest.at(pointer, f"party {org!r} is not declared under 'organisations'", "ref.organisation")
+                yield manifest.at(
+                    pointer, _("party {org!r} is not declared under 'organisations'", org=org), "ref.organisation"
+                )
             elif org in seen:
-                yield manifest.at(pointer, f"{org!r} is already a party", "id.unique")
+                yield manifest.at(pointer, _("{org!r} is already a party", org=org), "id.unique")
             seen.add(org)
 
 
@@ -64,14 +67,18 @@ def party_representatives(manifest: Manifest) -> Iterator[Diagnostic]:
         if "signatories" not in party and not _representatives(manifest, party):
             yield manifest.at(
                 ("parties", i),
-                f"no signatory represents the party {' + '.join(party_orgs(party))!r}",
+                _("no signatory represents the party {party!r}", party=" + ".join(party_orgs(party))),
                 "party.unrepresented",
             )
         for k, sid in enumerate(party.get("signatories", [])):
             if sid not in signatories:
-                yield manifest.at(("parties", i, "signatories", k), f"no signatory has the id {sid!r}", "ref.signatory")
+                yield manifest.at(
+                    ("parties", i, "signatories", k), _("no signatory has the id {id!r}", id=sid), "ref.signatory"
+                )
             elif sid in represented:
-                yield manifest.at(("parties", i, "signatories", k), f"{sid!r} already represents a party", "id.unique")
+                yield manifest.at(
+                    ("parties", i, "signatories", k), _("{id!r} already represents a party", id=sid), "id.unique"
+                )
         represented.update(_representatives(manifest, party))
 
 
@@ -80,15 +87,17 @@ def party_sides(manifest: Manifest) -> Iterator[Diagnostic]:
     sides = [("side" in p) for p in parties]
     if any(sides) and not all(sides):
         i = sides.index(False)
-        yield manifest.at(("parties", i), "either every party has a 'side' (1 or 2) or none has", "party.side")
+        yield manifest.at(("parties", i), _("either every party has a 'side' (1 or 2) or none has"), "party.side")
     elif parties and all(sides):
         order = [p["side"] for p in parties]
         if order != sorted(order) or set(order) != {1, 2}:
             i = next((j for j in range(1, len(order)) if order[j] < order[j - 1]), 0)
             yield manifest.at(
                 ("parties", i, "side"),
-                "parties of side 1 (« D'une part ») come first, then those of side 2 (« D'autre part »), "
-                "and both sides have one",
+                _(
+                    "parties of side 1 (« D'une part ») come first, then those of side 2 (« D'autre part »), "
+                    "and both sides have one"
+                ),
                 "party.side",
             )
 
@@ -101,7 +110,11 @@ def signatories_represent_parties(manifest: Manifest) -> Iterator[Diagnostic]:
         if signatory["id"] not in represented:
             yield manifest.at(
                 ("signatories", i, "org"),
-                f"signatory {signatory['id']!r} represents no party; add {signatory['org']!r} under 'parties' "
-                "or list the signatory in a party's 'signatories'",
+                _(
+                    "signatory {id!r} represents no party; add {org!r} under 'parties' "
+                    "or list the signatory in a party's 'signatories'",
+                    id=signatory["id"],
+                    org=signatory["org"],
+                ),
                 "party.missing",
             )

@@ -6,31 +6,34 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import N_, _, ngettext
 from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
 from paraphe.names import CERTIFICATION_FIELD
 
 
-def _duplicates(manifest: Manifest, namespace: str, ids: Iterable[tuple[str, Pointer]]) -> Iterator[Diagnostic]:
+def _duplicates(manifest: Manifest, message: str, ids: Iterable[tuple[str, Pointer]]) -> Iterator[Diagnostic]:
+    """`message` (marked with N_, translated here) names the kind of id, its {id!r} and the {line} of its first use."""
     first: dict[str, Pointer] = {}
     for value, pointer in ids:
         seen = first.setdefault(value, pointer)
         if seen != pointer:
             line = manifest.source.locate(seen).line
-            yield manifest.at(pointer, f"{namespace} id {value!r} is already used at line {line}", "id.unique")
+            yield manifest.at(pointer, _(message, id=value, line=line), "id.unique")
 
 
 def unique_ids(manifest: Manifest) -> Iterator[Diagnostic]:
     """Ids are stable names (diff pairs actions by them, signature fields are named after signatories)."""
     sections = ((s["id"], p + ("id",)) for p, s, _ in manifest.sections() if "id" in s)
-    yield from _duplicates(manifest, "section", sections)
-    yield from _duplicates(manifest, "action", ((a["id"], p + ("id",)) for p, a, _ in manifest.actions()))
+    yield from _duplicates(manifest, N_("section id {id!r} is already used at line {line}"), sections)
+    actions = ((a["id"], p + ("id",)) for p, a, _ in manifest.actions())
+    yield from _duplicates(manifest, N_("action id {id!r} is already used at line {line}"), actions)
     signatories = ((s["id"], ("signatories", i, "id")) for i, s in enumerate(manifest.signatories))
-    yield from _duplicates(manifest, "signatory", signatories)
+    yield from _duplicates(manifest, N_("signatory id {id!r} is already used at line {line}"), signatories)
     parts = (
         (part["id"], p + ("id",)) for p, part in _parts(manifest.data.get("parts", []), ("parts",)) if "id" in part
     )
-    yield from _duplicates(manifest, "part", parts)
+    yield from _duplicates(manifest, N_("part id {id!r} is already used at line {line}"), parts)
 
 
 def reserved_signatory_id(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -38,7 +41,10 @@ def reserved_signatory_id(manifest: Manifest) -> Iterator[Diagnostic]:
         if signatory["id"] == CERTIFICATION_FIELD:
             yield manifest.at(
                 ("signatories", i, "id"),
-                f"{CERTIFICATION_FIELD!r} names the secretariat's certification field; give this signatory another id",
+                _(
+                    "{id!r} names the secretariat's certification field; give this signatory another id",
+                    id=CERTIFICATION_FIELD,
+                ),
                 "id.reserved",
             )
 
@@ -47,7 +53,9 @@ def glossary_apart_from_organisations(manifest: Manifest) -> Iterator[Diagnostic
     """One acronym, one meaning: the generated glossary merges both lists."""
     clashes = set(manifest.data.get("glossary", {})) & set(manifest.organisations)
     for key in sorted(clashes):
-        yield manifest.at(("glossary", key), f"{key!r} is already declared under 'organisations'", "id.unique")
+        yield manifest.at(
+            ("glossary", key), _("{key!r} is already declared under 'organisations'", key=key), "id.unique"
+        )
 
 
 def declared_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -58,13 +66,15 @@ def declared_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
             key = actor if isinstance(actor, str) else actor.get("org")
             if key is not None and key not in organisations:
                 yield manifest.at(
-                    pointer + ("actors", k), f"actor {key!r} is not declared under 'organisations'", "ref.organisation"
+                    pointer + ("actors", k),
+                    _("actor {key!r} is not declared under 'organisations'", key=key),
+                    "ref.organisation",
                 )
     for i, signatory in enumerate(manifest.signatories):
         if signatory["org"] not in organisations:
             yield manifest.at(
                 ("signatories", i, "org"),
-                f"signatory's organisation {signatory['org']!r} is not declared under 'organisations'",
+                _("signatory's organisation {org!r} is not declared under 'organisations'", org=signatory["org"]),
                 "ref.organisation",
             )
 
@@ -83,7 +93,9 @@ def declared_parts(manifest: Manifest) -> Iterator[Diagnostic]:
         # A nested section's part is wrong whatever it names (part.depth).
         if "part" in section and not depth and section["part"] not in part_ids:
             yield manifest.at(
-                pointer + ("part",), f"unknown part {section['part']!r}; declare it under 'parts'", "ref.part"
+                pointer + ("part",),
+                _("unknown part {part!r}; declare it under 'parts'", part=section["part"]),
+                "ref.part",
             )
 
 
@@ -100,7 +112,7 @@ def declared_markers(manifest: Manifest) -> Iterator[Diagnostic]:
 
 
 def _undeclared_marker(key: str) -> str:
-    return f"marker {key!r} is not declared under 'markers'"
+    return _("marker {key!r} is not declared under 'markers'", key=key)
 
 
 def table_rows_fit(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -114,10 +126,11 @@ def table_rows_fit(manifest: Manifest) -> Iterator[Diagnostic]:
                 if len(row) != columns:
                     yield manifest.at(
                         pointer + ("text", b, "table", "rows", r),
-                        f"this row has {_cells(len(row))} but the table has {columns} columns",
+                        ngettext(
+                            "this row has {n} cell but the table has {columns} columns",
+                            "this row has {n} cells but the table has {columns} columns",
+                            len(row),
+                            columns=columns,
+                        ),
                         "chapter.table",
                     )
-
-
-def _cells(count: int) -> str:
-    return f"{count} cell" if count == 1 else f"{count} cells"

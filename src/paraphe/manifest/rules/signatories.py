@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.organisations import organisation_type
 from paraphe.manifest.policy import Requirement, policy_for
 from paraphe.manifest.rules.base import Manifest
@@ -43,12 +44,21 @@ def _names(value: Any, key: str, territory: str) -> bool:
 
 
 def _message(kind: str, requirement: Requirement, territory: str, path: Any) -> str:
-    types = " or ".join(repr(t) for t in requirement.types)
-    what = f"an organisation of type {types}"
+    types = _(" or ").join(repr(t) for t in requirement.types)
     if requirement.names_territory:
-        what += f" whose name contains « {territory} »"
-    if requirement.location is None:
-        source = "a national rule"
+        what = _(
+            "an organisation of type {types} whose name contains « {territory} »", types=types, territory=territory
+        )
     else:
-        source = f"required by {display_path(path)}:{requirement.location.line}"
-    return f"a {kind} is signed by {requirement.label}: no signatory represents {what} ({source})"
+        what = _("an organisation of type {types}", types=types)
+    if requirement.location is None:
+        source = _("a national rule")
+    else:
+        source = _("required by {place}", place=f"{display_path(path)}:{requirement.location.line}")
+    return _(
+        "a {kind} is signed by {label}: no signatory represents {what} ({source})",
+        kind=kind,
+        label=requirement.label,
+        what=what,
+        source=source,
+    )

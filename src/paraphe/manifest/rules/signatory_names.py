@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.rules.base import Manifest
 from paraphe.placeholders import is_placeholder
 
@@ -39,10 +40,19 @@ def names_findable(manifest: Manifest) -> Iterator[Diagnostic]:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in odd[:5])
             yield manifest.at(
                 here,
-                f"the name of {signatory['id']!r} holds {shown}; a signatory's name is written in Latin, Greek "
-                "or Cyrillic letters, spaces, hyphens, apostrophes and periods",
+                _(
+                    "the name of {id!r} holds {shown}; a signatory's name is written in Latin, Greek "
+                    "or Cyrillic letters, spaces, hyphens, apostrophes and periods",
+                    id=signatory["id"],
+                    shown=shown,
+                ),
                 "signatory.name",
             )
         elif len(name) > MAX_NAME:
-            message = f"the name of {signatory['id']!r} has {len(name)} characters; at most {MAX_NAME}"
+            message = _(
+                "the name of {id!r} has {count} characters; at most {limit}",
+                id=signatory["id"],
+                count=len(name),
+                limit=MAX_NAME,
+            )
             yield manifest.at(here, message, "signatory.name")

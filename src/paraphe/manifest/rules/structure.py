@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.rules.base import Manifest
 
 # What makes a section worth printing on its own.
@@ -17,13 +18,19 @@ def depth_within_levels(manifest: Manifest) -> Iterator[Diagnostic]:
     for pointer, section, depth in manifest.sections():
         if depth >= levels:
             yield manifest.at(
-                pointer, f"this section is at depth {depth + 1} but 'levels' names only {levels}", "levels.depth"
+                pointer,
+                _("this section is at depth {depth} but 'levels' names only {levels}", depth=depth + 1, levels=levels),
+                "levels.depth",
             )
         for j, _action in enumerate(section.get("actions", [])):
             if depth + 1 >= levels:
                 yield manifest.at(
                     pointer + ("actions", j),
-                    f"this action is at depth {depth + 2} but 'levels' names only {levels}",
+                    _(
+                        "this action is at depth {depth} but 'levels' names only {levels}",
+                        depth=depth + 2,
+                        levels=levels,
+                    ),
                     "levels.depth",
                 )
 
@@ -31,7 +38,7 @@ def depth_within_levels(manifest: Manifest) -> Iterator[Diagnostic]:
 def parts_at_top(manifest: Manifest) -> Iterator[Diagnostic]:
     for pointer, section, depth in manifest.sections():
         if "part" in section and depth:
-            yield manifest.at(pointer + ("part",), "only top-level sections belong to a part", "part.depth")
+            yield manifest.at(pointer + ("part",), _("only top-level sections belong to a part"), "part.depth")
 
 
 def final_sections_not_empty(manifest: Manifest) -> Iterator[Diagnostic]:
@@ -41,5 +48,7 @@ def final_sections_not_empty(manifest: Manifest) -> Iterator[Diagnostic]:
     for pointer, section, _depth in manifest.sections():
         if not any(k in section for k in _CONTENT):
             yield manifest.at(
-                pointer, f"section {section['title']!r} has neither sections, actions nor text", "section.empty"
+                pointer,
+                _("section {title!r} has neither sections, actions nor text", title=section["title"]),
+                "section.empty",
             )

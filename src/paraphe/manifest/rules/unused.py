@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest.rules.base import Manifest, strings
 from paraphe.manifest.rules.parties import party_orgs
 
@@ -43,7 +44,10 @@ def unused_organisations(manifest: Manifest) -> Iterator[Diagnostic]:
         if key not in used and not _mentioned(key, texts):
             yield manifest.at(
                 ("organisations", key),
-                f"organisation {key!r} is neither an actor, a signatory nor a party, and no text mentions it",
+                _(
+                    "organisation {key!r} is neither an actor, a signatory nor a party, and no text mentions it",
+                    key=key,
+                ),
                 "unused.organisation",
                 key=True,
             )
@@ -55,7 +59,7 @@ def unused_glossary(manifest: Manifest) -> Iterator[Diagnostic]:
         if key not in manifest.organisations and not _mentioned(key, texts):
             yield manifest.at(
                 ("glossary", key),
-                f"acronym {key!r} appears in no text of the convention; the glossary would list it anyway",
+                _("acronym {key!r} appears in no text of the convention; the glossary would list it anyway", key=key),
                 "unused.glossary",
                 key=True,
             )
@@ -68,7 +72,7 @@ def unused_markers(manifest: Manifest) -> Iterator[Diagnostic]:
         if key not in carried:
             yield manifest.at(
                 ("markers", key),
-                f"marker {key!r} is carried by no action and shown in no legend; it prints nowhere",
+                _("marker {key!r} is carried by no action and shown in no legend; it prints nowhere", key=key),
                 "unused.marker",
                 key=True,
             )
