@@ -78,14 +78,15 @@ def cache_path(out: Path, stem: Path) -> Path:
     return out / CACHE_FOLDER / stem.relative_to(out).with_suffix(".json")
 
 
-def is_fresh(out: Path, stem: Path, manifest: Path, options: str, outputs: Iterable[Path]) -> bool:
+def is_fresh(out: Path, stem: Path, manifest: Path, options: str | None, outputs: Iterable[Path]) -> bool:
     """Whether `manifest`, every input, the tool, the options and the outputs are what the last build recorded.
 
     The manifest must be one of the recorded inputs: two manifests can map to the same output.
+    `options` None: whatever options the last build had (`paraphe status` knows none of them).
     """
     try:
         recorded = json.loads(cache_path(out, stem).read_bytes())
-        if recorded["tool"] != tool_identity() or recorded["options"] != options:
+        if recorded["tool"] != tool_identity() or options not in (None, recorded["options"]):
             return False
         if str(manifest.resolve()) not in recorded["inputs"]:
             return False

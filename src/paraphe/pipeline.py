@@ -35,9 +35,17 @@ from paraphe.incremental import ABSENT
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import find_policy_file
+from paraphe.manifest.scaffold import KINDS, Draft, new_convention
 from paraphe.manifest.territories import find_territories_file
-from paraphe.paths import display_path
-from paraphe.resources import TEMPLATES_FOLDER, template_candidates, template_path, templates_folder
+from paraphe.paths import display_path, output_stem
+from paraphe.resources import (
+    SCHEMA_PATH,
+    TEMPLATES_FOLDER,
+    TERRITORIES_SCHEMA_PATH,
+    template_candidates,
+    template_path,
+    templates_folder,
+)
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
@@ -47,6 +55,7 @@ if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify
     from paraphe.sign import Credentials as Credentials
     from paraphe.sign import SignResult as SignResult
     from paraphe.sign import VerificationReport as VerificationReport
+    from paraphe.status import ConventionStatus as ConventionStatus
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +63,9 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_OUT",
     "DEFAULT_SOURCE",
+    "Draft",
+    "KINDS",
+    "SCHEMAS",
     "BuildResult",
     "BuildSummary",
     "ValidationReport",
@@ -61,6 +73,9 @@ __all__ = [
     "TemplateReport",
     "build",
     "check_templates",
+    "convention_status",
+    "new_convention",
+    "schema_text",
     "discover",
     "load_convention",
     "load_credentials",
@@ -103,19 +118,15 @@ def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[Valid
     return [replace(r, diagnostics=(clashes[r.path], *r.diagnostics)) if r.path in clashes else r for r in reports]
 
 
+def schema_text(name: str = "convention") -> str:
+    """The JSON Schema of a manifest (`convention`) or of a territories.yaml (`territories`), as shipped."""
+    return SCHEMAS[name].read_text(encoding="utf-8")
+
+
+SCHEMAS = {"convention": SCHEMA_PATH, "territories": TERRITORIES_SCHEMA_PATH}
+
+
 # --- Building ------------------------------------------------------------------------------------
-
-
-def output_stem(manifest: Path, out: Path) -> Path:
-    """`conventions/X/Y.yaml` → `out/X/Y`; elsewhere, `out/<folder>/<name>`."""
-    resolved = manifest.resolve()
-    parts = resolved.parts
-    if "conventions" in parts:
-        index = len(parts) - 1 - parts[::-1].index("conventions")
-        relative = Path(*parts[index + 1 :])
-    else:
-        relative = Path(resolved.parent.name, resolved.name)
-    return out / relative.with_suffix("")
 
 
 def build(
@@ -331,6 +342,18 @@ def verify(
         return verify_pdf(pdf, trust=trust, crls=crls)
     convention = load_convention(manifest)
     return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
+
+
+def convention_status(paths: Sequence[Path], out: Path = DEFAULT_OUT) -> list[ConventionStatus]:
+    """Each manifest's kind, draft or final, build, and its built PDF and signed copies verified."""
+    from paraphe.status import status
+
+    def verify_copy(pdf: Path, convention: Convention | None) -> VerificationReport:
+        from paraphe.sign import verify_pdf
+
+        return verify_pdf(pdf, convention=convention)
+
+    return status(paths, out, verify_copy)
 
 
 def write_output(path: Path, data: bytes) -> None:
