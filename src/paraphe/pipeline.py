@@ -238,6 +238,9 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     from paraphe.render.template_check import require_sound_template
 
     template = template_path(convention.kind, job.manifest)
+    log.info(
+        "%s: valid %s %s, filled into %s", display_path(job.manifest), convention.status, convention.kind, template
+    )
     # Checked, then rendered first: a missing or broken template is reported as such, before anything hashes it.
     require_sound_template(template, convention.kind)
     docx = render_docx(convention, template)
@@ -269,6 +272,7 @@ def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
     """The .docx files into PDF bodies, in order."""
+    log.info("converting %d document(s) to PDF with LibreOffice (%s)", len(documents), converter)
     return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents])
 
 
@@ -278,6 +282,11 @@ def assemble(document: Rendered, body: bytes) -> Product:
 
     convention, record = document.convention, document.record
     made = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
+    annexes = sum(a.file is not None for a in convention.annexes)
+    log.info(
+        "%s: assembled %d pages with %d annex file(s), fingerprint %s",
+        display_path(document.job.manifest), made.pages, annexes, record.fingerprint,
+    )  # fmt: skip
     return Product(
         document.job, document.docx, made.pdf, made.pages, record.fingerprint, convention.is_final, document.inputs,
         warnings=convention.warnings,
@@ -290,6 +299,7 @@ def certify(product: Product, *, credentials: Credentials | None) -> Product:
         return product
     from paraphe.sign import certify_document
 
+    log.info("%s: certified with the secretariat's key", display_path(product.job.manifest))
     pdf = certify_document(product.pdf, credentials, display_path(product.job.manifest))
     return replace(product, pdf=pdf, certified=True)
 

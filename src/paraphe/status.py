@@ -180,13 +180,9 @@ def _copy(path: Path, convention: Convention | None, verify: Verify) -> CopyStat
     )
     pending = tuple(Person(s.id, s.name, s.title) for s in report.pending)
     matches = None if report.manifest is None else report.manifest.matches
-    return CopyStatus(
-        path,
-        signed,
-        pending,
-        report.draft or (record is not None and not record.final),
-        report.certified,
-        report.ok(),
-        matches,
-        report.diagnostics(),
-    )
+    # Whether the copy holds is one thing, whether it is of the current manifest another: said apart.
+    mismatch = () if report.manifest is None else report.manifest.problems
+    problems = tuple(d for d in report.diagnostics() if d not in mismatch)
+    valid = not any(d.severity == "error" for d in problems)
+    draft = report.draft or (record is not None and not record.final)
+    return CopyStatus(path, signed, pending, draft, report.certified, valid, matches, problems)
