@@ -53,7 +53,7 @@ class _Body:
 
 
 def _bodies(territory_name: str, territory_label: str) -> dict[str, _Body]:
-    cc_key = f"CC {territory_name}"
+    cc_key = "CC" if territory_name == TODO else f"CC {territory_name}"
     return {
         "caf": _Body(
             "CAF", "caf", f'"Caisse d\'allocations familiales {TODO}"', f"la Caisse d'allocations familiales {TODO}",
@@ -184,14 +184,16 @@ def _schema_reference(path: Path) -> tuple[str, bool]:
     top = folder
     for candidate in (folder, *folder.parents):
         if (candidate / SCHEMA_FILE).is_file():
-            return Path(os.path.relpath(candidate / SCHEMA_FILE, folder)).as_posix(), True
+            top = candidate
+            break
         if candidate.name == "conventions":
             top = candidate.parent
             break
         if (candidate / ".git").exists():
             top = candidate
             break
-    return Path(os.path.relpath(top / SCHEMA_FILE, folder)).as_posix(), False
+    schema = top / SCHEMA_FILE
+    return Path(os.path.relpath(schema, folder)).as_posix(), schema.is_file()
 
 
 def _draft_text(
@@ -249,7 +251,8 @@ def _draft_text(
 def _ctg_lines(chosen: list[_Body]) -> list[str]:
     lines = ["visas:  # sans « Vu », un texte par ligne", "  - le code de l'action sociale et des familles"]
     lines.append("parties:  # « Entre … Et … » : côté 1, puis côté 2")
-    for body in chosen:
+    # « D'une part » first: the intercommunality signs « d'autre part ».
+    for body in sorted(chosen, key=lambda b: b.type == "epci"):
         side = 2 if body.type == "epci" else 1
         lines += [
             f"  - org: {_key(body.key)}",
