@@ -110,11 +110,12 @@ class ConventionStatus:
 
     def lines(self) -> list[str]:
         shown = printable(display_path(self.manifest))
-        what = f"{self.kind} {self.status}" if self.kind else "not readable"
-        state = "valid" if self.valid else f"INVALID ({sum(d.severity == 'error' for d in self.diagnostics)} error(s))"
+        errors = sum(d.severity == "error" for d in self.diagnostics)
+        state = "valid" if self.valid else f"INVALID, {errors} error(s) (paraphe validate says where)"
+        what = f"{self.kind} {self.status}, {state}" if self.kind else state
         built = printable(display_path(self.pdf))
         build = {"up to date": f"built, up to date: {built}", "out of date": f"built, OUT OF DATE: {built}"}
-        lines = [f"{shown}: {what}, {state}; {build.get(self.build, 'not built')}"]
+        lines = [f"{shown}: {what}; {build.get(self.build, 'not built')}"]
         for copy in self.copies:
             lines += copy.lines()
         return lines

@@ -158,8 +158,8 @@ def test_the_territories_file_is_checked_against_its_schema(repository: Path) ->
     assert result.exit_code == 2
     shown = "conventions/cantal/territories.yaml"
     assert result.stderr.splitlines() == [
-        f"{shown}:2:7: error: 'code' is the département's code in quotes (\"15\", \"2A\") [territories.shape]",
-        f'{shown}:3:8: error: \'since\' is a date in quotes, YYYY-MM-DD ("2017-01-01") [territories.shape]',
+        f'{shown}:2:7: error: \'code\' is the département\'s code in quotes ("15", "2A") [territories.shape]',
+        f"{shown}:3:8: error: 'since' is a date in quotes, YYYY-MM-DD (\"2017-01-01\") [territories.shape]",
         f"{shown}:6:5: error: 'territories' lists the communautés de communes, one name each [territories.shape]",
     ]
     # The published schema says the same to an editor.
