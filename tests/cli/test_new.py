@@ -80,7 +80,10 @@ def test_a_schema_takes_its_departement_from_the_territories_list(repository: Pa
 
 def test_new_follows_the_departements_policy(repository: Path) -> None:
     """A département that asks every CTG for the State and the Département gets them in the draft."""
-    policy = "ctg:\n  signatories:\n    - types: [etat]\n      label: the State\n    - types: [departement]\n      label: it\n"
+    policy = (
+        "ctg:\n  signatories:\n    - types: [etat]\n      label: the State\n"
+        "    - types: [departement]\n      label: its Département\n"
+    )
     (repository / "conventions" / "cantal" / "policy.yaml").write_text(policy, encoding="utf-8")
     path = Path("conventions/cantal/ctg-salers-2025.yaml")
     assert run("new", "ctg", str(path), "--territory", "Pays de Salers").exit_code == 0

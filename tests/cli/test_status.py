@@ -87,7 +87,8 @@ def test_status_text(folder: Path) -> None:
     result = status(folder)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "conventions/cantal/ctg-salers-2025.yaml: ctg final, valid; built, up to date: build/cantal/ctg-salers-2025.pdf",
+        "conventions/cantal/ctg-salers-2025.yaml: ctg final, valid; built, up to date: "
+        "build/cantal/ctg-salers-2025.pdf",
         "  build/cantal/ctg-salers-2025.pdf: 0 of 2 signed; valid, matches the manifest",
         "    to sign: directeur-caf (Jean ROUX), president-cc (Anne VIDAL)",
         "  build/cantal/ctg-salers-2025.caf-signed.pdf: 1 of 2 signed; valid, matches the manifest",

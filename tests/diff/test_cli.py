@@ -9,7 +9,7 @@ from typing import Any
 
 from paraphe.diff.format import Header, format_html, format_markdown
 from support import LOZERE
-from support.diffing import axis, changes_for, lozere, run, versions, write
+from support.diffing import CALENDAR_LINE, axis, changes_for, lozere, run, versions, write
 
 # ---------------------------------------------------------------------- formats and exit codes
 
@@ -25,7 +25,7 @@ def test_cli_exit_1_and_text(tmp_path: Path) -> None:
     result = run(str(old), str(new))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "~ Petite enfance › Axe 1 › Action 6 « faciliter les remplacements entre assistants maternels exerçant en MAM » : calendrier 2021 → 2022",
+        CALENDAR_LINE,
         "+ Petite enfance › Axe 4 › Action 6 : « Ouvrir <script>alert(1)</script> & co »",
         "~ Signataires › Madame la Préfète : nom « Valérie HATSCH » → « Christine WILS-MOREL »",
         "3 modifications.",
@@ -60,7 +60,8 @@ def test_markdown_format(tmp_path: Path) -> None:
         "### Modifications de la convention « Schéma départemental des services aux familles 2020-2023 »"
     )
     assert (
-        "#### Petite enfance\n\n- **Modification** — Petite enfance › Axe 1 › Action 6 « faciliter les remplacements entre assistants maternels exerçant en MAM » : calendrier 2021 → 2022" in out
+        "#### Petite enfance\n\n- **Modification** — Petite enfance › Axe 1 › Action 6 « faciliter les remplacements "
+        "entre assistants maternels exerçant en MAM » : calendrier 2021 → 2022" in out
     )
     assert r"\<script\>alert\(1\)\</script\>" in out
     assert "#### Signataires" in out

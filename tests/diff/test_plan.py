@@ -109,9 +109,8 @@ def test_action_moved_to_another_axis(tmp_path: Path) -> None:
     title = change.title
     assert title == "Familles monoparentales :"
     header = Header("a.yaml", "b.yaml", "SDSF")
-    assert f"> Petite enfance › Axe 3 › Action 5 « {title} » : déplacement depuis Petite enfance › Axe 2 › Action 3" in (
-        render([change], "text", header)
-    )
+    moved = f"> Petite enfance › Axe 3 › Action 5 « {title} » : déplacement depuis Petite enfance › Axe 2 › Action 3"
+    assert moved in render([change], "text", header)
     assert md_escape(f"Petite enfance › Axe 3 › Action 5 « {title} »") in render([change], "markdown", header)
     assert json.loads(render([change], "json", header))[0]["title"] == title
     page = render([change], "html", header)
