@@ -150,3 +150,23 @@ def test_an_invalid_manifest_is_listed_with_its_errors(folder: Path) -> None:
         )
     finally:
         broken.write_bytes(kept)
+
+
+def test_sign_speaks_json(folder: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        target = "build/cantal/ctg-salers-2025.json-signed.pdf"
+        key = str(folder / "pki" / "president-cc.p12")
+        try:
+            result = run(
+                "sign", "build/cantal/ctg-salers-2025.pdf", target, "--signatory", "president-cc", "--pkcs12", key,
+                "--format", "json",
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+            signed = json.loads(result.stdout)
+            assert signed["file"] == target and signed["complete"] is False
+            assert (signed["signatory"]["id"], signed["signatory"]["name"]) == ("president-cc", "Anne VIDAL")
+            assert [p["id"] for p in signed["pending"]] == ["directeur-caf"]
+            assert signed["holder"] == "Anne VIDAL"
+        finally:
+            (folder / target).unlink(missing_ok=True)
