@@ -110,6 +110,11 @@ def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[Valid
     for path in discover(paths):
         try:
             convention = load_convention(path)
+            log.info(
+                "%s: a %s %s, %d action(s), %d signatory(ies): valid",
+                display_path(path), convention.status, convention.kind, len(convention.all_actions()),
+                len(convention.signatories),
+            )  # fmt: skip
             reports.append(ValidationReport(path, convention.warnings, strict))
             declared.append((path, convention.id, convention.id_location or Location(display_path(path))))
         except ManifestError as exc:
