@@ -160,7 +160,9 @@ def _territory(
                 raise UsageError.at(Location(shown), message, "new.territory")
             territory = spelled
         name = territory or TODO
-        return name, f"Communauté de communes {name}", None
+        # « Saint-Flour Communauté », « Hautes Terres Communauté » name themselves; « Gévaudan » does not.
+        named = any(w in name.casefold() for w in ("communauté", "agglomération", "métropole"))
+        return name, name if named else f"Communauté de communes {name}", None
     if territory is None and listed is not None:
         return listed.departement, listed.departement, listed.code
     name = territory or TODO
