@@ -285,10 +285,15 @@ def _plan_lines(kind: str) -> list[str]:
         ]
     else:
         levels = ["  - name: Thématique", "    numbering: none", "  - name: Axe", "  - name: Action"]
+        first = (
+            ("animation-vie-sociale", "Animation de la vie sociale")
+            if kind == "sdavs"
+            else ("petite-enfance", "Petite enfance")
+        )
         tree = [
             "sections:",
-            "  - id: petite-enfance",
-            "    title: Petite enfance",
+            f"  - id: {first[0]}  # la première thématique",
+            f"    title: {first[1]}",
             "    sections:",
             f"      - title: {_q(TODO)}  # l'axe, sans son numéro (« Axe 1 » est calculé)",
             "        actions:",
