@@ -77,7 +77,7 @@ def test_quiet_and_verbose(folder: Path, soffice: str) -> None:
         [paraphe(), "-v", "build", "m", "--out", "out"], capture_output=True, text=True, check=False, cwd=folder
     )
     assert verbose.returncode == 0
-    assert "paraphe: out/m/good.pdf is up to date: nothing it depends on changed" in verbose.stderr
+    assert "INFO: out/m/good.pdf is up to date: nothing it depends on changed" in verbose.stderr
     (folder / "m" / "good.yaml").write_text(
         (folder / "m" / "good.yaml").read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8"
     )
@@ -89,8 +89,8 @@ def test_quiet_and_verbose(folder: Path, soffice: str) -> None:
         cwd=folder,
     )
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "paraphe: out/m/good.pdf is out of date: m/good.yaml changed" in rebuilt.stderr
-    assert "paraphe: converting 1 document(s) to PDF with LibreOffice" in rebuilt.stderr
+    assert "INFO: out/m/good.pdf is out of date: m/good.yaml changed" in rebuilt.stderr
+    assert "INFO: converting 1 document(s) to PDF with LibreOffice" in rebuilt.stderr
     clash = run("-q", "-v", "validate", "m")
     assert clash.exit_code == 2 and "-v and -q" in clash.output
 

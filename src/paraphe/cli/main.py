@@ -33,7 +33,7 @@ def cli(verbose: bool, quiet: bool) -> None:
     """
     if verbose and quiet:
         raise click.UsageError("-v and -q say opposite things: give one of them")
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="paraphe: %(message)s")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     # pyHanko logs every certificate path it cannot build; the verify report already says so.
     logging.getLogger("pyhanko").setLevel(logging.INFO if verbose else logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.INFO if verbose else logging.CRITICAL)
