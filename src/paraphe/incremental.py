@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,9 @@ from pathlib import Path
 
 from paraphe import __version__
 from paraphe.fsutil import atomic_write_bytes, sha256_file, write_error
+from paraphe.paths import display_path
+
+log = logging.getLogger(__name__)
 
 CACHE_FOLDER = ".paraphe"
 # The digest recorded for a file the build looked for and did not find (a nearer template): fresh while absent.
@@ -78,29 +82,45 @@ def cache_path(out: Path, stem: Path) -> Path:
     return out / CACHE_FOLDER / stem.relative_to(out).with_suffix(".json")
 
 
-def is_fresh(out: Path, stem: Path, manifest: Path, options: str, outputs: Iterable[Path]) -> bool:
+def is_fresh(out: Path, stem: Path, manifest: Path, options: str | None, outputs: Iterable[Path]) -> bool:
     """Whether `manifest`, every input, the tool, the options and the outputs are what the last build recorded.
 
     The manifest must be one of the recorded inputs: two manifests can map to the same output.
+    `options` None: whatever options the last build had (`paraphe status` knows none of them).
     """
+    stale = _staleness(out, stem, manifest, options, outputs)
+    shown = display_path(stem.with_suffix(".pdf"))
+    if stale:
+        log.info("%s is out of date: %s", shown, stale)
+    else:
+        log.info("%s is up to date: nothing it depends on changed", shown)
+    return not stale
+
+
+def _staleness(out: Path, stem: Path, manifest: Path, options: str | None, outputs: Iterable[Path]) -> str:
+    """Why the output must be rebuilt, in words; "" when it need not."""
     try:
         recorded = json.loads(cache_path(out, stem).read_bytes())
-        if recorded["tool"] != tool_identity() or recorded["options"] != options:
-            return False
+        if recorded["tool"] != tool_identity():
+            return "paraphe, its libraries or LibreOffice changed since it was built"
+        if options not in (None, recorded["options"]):
+            return "built with other options (certification key, converter or templates folder)"
         if str(manifest.resolve()) not in recorded["inputs"]:
-            return False
+            return f"it was last built from another manifest than {display_path(manifest)}"
         for name, digest in recorded["inputs"].items():
             if digest == ABSENT:
                 if os.path.lexists(name):
-                    return False
+                    return f"{display_path(Path(name))} appeared (a nearer template)"
             elif sha256_file(Path(name)) != digest:
-                return False
+                return f"{display_path(Path(name))} changed"
         for output in outputs:
             if sha256_file(output) != recorded["outputs"][output.suffix]:
-                return False
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    return True
+                return f"{display_path(output)} was changed after the build"
+    except FileNotFoundError as exc:
+        return f"{display_path(Path(str(exc.filename)))} is missing"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"its build record cannot be read ({type(exc).__name__})"
+    return ""
 
 
 def remember(

@@ -11,3 +11,15 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def output_stem(manifest: Path, out: Path) -> Path:
+    """`conventions/X/Y.yaml` → `out/X/Y`; elsewhere, `out/<folder>/<name>`."""
+    resolved = manifest.resolve()
+    parts = resolved.parts
+    if "conventions" in parts:
+        index = len(parts) - 1 - parts[::-1].index("conventions")
+        relative = Path(*parts[index + 1 :])
+    else:
+        relative = Path(resolved.parent.name, resolved.name)
+    return out / relative.with_suffix("")

@@ -36,9 +36,17 @@ from paraphe.incremental import ABSENT
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import find_policy_file
+from paraphe.manifest.scaffold import KINDS, Draft, new_convention
 from paraphe.manifest.territories import find_territories_file
-from paraphe.paths import display_path
-from paraphe.resources import TEMPLATES_FOLDER, template_candidates, template_path, templates_folder
+from paraphe.paths import display_path, output_stem
+from paraphe.resources import (
+    SCHEMA_PATH,
+    TEMPLATES_FOLDER,
+    TERRITORIES_SCHEMA_PATH,
+    template_candidates,
+    template_path,
+    templates_folder,
+)
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
@@ -48,6 +56,7 @@ if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify
     from paraphe.sign import Credentials as Credentials
     from paraphe.sign import SignResult as SignResult
     from paraphe.sign import VerificationReport as VerificationReport
+    from paraphe.status import ConventionStatus as ConventionStatus
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +64,9 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_OUT",
     "DEFAULT_SOURCE",
+    "Draft",
+    "KINDS",
+    "SCHEMAS",
     "BuildResult",
     "BuildSummary",
     "ValidationReport",
@@ -62,6 +74,9 @@ __all__ = [
     "TemplateReport",
     "build",
     "check_templates",
+    "convention_status",
+    "new_convention",
+    "schema_text",
     "discover",
     "load_convention",
     "load_credentials",
@@ -96,6 +111,11 @@ def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[Valid
     for path in discover(paths):
         try:
             convention = load_convention(path)
+            log.info(
+                "%s: a %s %s, %d action(s), %d signatory(ies): valid",
+                display_path(path), convention.status, convention.kind, len(convention.all_actions()),
+                len(convention.signatories),
+            )  # fmt: skip
             reports.append(ValidationReport(path, convention.warnings, strict))
             declared.append((path, convention.id, convention.id_location or Location(display_path(path))))
         except ManifestError as exc:
@@ -104,19 +124,15 @@ def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[Valid
     return [replace(r, diagnostics=(clashes[r.path], *r.diagnostics)) if r.path in clashes else r for r in reports]
 
 
+def schema_text(name: str = "convention") -> str:
+    """The JSON Schema of a manifest (`convention`) or of a territories.yaml (`territories`), as shipped."""
+    return SCHEMAS[name].read_text(encoding="utf-8")
+
+
+SCHEMAS = {"convention": SCHEMA_PATH, "territories": TERRITORIES_SCHEMA_PATH}
+
+
 # --- Building ------------------------------------------------------------------------------------
-
-
-def output_stem(manifest: Path, out: Path) -> Path:
-    """`conventions/X/Y.yaml` → `out/X/Y`; elsewhere, `out/<folder>/<name>`."""
-    resolved = manifest.resolve()
-    parts = resolved.parts
-    if "conventions" in parts:
-        index = len(parts) - 1 - parts[::-1].index("conventions")
-        relative = Path(*parts[index + 1 :])
-    else:
-        relative = Path(resolved.parent.name, resolved.name)
-    return out / relative.with_suffix("")
 
 
 def build(
@@ -228,6 +244,9 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     from paraphe.render.template_check import require_sound_template
 
     template = template_path(convention.kind, job.manifest)
+    log.info(
+        "%s: valid %s %s, filled into %s", display_path(job.manifest), convention.status, convention.kind, template
+    )
     # Checked, then rendered first: a missing or broken template is reported as such, before anything hashes it.
     require_sound_template(template, convention.kind)
     docx = render_docx(convention, template)
@@ -259,6 +278,7 @@ def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
 
 def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
     """The .docx files into PDF bodies, in order."""
+    log.info("converting %d document(s) to PDF with LibreOffice (%s)", len(documents), converter)
     return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents])
 
 
@@ -268,6 +288,11 @@ def assemble(document: Rendered, body: bytes) -> Product:
 
     convention, record = document.convention, document.record
     made = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
+    annexes = sum(a.file is not None for a in convention.annexes)
+    log.info(
+        "%s: assembled %d pages with %d annex file(s), fingerprint %s",
+        display_path(document.job.manifest), made.pages, annexes, record.fingerprint,
+    )  # fmt: skip
     return Product(
         document.job, document.docx, made.pdf, made.pages, record.fingerprint, convention.is_final, document.inputs,
         warnings=convention.warnings,
@@ -280,6 +305,7 @@ def certify(product: Product, *, credentials: Credentials | None) -> Product:
         return product
     from paraphe.sign import certify_document
 
+    log.info("%s: certified with the secretariat's key", display_path(product.job.manifest))
     pdf = certify_document(product.pdf, credentials, display_path(product.job.manifest))
     return replace(product, pdf=pdf, certified=True)
 
@@ -332,6 +358,18 @@ def verify(
         return verify_pdf(pdf, trust=trust, crls=crls)
     convention = load_convention(manifest)
     return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
+
+
+def convention_status(paths: Sequence[Path], out: Path = DEFAULT_OUT) -> list[ConventionStatus]:
+    """Each manifest's kind, draft or final, build, and its built PDF and signed copies verified."""
+    from paraphe.status import status
+
+    def verify_copy(pdf: Path, convention: Convention | None) -> VerificationReport:
+        from paraphe.sign import verify_pdf
+
+        return verify_pdf(pdf, convention=convention)
+
+    return status(paths, out, verify_copy)
 
 
 def write_output(path: Path, data: bytes) -> None:

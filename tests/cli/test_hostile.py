@@ -3,7 +3,7 @@
 Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…), `expected.txt`
 (the diagnostics, one a line, as printed) and an optional `case.toml`:
 
-    command = "validate" | "build" | "diff" | "templates"  # default: validate and build, each printing expected.txt
+    command = "validate" | "build" | "diff" | "templates" | "new"  # default: validate and build, printing expected.txt
     args = ["…"]                      # more arguments (diff, templates: all; interrupt: a second manifest, -j 2)
     exit = 1                          # the exit code (1 failed job, 2 bad usage, 0 success)
     runner = "subprocess"             # build through a real `paraphe` process (default: click's CliRunner)
@@ -189,7 +189,7 @@ def test_hostile_case(case_dir: Path, tmp_path: Path, good: Good, monkeypatch: p
         return
     command = case.config.get("command")
     args = [str(a) for a in case.config.get("args", [])]
-    if command in ("diff", "templates"):
+    if command in ("diff", "templates", "new"):
         result = invoke(case, good, command, *args)
         check(result.stderr, result.output, result.exit_code, case)
         return

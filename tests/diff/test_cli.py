@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from paraphe.diff.format import Header, format_html, format_markdown
 from support import LOZERE
-from support.diffing import axis, changes_for, lozere, run, versions, write
+from support.diffing import CALENDAR_LINE, axis, changes_for, lozere, run, versions, write
 
 # ---------------------------------------------------------------------- formats and exit codes
 
@@ -24,7 +25,7 @@ def test_cli_exit_1_and_text(tmp_path: Path) -> None:
     result = run(str(old), str(new))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "~ Petite enfance › Axe 1 › Action 6 : calendrier 2021 → 2022",
+        CALENDAR_LINE,
         "+ Petite enfance › Axe 4 › Action 6 : « Ouvrir <script>alert(1)</script> & co »",
         "~ Signataires › Madame la Préfète : nom « Valérie HATSCH » → « Christine WILS-MOREL »",
         "3 modifications.",
@@ -47,6 +48,7 @@ def test_json_format(tmp_path: Path) -> None:
         "old": "2021",
         "new": "2022",
         "theme": "Petite enfance",
+        "title": "faciliter les remplacements entre assistants maternels exerçant en MAM",
     }
     assert [c["op"] for c in changes] == ["changed", "added", "changed"]
 
@@ -58,7 +60,8 @@ def test_markdown_format(tmp_path: Path) -> None:
         "### Modifications de la convention « Schéma départemental des services aux familles 2020-2023 »"
     )
     assert (
-        "#### Petite enfance\n\n- **Modification** — Petite enfance › Axe 1 › Action 6 : calendrier 2021 → 2022" in out
+        "#### Petite enfance\n\n- **Modification** — Petite enfance › Axe 1 › Action 6 « faciliter les remplacements "
+        "entre assistants maternels exerçant en MAM » : calendrier 2021 → 2022" in out
     )
     assert r"\<script\>alert\(1\)\</script\>" in out
     assert "#### Signataires" in out
@@ -75,6 +78,10 @@ def test_html_format_is_standalone_grouped_and_escaped(tmp_path: Path) -> None:
     assert "Ouvrir &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
     assert page.count("<h2>") == 2
     assert page.index("<h2>Petite enfance</h2>") < page.index("<h2>Signataires</h2>")
+    # JSON pointers are for tools: in the rows' data attributes, never in the text people read.
+    assert 'data-pointer="/sections/0/sections/0/actions/5/calendar"' in page
+    assert "/sections/0/" not in re.sub(r"<[^>]*>", "", page)
+    assert "<q>faciliter les remplacements entre assistants maternels exerçant en MAM</q>" in page
 
 
 def test_formats_render_words(tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 from typing import Any
 
 from paraphe.diff import TITLE_SIMILARITY, Change, diff_conventions, similarity
-from paraphe.diff.format import format_text
+from paraphe.diff.format import Header, format_text, md_escape, render
 from paraphe.pipeline import load_convention
 from support import LOZERE
 from support.diffing import axis, changes_for, lozere, run, summary, write
@@ -44,9 +46,13 @@ def test_calendar_moved(tmp_path: Path) -> None:
         old="2021",
         new="2022",
         theme="Petite enfance",
+        title="faciliter les remplacements entre assistants maternels exerçant en MAM",
     )
     text = format_text([change])
-    assert text == "~ Petite enfance › Axe 1 › Action 6 : calendrier 2021 → 2022\n1 modification.\n"
+    assert text == (
+        "~ Petite enfance › Axe 1 › Action 6 « faciliter les remplacements entre assistants maternels exerçant en MAM »"
+        " : calendrier 2021 → 2022\n1 modification.\n"
+    )
 
 
 def test_action_added_at_the_end(tmp_path: Path) -> None:
@@ -99,6 +105,16 @@ def test_action_moved_to_another_axis(tmp_path: Path) -> None:
     ]
     assert change.old_pointer == "/sections/0/sections/1/actions/2"
     assert change.pointer == "/sections/0/sections/2/actions/4"
+    # Which action moved, by its title, in every format (issue 17: « Action 5 : déplacement » alone says nothing).
+    title = change.title
+    assert title == "Familles monoparentales :"
+    header = Header("a.yaml", "b.yaml", "SDSF")
+    moved = f"> Petite enfance › Axe 3 › Action 5 « {title} » : déplacement depuis Petite enfance › Axe 2 › Action 3"
+    assert moved in render([change], "text", header)
+    assert md_escape(f"Petite enfance › Axe 3 › Action 5 « {title} »") in render([change], "markdown", header)
+    assert json.loads(render([change], "json", header))[0]["title"] == title
+    page = render([change], "html", header)
+    assert f"<q>{html.escape(title)}</q>" in page
 
 
 def test_action_moved_to_another_theme_and_changed(tmp_path: Path) -> None:

@@ -70,3 +70,10 @@ def pdf(pages: int) -> bytes:
 
 def with_annex(data: dict[str, Any]) -> None:
     data["annexes"].append({"title": "Délibération du conseil départemental", "file": "annexes/deliberation.pdf"})
+
+
+# The text line of the change most tests make (pe-1-6's calendar), its action named by its title.
+CALENDAR_LINE = (
+    "~ Petite enfance › Axe 1 › Action 6 « faciliter les remplacements entre assistants maternels exerçant en MAM »"
+    " : calendrier 2021 → 2022"
+)

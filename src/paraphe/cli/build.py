@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from paraphe import pipeline
-from paraphe.cli.common import EXISTING_FILE, credentials, report, reported_errors
+from paraphe.cli.common import EXISTING_FILE, OUTPUT_FORMAT, credentials, emit, quiet, report, reported_errors
 from paraphe.diagnostics import printable
 from paraphe.errors import ParapheError
 from paraphe.i18n import N_, _
-from paraphe.pipeline import BuildResult, Event
+from paraphe.pipeline import BuildResult, BuildSummary, Event
 
 
 @click.command()
@@ -54,6 +54,7 @@ from paraphe.pipeline import BuildResult, Event
 )
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
+@OUTPUT_FORMAT
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -66,6 +67,7 @@ def build(
     certify_password_env: str | None,
     no_certify: bool,
     strict: bool,
+    output_format: str,
 ) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
@@ -80,38 +82,71 @@ def build(
                 certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
             )
         manifests = pipeline.discover(list(paths) or [pipeline.DEFAULT_SOURCE])
-    progress = _Progress(len(manifests))
+    progress = _Progress(len(manifests), shown=output_format == "text" and not quiet())
     try:
         summary = pipeline.build(
             manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict
         )
     finally:
         progress.close()
+    failed = len(summary.failures)
+    if output_format == "json":
+        emit(_as_json(summary))
+        return 1 if failed else 0
     for warning in (*summary.warnings, *(w for result in summary.results for w in result.warnings)):
         click.echo(str(warning), err=True)
     for failure in summary.failures:
         report(failure.diagnostics)
-    failed = len(summary.failures)
     strictly = strict and any(d.severity == "warning" for f in summary.failures for d in f.diagnostics)
-    click.echo(
-        _(
-            "{built} built, {reused} reused, {failed} failed in {seconds} s",
-            built=summary.built,
-            reused=summary.reused,
-            failed=failed,
-            seconds=_decimal(summary.seconds),
+    if failed or not quiet():
+        click.echo(
+            _(
+                "{built} built, {reused} reused, {failed} failed in {seconds} s",
+                built=summary.built,
+                reused=summary.reused,
+                failed=failed,
+                seconds=_decimal(summary.seconds),
+            )
+            + (_(" (warnings are errors with --strict)") if strictly else ""),
+            err=bool(failed),
         )
-        + (_(" (warnings are errors with --strict)") if strictly else ""),
-        err=bool(failed),
-    )
     return 1 if failed else 0
+
+
+def _as_json(summary: BuildSummary) -> dict[str, object]:
+    """The build for tools: each document written or reused, every diagnostic, the counts."""
+    return {
+        "ok": not summary.failures,
+        "built": summary.built,
+        "reused": summary.reused,
+        "failed": len(summary.failures),
+        "seconds": round(summary.seconds, 3),
+        "documents": [
+            {
+                "manifest": printable(str(r.manifest)),
+                "pdf": printable(str(r.pdf)),
+                "docx": printable(str(r.docx)),
+                "reused": r.reused,
+                "pages": r.pages,
+                "fingerprint": r.fingerprint,
+                "final": r.final,
+                "certified": r.certified,
+                "warnings": [w.as_json() for w in r.warnings],
+            }
+            for r in summary.results
+        ],
+        "diagnostics": [
+            d.as_json() for d in (*summary.warnings, *(d for f in summary.failures for d in f.diagnostics))
+        ],
+    }
 
 
 class _Progress:
     """A bar on a terminal; elsewhere (logs, CI), one line per document as it is done."""
 
-    def __init__(self, total: int) -> None:
-        self.interactive = sys.stdout.isatty() and total > 1
+    def __init__(self, total: int, *, shown: bool = True) -> None:
+        self.shown = shown  # not with --format json (stdout is the JSON) nor -q
+        self.interactive = shown and sys.stdout.isatty() and total > 1
         self.bar = click.progressbar(length=total, label=_("building"), file=sys.stderr) if self.interactive else None
         if self.bar is not None:
             self.bar.__enter__()
@@ -119,7 +154,7 @@ class _Progress:
     def __call__(self, event: Event, subject: BuildResult | ParapheError) -> None:
         if self.bar is not None:
             self.bar.update(1)
-        elif isinstance(subject, BuildResult):
+        elif self.shown and isinstance(subject, BuildResult):
             click.echo(_line(event, subject))
 
     def close(self) -> None:

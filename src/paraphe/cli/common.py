@@ -8,11 +8,12 @@ an error is the one its class carries (`ParapheError.exit_code`: 1 a failed job,
 from __future__ import annotations
 
 import inspect
+import json
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +26,32 @@ if TYPE_CHECKING:
     from paraphe.pipeline import Credentials
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def OUTPUT_FORMAT(command: F) -> F:  # noqa: N802 - used as a decorator, like click's own
+    """`--format text|json`, the same on every command."""
+    option = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json: for tools, on the standard output (diagnostics included).",
+    )
+    return option(command)
+
+
+def emit(data: object) -> None:
+    """A command's JSON result: UTF-8 as typed, indented, one document on the standard output."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def quiet() -> bool:
+    """Whether `paraphe -q` was given: only errors and what was asked for (JSON, a report) are printed."""
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.find_root().params.get("quiet"))
 
 
 def report(diagnostics: Iterable[Diagnostic]) -> None:

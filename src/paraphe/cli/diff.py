@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from paraphe import pipeline
-from paraphe.cli.common import report, reported_errors
+from paraphe.cli.common import quiet, report, reported_errors
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.format import FORMATS, Header, render
 from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
@@ -109,7 +109,8 @@ def diff(
         text = render(changes, output_format, header, color=_use_color(color, output))
         if output is not None:
             pipeline.write_output(output, text.encode("utf-8"))  # an OutputError (io.write) when it cannot
-            click.echo(_("wrote {output} ({count} change(s))", output=output, count=len(changes)), err=True)
+            if not quiet():
+                click.echo(_("wrote {output} ({count} change(s))", output=output, count=len(changes)), err=True)
         else:
             click.echo(text, nl=False, color=True)
     return 1 if changes else 0
@@ -121,7 +122,8 @@ def _write_redline(old: Side, new: Side, target: Path) -> None:
     document = redline(old.convention, new.convention, old.name, new.name)
     data = document.odt if target.suffix.lower() == ".odt" else document.pdf
     pipeline.write_output(target, data)
-    click.echo(_("wrote {output}", output=target), err=True)
+    if not quiet():
+        click.echo(_("wrote {output}", output=target), err=True)
 
 
 def _git_external(args: list[str], color: bool) -> None:

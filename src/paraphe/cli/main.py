@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -11,7 +10,8 @@ import click
 
 from paraphe import __version__, pipeline
 from paraphe.cli.build import build
-from paraphe.cli.common import ParapheGroup, report
+from paraphe.cli.common import OUTPUT_FORMAT, ParapheGroup, emit, quiet, report
+from paraphe.cli.daily import new, schema, status
 from paraphe.cli.diff import diff
 from paraphe.cli.sign import sign, verify
 from paraphe.cli.templates import templates
@@ -25,9 +25,18 @@ bind_for_libraries()
 
 @click.group(cls=ParapheGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paraphe")
-@click.option("-v", "--verbose", is_flag=True, help="Show what each stage does.")
-def cli(verbose: bool) -> None:
-    """Build signature-ready French conventions (SDSF, CTG) from YAML manifests."""
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Say more: what each stage does, why a document is rebuilt or reused."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors, warnings and what was asked for (JSON, reports).")
+def cli(verbose: bool, quiet: bool) -> None:
+    """Build signature-ready French conventions (SDSF, CTG) from YAML manifests.
+
+    Shell completion (bash, zsh, fish): add `eval "$(_PARAPHE_COMPLETE=bash_source paraphe)"` to ~/.bashrc
+    (zsh_source to ~/.zshrc; fish: `_PARAPHE_COMPLETE=fish_source paraphe | source`).
+    """
+    if verbose and quiet:
+        raise click.UsageError("-v and -q say opposite things: give one of them")
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     # pyHanko logs every certificate path it cannot build; the verify report already says so.
     logging.getLogger("pyhanko").setLevel(logging.INFO if verbose else logging.CRITICAL)
@@ -38,32 +47,22 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one object per manifest, for tools.",
-)
+@OUTPUT_FORMAT
 @click.option("--strict", is_flag=True, help="Warnings count as errors.")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool) -> int:
     """Check manifests (files or folders; default: conventions/)."""
     reports = pipeline.validate_paths(list(paths) or [pipeline.DEFAULT_SOURCE], strict=strict)
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {"file": printable(str(r.path)), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
-                    for r in reports
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
+        emit(
+            [
+                {"file": printable(str(r.path)), "valid": r.ok, "diagnostics": [d.as_json() for d in r.diagnostics]}
+                for r in reports
+            ]
         )
     else:
         report(d for r in reports for d in r.diagnostics)
-        click.echo(_summary(reports, strict), err=not all(r.ok for r in reports))
+        if not quiet() or not all(r.ok for r in reports):
+            click.echo(_summary(reports, strict), err=not all(r.ok for r in reports))
     return 0 if all(r.ok for r in reports) else 1
 
 
@@ -94,6 +93,9 @@ cli.add_command(sign)
 cli.add_command(verify)
 cli.add_command(diff)
 cli.add_command(templates)
+cli.add_command(new)
+cli.add_command(status)
+cli.add_command(schema)
 
 
 def main() -> None:

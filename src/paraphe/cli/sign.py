@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from paraphe import pipeline
-from paraphe.cli.common import EXISTING_FILE, credentials
+from paraphe.cli.common import EXISTING_FILE, OUTPUT_FORMAT, credentials, emit, quiet
 from paraphe.cli.common import report as report_diagnostics
+from paraphe.diagnostics import printable
 from paraphe.i18n import _
 
 
@@ -22,6 +22,7 @@ from paraphe.i18n import _
 @click.option("--cert", type=EXISTING_FILE, help="Signer's certificate (PEM/DER), with --key.")
 @click.option("--password-env", metavar="VAR", help="Environment variable holding the key's password.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT (other than INPUT).")
+@OUTPUT_FORMAT
 def sign(
     source: Path,
     output: Path,
@@ -31,12 +32,31 @@ def sign(
     cert: Path | None,
     password_env: str | None,
     overwrite: bool,
+    output_format: str,
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
     signer = credentials(pkcs12, key, cert, password_env)
     if signer is None:
         raise click.UsageError(_("give the signer's --pkcs12 FILE, or --key FILE --cert FILE"))
     result = pipeline.sign(source, output, signatory_id, signer, overwrite=overwrite)
+    if output_format == "json":
+        emit(
+            {
+                "file": printable(str(result.output)),
+                "signatory": {
+                    "id": result.signatory.id,
+                    "name": result.signatory.name,
+                    "title": result.signatory.title,
+                },
+                "holder": result.holder,
+                "signed_at": result.signed_at.isoformat(),
+                "pending": [{"id": s.id, "name": s.name, "title": s.title} for s in result.pending],
+                "complete": not result.pending,
+            }
+        )
+        return
+    if quiet():
+        return
     click.echo(
         _(
             "signed {output} for {id} ({name}) with {holder}'s key",
@@ -71,17 +91,18 @@ def sign(
     help="Certificate revocation list (DER/PEM) of a trusted CA, with --trust; repeat for several. "
     "Given, a certificate no list vouches for fails; without, revocation is « not checked ».",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@OUTPUT_FORMAT
 def verify(
     pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], crl: tuple[Path, ...], output_format: str
 ) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
     report = pipeline.verify(pdf, manifest, trust, crl)
     if output_format == "json":
-        click.echo(json.dumps(report.as_json(complete), ensure_ascii=False, indent=2))
+        emit(report.as_json(complete))
     else:
-        for line in report.summary_lines():
+        for line in () if quiet() else report.summary_lines():
             click.echo(line)
         report_diagnostics(report.diagnostics(complete))
-        click.echo(report.bottom_line(complete))
+        if not quiet() or not report.ok(complete):
+            click.echo(report.bottom_line(complete))
     return 0 if report.ok(complete) else 1

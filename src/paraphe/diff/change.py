@@ -39,7 +39,8 @@ FileDigest = Callable[[Path], str | None]
 class Change:
     """One difference between two versions of a convention.
 
-    `path` is for people (« Petite enfance › Axe 1 › Action 6 »), `pointer` for tools
+    `path` is for people (« Petite enfance › Axe 1 › Action 6 ») with `title`, the title of the
+    section or action concerned (« Promouvoir le site Internet »), `pointer` for tools
     (a JSON pointer into the new manifest, into the old one for a removal), `field`
     the manifest field concerned ("" for a whole element), `item` the 1-based
     position inside a list field (a paragraph, an expected result).
@@ -55,6 +56,15 @@ class Change:
     item: int | None = None
     old_pointer: str | None = None
     words: tuple[Segment, ...] = ()
+    title: str | None = None  # the section or action concerned, by its title (the old one for a removal)
+
+    @property
+    def names_subject(self) -> bool:
+        """Whether people must be told the title: a path alone (« Axe 3 › Action 5 ») does not say which
+        action it is, and a whole element added or removed, or a renaming, already shows its title."""
+        if self.title is None or self.field == "title":
+            return False
+        return not (self.field == "" and self.op in ("added", "removed"))
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -66,6 +76,8 @@ class Change:
             "new": self.new,
             "theme": self.theme,
         }
+        if self.title is not None:
+            out["title"] = self.title
         if self.item is not None:
             out["item"] = self.item
         if self.old_pointer is not None:

@@ -109,9 +109,14 @@ def format_text(changes: Sequence[Change], *, color: bool = False) -> str:
     lines = []
     for change in changes:
         marker = paint(MARKERS[change.op], _OP_COLOURS[change.op])
-        lines.append(f"{marker} {change.path} : {_text_body(change, paint, color)}".replace(" :  ", " : "))
+        lines.append(f"{marker} {_where(change)} : {_text_body(change, paint, color)}".replace(" :  ", " : "))
     lines.append(summary(changes))
     return "\n".join(lines) + "\n"
+
+
+def _where(change: Change) -> str:
+    """« Petite enfance › Axe 3 › Action 5 « Créer un guichet unique » »: where, and which element it is."""
+    return f"{change.path} « {change.title} »" if change.names_subject else change.path
 
 
 def _text_body(change: Change, paint: Callable[[str, str], str], color: bool) -> str:
@@ -157,7 +162,7 @@ def format_markdown(changes: Sequence[Change], header: Header) -> str:
     for theme, items in group(changes):
         out += ["", f"#### {md_escape(theme)}", ""]
         for change in items:
-            out.append(f"- **{OP_NAMES[change.op]}** — {md_escape(change.path)} : {_md_body(change)}")
+            out.append(f"- **{OP_NAMES[change.op]}** — {md_escape(_where(change))} : {_md_body(change)}")
     return "\n".join(out) + "\n"
 
 
@@ -208,7 +213,7 @@ vertical-align: top; text-align: left; } th { background: #f4f4f4; }
 .op { white-space: nowrap; font-weight: bold; } .added .op { color: #1a7f37; } .removed .op { color: #b42318; }
 .moved .op, .reordered .op { color: #6941c6; } .changed .op, .renamed .op { color: #b54708; }
 del { background: #fde2e1; color: #b42318; } ins { background: #dcfae6; color: #1a7f37; text-decoration: none; }
-code { font-size: .85em; color: #666; }
+q { font-style: italic; }
 """.strip()
 
 
@@ -232,7 +237,12 @@ def format_html(changes: Sequence[Change], header: Header) -> str:
             "<table><thead><tr><th>Opération</th><th>Où</th><th>Champ</th><th>Avant</th><th>Après</th></tr></thead><tbody>"
         )
         for change in items:
-            where = f"{e(change.path)}<br><code>{e(change.pointer)}</code>"
+            # The JSON pointers are for tools (data attributes); people read the path and the title.
+            subject = f"<br><q>{e(change.title)}</q>" if change.names_subject and change.title else ""
+            where = f"{e(change.path)}{subject}"
+            pointers = f' data-pointer="{e(change.pointer)}"'
+            if change.old_pointer is not None:
+                pointers += f' data-old-pointer="{e(change.old_pointer)}"'
             cells = [
                 f'<td class="op">{e(OP_NAMES[change.op])}</td>',
                 f"<td>{where}</td>",
@@ -248,7 +258,7 @@ def format_html(changes: Sequence[Change], header: Header) -> str:
                 cells.append(f'<td colspan="2">{words}</td>')
             else:
                 cells.append(f"<td>{_html_value(change.old)}</td><td>{_html_value(change.new)}</td>")
-            body.append(f'<tr class="{change.op}">{"".join(cells)}</tr>')
+            body.append(f'<tr class="{change.op}"{pointers}>{"".join(cells)}</tr>')
         body.append("</tbody></table></section>")
     return (
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'

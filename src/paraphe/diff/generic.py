@@ -55,6 +55,8 @@ EXTRA_THEMES = {
 class Comparer:
     def __init__(self) -> None:
         self.changes: list[Change] = []
+        # The title of the section or action being compared: each change of it names it for people.
+        self.subject: str | None = None
 
     def emit(
         self,
@@ -68,13 +70,17 @@ class Comparer:
         item: int | None = None,
         old_pointer: str | None = None,
         theme: str | None = None,
+        title: str | None = None,
     ) -> None:
         words: tuple[Segment, ...] = ()
         if op in ("changed", "renamed") and old is not None and new is not None and is_long(old, new):
             words = word_diff(old, new)
         self.changes.append(
-            Change(op, SEPARATOR.join(where), ptr, field, old, new, theme or where[0], item, old_pointer, words)
-        )
+            Change(
+                op, SEPARATOR.join(where), ptr, field, old, new, theme or where[0], item, old_pointer, words,
+                title if title is not None else self.subject,
+            )
+        )  # fmt: skip
 
     def value(self, where: Where, ptr: str, field: str, old: object, new: object, *, op: Op = "changed") -> None:
         if old != new:

@@ -119,10 +119,13 @@ class _PlanWalk:
             theme = node.where[0]
             i = sinverse.get(j)
             if i is None:
-                out.emit("added", node.where, node.pointer, "", None, node.element.title, theme=theme)
+                title = node.element.title
+                out.emit("added", node.where, node.pointer, "", None, title, theme=theme, title=title)
             else:
                 self.compare_section(self.old_sections[i], node, theme)
+                out.subject = node.element.title
                 self.child_orders(node.where, node.pointer, i, j)
+                out.subject = None
             for k in _children(self.new_actions, j):
                 self.action(self.new_actions[k], ainverse.get(k), theme)
         self.removals()
@@ -136,7 +139,8 @@ class _PlanWalk:
             for i, node in enumerate(nodes):
                 if i not in pairs:
                     theme = self.top_title(node)
-                    self.out.emit("removed", node.where, node.pointer, "", node.element.title, None, theme=theme)
+                    title = node.element.title
+                    self.out.emit("removed", node.where, node.pointer, "", title, None, theme=theme, title=title)
 
     def top_title(self, node: _Node) -> str:
         """The theme of an old node: the new title of its top section when that was kept."""
@@ -171,12 +175,14 @@ class _PlanWalk:
                 SEPARATOR.join(new.where),
                 old_pointer=old.pointer,
                 theme=theme,
+                title=new.element.title,
             )
 
     def compare_section(self, old: _Node, new: _Node, theme: str) -> None:
         a, b = old.element, new.element
         assert isinstance(a, Section) and isinstance(b, Section)
         out, where, ptr = self.out, new.where, new.pointer
+        out.subject = b.title
         self.moved(old, new, theme)
         out.value(where, ptr + "/title", "title", a.title, b.title, op="renamed")
         out.value(where, ptr + "/id", "id", a.id, b.id)
@@ -193,17 +199,19 @@ class _PlanWalk:
             theme=theme,
         )
         out.extra(where, ptr, a, b, SECTION_FIELDS, theme)
+        out.subject = None
 
     def action(self, node: _Node, i: int | None, theme: str) -> None:
         b = node.element
         assert isinstance(b, Action)
         out, where, ptr = self.out, node.where, node.pointer
         if i is None:
-            out.emit("added", where, ptr, "", None, b.title, theme=theme)
+            out.emit("added", where, ptr, "", None, b.title, theme=theme, title=b.title)
             return
         before = self.old_actions[i]
         a = before.element
         assert isinstance(a, Action)
+        out.subject = b.title
         self.moved(before, node, theme)
         out.value(where, ptr + "/title", "title", a.title, b.title, op="renamed")
         out.value(where, ptr + "/id", "id", a.id, b.id)
@@ -216,3 +224,4 @@ class _PlanWalk:
             out.emit(op, where, ptr + "/actors", "actors", ", ".join(actors_a), ", ".join(actors_b), theme=theme)
         out.value(where, ptr + "/note", "note", a.note, b.note)
         out.extra(where, ptr, a, b, ACTION_FIELDS, theme)
+        out.subject = None

@@ -2,19 +2,27 @@
 
 One file per département, `territories.yaml`, beside its manifests: a CTG's
 territory must be one of them. It is data shared by manifests, not a manifest,
-so discovery skips it.
+so discovery skips it. Its format is a JSON Schema (`data/territories.schema.json`,
+published as `schemas/territories.schema.json`), checked with located diagnostics.
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+import jsonschema
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
-from paraphe.i18n import _
-from paraphe.manifest.load import load_manifest
+from paraphe.i18n import N_, _
+from paraphe.manifest.load import SourceMap, load_manifest
+from paraphe.resources import TERRITORIES_SCHEMA_PATH
 
 TERRITORIES_FILE = "territories.yaml"
 _FIELDS = {"departement", "code", "since", "source", "territories"}
@@ -26,6 +34,7 @@ class TerritoryList:
     shown: str
     departement: str
     names: tuple[str, ...]
+    code: str | None = None
 
     def find(self, name: str) -> str | None:
         """The listed spelling of `name`, compared without case, accents or apostrophe style."""
@@ -57,37 +66,16 @@ def find_shared_file(manifest: Path, name: str) -> Path | None:
 
 
 def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]]:
-    """The list, or the located problems of the file."""
+    """The list, or the located problems of the file (its JSON Schema first, then names listed twice)."""
     try:
         loaded = load_manifest(path)
     except ManifestError as exc:
         return None, list(exc.diagnostics)
     data, source = loaded.data, loaded.source
-    problems: list[Diagnostic] = []
-    if not isinstance(data, dict):
-        return None, [Diagnostic(source.locate(()), _("a territories file is a mapping"), "territories.shape")]
-    for key in data:
-        if key not in _FIELDS:
-            problems.append(
-                Diagnostic(
-                    source.locate((key,), key=True),
-                    _("unknown field {key!r}; expected one of {fields}", key=key, fields=", ".join(sorted(_FIELDS))),
-                    "territories.shape",
-                )
-            )
-    departement = data.get("departement")
-    if not isinstance(departement, str) or not departement.strip():
-        problems.append(Diagnostic(source.locate(()), _("'departement' names the département"), "territories.shape"))
-    names = data.get("territories")
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-        problems.append(
-            Diagnostic(
-                source.locate(("territories",)),
-                _("'territories' lists the communautés de communes, one name each"),
-                "territories.shape",
-            )
-        )
-        return None, problems
+    problems = list(_schema_problems(data, source))
+    names = data.get("territories") if isinstance(data, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None, problems  # not a list of names: nothing to compare
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         first = seen.setdefault(fold(name), i)
@@ -105,4 +93,40 @@ def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]
             )
     if problems:
         return None, problems
-    return TerritoryList(path, source.file, str(departement), tuple(names)), []
+    return TerritoryList(path, source.file, str(data["departement"]), tuple(names), data.get("code")), []
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(TERRITORIES_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+# What each field holds, said in words when its value does not fit (the schema's descriptions are French).
+_EXPECTED = {
+    "departement": N_("'departement' names the département (« Cantal »)"),
+    "code": N_('\'code\' is the département\'s code in quotes ("15", "2A")'),
+    "since": N_("'since' is a date in quotes, YYYY-MM-DD (\"2017-01-01\")"),
+    "source": N_("'source' says where the list comes from, as text"),
+    "territories": N_("'territories' lists the communautés de communes, one name each"),
+}
+
+
+def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
+    if not isinstance(data, dict):
+        yield Diagnostic(source.locate(()), _("a territories file is a mapping"), "territories.shape")
+        return
+    for error in sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        pointer = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            for key in data:
+                if key not in _FIELDS:
+                    message = _(
+                        "unknown field {key!r}; expected one of {fields}", key=key, fields=", ".join(sorted(_FIELDS))
+                    )
+                    yield Diagnostic(source.locate((key,), key=True), message, "territories.shape")
+        elif error.validator == "required":
+            missing = next(f for f in ("departement", "territories") if f not in data)
+            yield Diagnostic(source.locate(()), _(_EXPECTED[missing]), "territories.shape")
+        else:
+            yield Diagnostic(source.locate(pointer), _(_EXPECTED[str(pointer[0])]), "territories.shape")
