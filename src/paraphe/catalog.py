@@ -75,6 +75,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("schema.required", "error", "A required field is present."),
     Rule("schema.additionalProperties", "error", "Only fields the schema names are used (a typo gets a suggestion)."),
     Rule("schema.type", "error", "A value has the type its field expects (text, number, list, mapping)."),
+    Rule("schema.const", "error", "A field that allows one value has that value."),
     Rule("schema.enum", "error", "A value is one of the choices its field allows."),
     Rule("schema.pattern", "error", "A text has the form its field expects (ids, dates, calendars, keys)."),
     Rule("schema.minLength", "error", "A text field is not empty."),
@@ -111,6 +112,15 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),
     Rule("unused.glossary", "warning", "A glossary acronym appears somewhere in the convention's text."),
     # --- Kind of convention (kind.*, ctg.*, party.*) ---
+    Rule("avenant.kind", "error", "An avenant's manifest is read with the convention it amends, never as a convention."),
+    Rule("avenant.path", "error", "The manifests an avenant names exist and are conventions."),
+    Rule("avenant.signed", "error", "The signed PDF an avenant names was built from the manifest it names as signed."),
+    Rule("avenant.number", "error", "Avenants are numbered from 1 without a gap: n° N names n° N − 1 in 'previous'."),
+    Rule("avenant.chain", "error", "Each avenant amends the same convention, as the previous avenant left it."),
+    Rule("avenant.duplicate", "error", "No two avenants of one convention, in one folder, have the same number."),
+    Rule("avenant.no-change", "error", "The convention's new manifest changes what the convention says."),
+    Rule("avenant.unchanged", "error", "An article written by hand covers only changes the avenant makes."),
+    Rule("avenant.uncovered", "warning", "Every change between the two versions is written by an article."),
     Rule("kind.field", "error", "A field is one the kind's template prints (CTG-only fields, 'parts')."),
     Rule(
         "signatories.required",

@@ -33,6 +33,22 @@ def enumeration(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " et " + items[-1]
 
 
+_FEMININE_WORDS = frozenset(
+    "convention action fiche orientation priorité thématique mesure annexe partie charte entente".split()
+)
+_MASCULINE_WORDS = frozenset("axe objectif enjeu volet schéma champ domaine thème programme article contrat".split())
+
+
+def feminine_noun(noun: str) -> bool:
+    """Whether a common noun (its first word decides: « Fiche action », « Axe de travail ») is feminine."""
+    first = noun.split()[0].casefold() if noun.split() else ""
+    if first in _FEMININE_WORDS:
+        return True
+    if first in _MASCULINE_WORDS:
+        return False
+    return first.endswith(("tion", "té", "ure", "ence", "ance"))
+
+
 def with_article(title: str, feminine: bool) -> str:
     """« la Directrice », « le Préfet », « l'Inspecteur »."""
     if elides(title):

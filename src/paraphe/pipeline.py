@@ -2,7 +2,8 @@
 
 A build reads top to bottom as its stages:
 
-    load → validate → model      `load_convention` (the manifest stage)
+    load → validate → model      `load_convention` (the manifest stage; an avenant's, with the
+                                  conventions it names and the articles their diff writes)
     render                        model → template context → filled .docx
     convert                       .docx → .pdf, several documents per LibreOffice
     assemble                      body + annexes → one PDF: outline, numbers, record, fields
@@ -32,7 +33,7 @@ from paraphe.discovery import declared_id, discover, same_ids
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.incremental import ABSENT
-from paraphe.manifest.convention import load_convention
+from paraphe.avenant import load_document as load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import find_policy_file
 from paraphe.manifest.territories import find_territories_file

@@ -18,6 +18,8 @@ from pathlib import Path
 _DATA = files("paraphe") / "data"
 # A Traversable, not a Path: read it with `.read_text()`, it may live in a zip.
 SCHEMA_PATH: Traversable = _DATA / "convention.schema.json"
+# An avenant's manifest (kind: avenant) has its own schema: it names a convention rather than being one.
+AVENANT_SCHEMA_PATH: Traversable = _DATA / "avenant.schema.json"
 # The national signatory requirements of each kind of convention (see paraphe.manifest.policy).
 POLICY_PATH: Traversable = _DATA / "policy.yaml"
 

@@ -64,6 +64,14 @@ def from_git(path: Path, rev: str) -> Side:
     return Side(load_convention_bytes(content, path=path, shown=name), name, _git_digest(folder, rev))
 
 
+def git_show(path: Path, rev: str, where: Location) -> bytes:
+    """The bytes of the file `path` at revision `rev` of its repository; a GitError located at `where`."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise GitError.at(where, f"no such folder {display_path(folder)!r}", "git.path")
+    return _git_show(folder, rev, path.name, where)
+
+
 def from_bytes(path: Path, content: bytes, name: str) -> Side:
     """A version of `path` given by its content (a blob git hands to a diff driver), named `name`."""
     return Side(load_convention_bytes(content, path=path, shown=name), name)

@@ -18,18 +18,34 @@ from jsonschema.exceptions import ValidationError, best_match
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
-from paraphe.resources import SCHEMA_PATH
+from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
+
+AVENANT = "avenant"
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
+    path = AVENANT_SCHEMA_PATH if avenant else SCHEMA_PATH
+    schema = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
 
+def is_avenant(manifest: LoadedManifest) -> bool:
+    """A manifest of `kind: avenant`: it names a convention and amends it, with its own schema and rules."""
+    return isinstance(manifest.data, dict) and manifest.data.get("kind") == AVENANT
+
+
+def validate_avenant_shape(manifest: LoadedManifest) -> list[Diagnostic]:
+    """An avenant's manifest against its schema; its rules need the conventions it names (`paraphe.avenant`)."""
+    return list(_schema_problems(manifest.data, manifest.source, avenant=True))
+
+
 def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     """All problems of a loaded manifest, schema first, then cross-field rules."""
+    if is_avenant(manifest):
+        where = manifest.source.locate(("kind",))
+        return [Diagnostic(where, "an avenant is read with the convention it amends, not as a convention", "avenant.kind")]
     problems = list(_schema_problems(manifest.data, manifest.source))
     if problems:
         # The rules below assume the shape the schema guarantees.
@@ -39,8 +55,8 @@ def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     return sorted(rules.run(manifest), key=lambda d: (d.location.file != own, d.location.line, d.location.col))
 
 
-def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+def _schema_problems(data: Any, source: SourceMap, *, avenant: bool = False) -> Iterator[Diagnostic]:
+    errors = sorted(_validator(avenant).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         error = _most_specific(error)
         pointer: Pointer = tuple(error.absolute_path)

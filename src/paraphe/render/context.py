@@ -12,6 +12,7 @@ from typing import Any
 
 from paraphe.french import enumeration, plural
 from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
+from paraphe.render.avenant import avenant_context
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
 from paraphe.render.ctg import ctg_context
 from paraphe.render.parties import opening_context
@@ -49,6 +50,8 @@ def build_context(convention: Convention, image: ImageMaker | None = None) -> di
     context["identity"] = _identity(c, image)
     if c.kind == "ctg":
         context.update(ctg_context(c))
+    elif c.kind == "avenant":
+        context.update(avenant_context(c))
     return context
 
 

@@ -1,0 +1,42 @@
+"""Avenants: a signed convention amended from the new version of its manifest.
+
+An avenant's manifest (`kind: avenant`) names the convention it amends (its manifest as
+signed, and the signed PDF), the avenant before it, and the convention's new manifest. The
+reviewers' diff between the state amended and the new one becomes the avenant's articles
+(`wording`), which the secretariat may replace or complete by hand; the result is a
+`Convention` of kind `avenant` that renders, builds, signs and verifies as any other.
+
+    load_document(path)   any manifest: an avenant through here, a convention as usual
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paraphe.avenant.compose import avenant_model
+from paraphe.avenant.chain import read_chain, require_shape
+from paraphe.diagnostics import blocking
+from paraphe.errors import ManifestError
+from paraphe.manifest.convention import from_loaded
+from paraphe.manifest.load import LoadedManifest, load_manifest
+from paraphe.manifest.model import Convention
+from paraphe.manifest.validate import is_avenant
+
+__all__ = ["load_avenant", "load_document"]
+
+
+def load_document(path: Path, *, strict: bool = False) -> Convention:
+    """Load, validate and model a manifest, avenant or convention; ManifestError lists every problem."""
+    loaded = load_manifest(path)
+    if is_avenant(loaded):
+        return load_avenant(loaded, strict=strict)
+    return from_loaded(loaded, strict=strict)
+
+
+def load_avenant(loaded: LoadedManifest, *, strict: bool = False) -> Convention:
+    require_shape(loaded)
+    chain = read_chain(loaded)
+    convention, problems = avenant_model(loaded, chain)
+    if blocking(problems, strict=strict):
+        raise ManifestError(problems)
+    return convention

@@ -1,0 +1,90 @@
+"""The states of a convention an avenant names: a manifest as a file or at a git revision, a signed PDF.
+
+Each state is loaded and validated as any manifest is (its own diagnostics, at its own lines);
+what the avenant says about it that does not hold (no such file, a signed PDF built from
+another manifest) is reported at the avenant's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paraphe.diagnostics import Location
+from paraphe.diff import sources
+from paraphe.errors import ManifestError
+from paraphe.manifest.convention import from_loaded
+from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, load_manifest, load_manifest_bytes
+from paraphe.manifest.model import Convention
+from paraphe.paths import display_path
+
+
+@dataclass(frozen=True)
+class State:
+    """A version of the convention, with the positions of its manifest's nodes (for located warnings)."""
+
+    convention: Convention
+    source: SourceMap
+    name: str  # as diagnostics name it: the path, or REV:path
+
+
+def resolve(avenant: LoadedManifest, relative: str) -> Path:
+    """A path the avenant gives, relative to its own folder."""
+    return (avenant.path.parent / relative).resolve()
+
+
+def read_manifest(avenant: LoadedManifest, pointer: Pointer) -> LoadedManifest:
+    """The manifest a `{manifest, revision}` field of the avenant names, as bytes parsed (not yet validated)."""
+    ref: dict[str, Any] = avenant.data
+    for step in pointer:
+        ref = ref[step]
+    path = resolve(avenant, ref["manifest"])
+    where = avenant.source.locate(pointer + ("manifest",))
+    revision = ref.get("revision")
+    if revision is not None:
+        shown = display_path(path)
+        content = sources.git_show(path, revision, avenant.source.locate(pointer + ("revision",)))
+        return load_manifest_bytes(content, path=path, shown=f"{revision}:{shown}")
+    if not path.is_file():
+        raise ManifestError.at(where, f"no such manifest {display_path(path)!r}", "avenant.path")
+    return load_manifest(path)
+
+
+def read_state(avenant: LoadedManifest, pointer: Pointer) -> State:
+    """A convention's state the avenant names at `pointer` (`amends`, `amended`), loaded and validated."""
+    loaded = read_manifest(avenant, pointer)
+    if isinstance(loaded.data, dict) and loaded.data.get("kind") == "avenant":
+        where = avenant.source.locate(pointer + ("manifest",))
+        raise ManifestError.at(where, f"{loaded.source.file} is an avenant, not a convention", "avenant.path")
+    return State(from_loaded(loaded), loaded.source, loaded.source.file)
+
+
+def signed_record_fingerprint(avenant: LoadedManifest, original: Convention) -> str:
+    """The build fingerprint of the signed original (`amends.signed`), once its record names the manifest read."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    from paraphe.provenance import read_record
+
+    relative = avenant.data["amends"].get("signed")
+    if relative is None:
+        return ""
+    path = resolve(avenant, relative)
+    where: Location = avenant.source.locate(("amends", "signed"))
+    shown = display_path(path)
+    try:
+        record = read_record(PdfReader(path))
+    except (OSError, PdfReadError, ValueError) as exc:
+        raise ManifestError.at(where, f"cannot read the signed convention {shown!r}: {exc}", "avenant.signed") from None
+    if record is None:
+        raise ManifestError.at(where, f"{shown} holds no paraphe build record", "avenant.signed")
+    if record.convention != original.id or record.manifest != original.source_digest:
+        raise ManifestError.at(
+            where,
+            f"{shown} was not built from {display_path(original.source)} (its build record names convention"
+            f" {record.convention!r}, manifest sha256:{record.manifest[:12]}; the manifest read is"
+            f" sha256:{original.source_digest[:12]})",
+            "avenant.signed",
+        )
+    return record.fingerprint
