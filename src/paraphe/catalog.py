@@ -242,6 +242,9 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.crl", "error", "Every --crl file is a revocation list, given with --trust."),
     Rule("verify.too-many-revisions", "error", "The PDF has no more revisions than its signatories can make."),
     # verify: the document as built
+    Rule("verify.not-avenant", "error", "A PDF verified with --original is an avenant (its record amends a convention)."),
+    Rule("verify.amends", "error", "The PDF given with --original is the signed convention the avenant cites."),
+    Rule("verify.original", "error", "The convention an avenant amends is fully signed and valid."),
     Rule("verify.no-record", "error", "The PDF holds paraphe's build record."),
     Rule("verify.record-changed", "error", "The build record is the one the build wrote."),
     Rule("verify.info-changed", "error", "The document information (title, author…) is the one the build wrote."),

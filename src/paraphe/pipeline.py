@@ -323,15 +323,18 @@ def sign(
 
 
 def verify(
-    pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+    pdf: Path,
+    manifest: Path | None = None,
+    trust: Sequence[Path] = (),
+    crls: Sequence[Path] = (),
+    original: Path | None = None,
 ) -> VerificationReport:
-    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it."""
+    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it; with
+    `original`, for an avenant, that this is the signed convention it amends, fully signed."""
     from paraphe.sign import verify_pdf
 
-    if manifest is None:
-        return verify_pdf(pdf, trust=trust, crls=crls)
-    convention = load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
+    convention = None if manifest is None else load_convention(manifest)
+    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention, original=original)
 
 
 def write_output(path: Path, data: bytes) -> None:

@@ -70,7 +70,7 @@ def avenant_model(loaded: LoadedManifest, chain: Chain) -> tuple[Convention, lis
         id=data["id"],
         kind="avenant",
         status=data["status"],
-        title=data.get("title") or f"Avenant n° {number} à {named}",
+        title=data.get("title") or f"Avenant n°\u00a0{number} à {_titled(original)}",
         subtitle=None,
         preamble=(),
         identity=None,
@@ -97,6 +97,11 @@ def _named(c: Convention) -> str:
     return with_article(f"{title} {c.period.start}-{c.period.end}", feminine=feminine_noun(c.title))
 
 
+def _titled(c: Convention) -> str:
+    """« la Convention territoriale globale 2021-2024 »: the title, as the cover prints it over its territory."""
+    return with_article(f"{c.title} {c.period.start}-{c.period.end}", feminine=feminine_noun(c.title))
+
+
 def _of(label: str) -> str:
     from paraphe.french import of_label
 
@@ -108,7 +113,7 @@ def _visas(named: str, chain: Chain) -> list[str]:
     visas = [f"{named}{signed}"]
     for earlier in chain.earlier:
         on = f", signé le {fr_date(earlier.signed_on)}" if earlier.signed_on else ""
-        visas.append(f"l’avenant n° {earlier.number} à cette convention{on}")
+        visas.append(f"l’avenant n°\u00a0{earlier.number} à cette convention{on}")
     return visas
 
 
@@ -125,12 +130,12 @@ def _purpose(
         return (P(f"Le présent avenant a pour objet de modifier {amended}."),)
     if len(items) == 1:
         return (P(f"Le présent avenant a pour objet de modifier {amended}, afin {items[0]}."),)
-    lines = [P(f"{i[:1].upper()}{i[1:]}{' ;' if k < len(items) - 1 else '.'}", "item") for k, i in enumerate(items)]
+    lines = [P(f"{i}{' ;' if k < len(items) - 1 else '.'}", "item") for k, i in enumerate(items)]
     return (P(f"Le présent avenant a pour objet de modifier {amended}, afin :"), *lines)
 
 
 def _avenants(earlier: tuple[EarlierAvenant, ...]) -> str:
-    numbers = [f"n° {e.number}" for e in earlier]
+    numbers = [f"n°\u00a0{e.number}" for e in earlier]
     return f"l’avenant {numbers[0]}" if len(numbers) == 1 else f"les avenants {enumeration(numbers)}"
 
 

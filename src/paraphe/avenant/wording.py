@@ -73,11 +73,7 @@ def _party(item: Found) -> AmendmentParagraph:
     def agreed(word: str) -> str:
         return word + ("e" if party.feminine else "") + ("s" if party.plural else "")
 
-    parts = [capitalised(party.name)]
-    if item.kind == "party-added":
-        people = [f"{s.title}, {s.name}" if s.civility else s.name for s in party.representatives]
-        if people:
-            parts.append(f"{agreed('représenté')} par {enumeration(people)}")
+    parts = [capitalised(party.name)]  # who represents it: the avenant's parties say it, above
     running = running_name(party)
     if party.called and running.casefold() != party.name.casefold():
         parts.append(f"ci-après {agreed('dénommé')} « {running} »")
@@ -114,8 +110,8 @@ def _period(old: Period, new: Period) -> tuple[AmendmentParagraph, ...]:
 def _period_purpose(old: Period, new: Period) -> str:
     before, after = _length(old), _length(new)
     if new.start == old.start and after > before:
-        return f"de la prolonger {_of(years(after - before))}, jusqu’en {new.end}"
-    return f"de modifier sa durée, désormais de {new.start} à {new.end}"
+        return f"de prolonger sa durée {_of(years(after - before))}, jusqu’au 31 décembre {new.end}"
+    return f"de modifier sa durée, désormais des années {new.start} à {new.end}"
 
 
 # --- Plan d'actions --------------------------------------------------------------------------------
@@ -219,10 +215,13 @@ def _plan_purpose(actions: Sequence[Found], c: Convention) -> str:
         word = noun.casefold() if n == 1 else plural(noun).casefold()
         return f"{'une' if n == 1 and fem else in_words(n)} {word}"
 
+    def some(n: int) -> str:  # « en supprimer une », « en modifier deux »: the noun was named before
+        return "une" if n == 1 and fem else in_words(n)
+
     if added:
-        parts.append(f"d’y ajouter {count(added)}")
+        parts.append(f"d’ajouter {count(added)} à son plan d’actions")
     if removed:
-        parts.append(f"d’en supprimer {'une' if removed == 1 and fem else in_words(removed)}" if added else f"d’en supprimer {count(removed)}")
+        parts.append(f"d’en supprimer {some(removed)}" if parts else f"de supprimer {count(removed)} de son plan d’actions")
     if changed:
-        parts.append(f"d’en modifier {count(changed)}")
-    return "de modifier son plan d’actions, " + enumeration(parts)
+        parts.append(f"d’en modifier {some(changed)}" if parts else f"de modifier {count(changed)} de son plan d’actions")
+    return enumeration(parts)

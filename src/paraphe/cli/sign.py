@@ -48,6 +48,12 @@ def sign(
 @click.option("--manifest", type=EXISTING_FILE, help="Check that the PDF was built from this manifest.")
 @click.option("--complete", is_flag=True, help="Also fail while a signatory has not signed.")
 @click.option(
+    "--original",
+    type=EXISTING_FILE,
+    metavar="PDF",
+    help="For an avenant: the signed convention it amends; checks it is the one the avenant cites, fully signed.",
+)
+@click.option(
     "--trust",
     type=EXISTING_FILE,
     multiple=True,
@@ -64,10 +70,16 @@ def sign(
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(
-    pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], crl: tuple[Path, ...], output_format: str
+    pdf: Path,
+    manifest: Path | None,
+    complete: bool,
+    original: Path | None,
+    trust: tuple[Path, ...],
+    crl: tuple[Path, ...],
+    output_format: str,
 ) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
-    report = pipeline.verify(pdf, manifest, trust, crl)
+    report = pipeline.verify(pdf, manifest, trust, crl, original)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(complete), ensure_ascii=False, indent=2))
     else:
