@@ -133,6 +133,13 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("party.unrepresented", "error", "Every party is represented by at least one signatory."),
     Rule("party.side", "error", "Either every party has a side or none; side 1 comes first and both sides have one."),
     Rule("party.missing", "error", "Every signatory of a CTG represents a party."),
+    # --- A CTG's articles (article.*) ---
+    Rule("article.unknown", "error", "An article key is the template's (a typo gets a suggestion) or a new article's."),
+    Rule("article.incomplete", "error", "A new article has a title and paragraphs."),
+    Rule("article.duplicate", "error", "An article is listed once."),
+    Rule("article.omit", "error", "An omitted article has no title, number or paragraphs."),
+    Rule("article.unlisted", "error", "With an 'articles' list, every template article is listed or omitted."),
+    Rule("article.heading", "error", "'article_heading' holds {title}, and {number} at most besides."),
     # --- A département's signatory policy (policy.*) ---
     Rule("policy.shape", "error", "policy.yaml maps kinds to signatory requirements of known organisation types."),
     # --- The shared territories list (territories.*) ---

@@ -217,6 +217,37 @@ class Opening:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """One block of an article's wording: a paragraph, or a bulleted list (`items`)."""
+
+    text: str | None
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article of the convention, numbered as the document prints it.
+
+    A template article (`from_template`) keeps the template's wording unless the manifest rewords
+    it (`paragraphs` not empty); what paraphe generates for it from other fields (the fields of
+    intervention, the diagnostic, the commitments, the steering) follows its wording either way.
+    A new article has only the manifest's paragraphs.
+    """
+
+    key: str  # stable: « duration », « financement »; an avenant names the article it changes by it
+    number: str  # as printed: « 7 », « 1er », « VII »
+    title: str  # « Durée »
+    heading: str  # the whole printed heading: « Article 7 – Durée »
+    paragraphs: tuple[Paragraph, ...] = ()
+    from_template: bool = True
+
+    @property
+    def template_wording(self) -> bool:
+        """The template's own paragraphs are printed (a template article the manifest does not reword)."""
+        return self.from_template and not self.paragraphs
+
+
+@dataclass(frozen=True)
 class Stake:
     title: str
     means: tuple[str, ...]
@@ -322,6 +353,7 @@ class Convention:
     court: str | None = None
     plan: Plan | None = None
     markers: tuple[Marker, ...] = ()
+    articles: tuple[Article, ...] = ()  # a CTG's articles in the document's order, numbered
     warnings: tuple[Diagnostic, ...] = ()  # what validation found that does not stop a build
     id_location: Location | None = None  # where the manifest says its id: two manifests of one run may clash
     amendment: Amendment | None = None  # an avenant's own: what it amends and its articles
@@ -332,6 +364,10 @@ class Convention:
 
     def all_actions(self) -> tuple[Action, ...]:
         return tuple(a for s in self.sections for a in s.all_actions())
+
+    def article(self, key: str) -> Article | None:
+        """The article of that key, or None when the convention has none (omitted, or not a CTG)."""
+        return next((a for a in self.articles if a.key == key), None)
 
     def part(self, part_id: str) -> Part:
         return next(p for p in self.parts if p.id == part_id)

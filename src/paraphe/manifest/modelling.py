@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from paraphe.diagnostics import Location
+from paraphe.manifest.articles import resolve_articles
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.model import (
     Action,
@@ -180,6 +181,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         court=data.get("court"),
         plan=_plan(data["plan"]) if "plan" in data else None,
         markers=tuple(markers.values()),
+        articles=resolve_articles(data),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from paraphe.french import capitalised, elides, enumeration, of_label, plural
-from paraphe.manifest.model import Action, Convention, Party, Section, Signatory
+from paraphe.manifest.model import Action, Article, Convention, Party, Section, Signatory
 from paraphe.render.blocks import legend_lines, numbered_title, signatory_block
 from paraphe.render.parties import authorised, running_name
 from paraphe.render.typography import fr_date, fr_text
@@ -55,8 +55,28 @@ def ctg_context(c: Convention) -> dict[str, Any]:
             if p.commitments
         ],
         "plan": _plan(c),
+        "articles": [_article(a) for a in c.articles],
+        "plan_article": _reference(c, "commitments"),
         "signature_blocks": signature_blocks(c),
     }
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "key": article.key,
+        "heading": fr_text(article.heading),
+        "wording": article.template_wording,
+        "paragraphs": [
+            {"text": fr_text(p.text) if p.text else "", "points": [fr_text(i) for i in p.items]}
+            for p in article.paragraphs
+        ],
+    }
+
+
+def _reference(c: Convention, key: str) -> str:
+    """« (article 4) » after a mention of what that article holds; nothing when the convention omits it."""
+    article = c.article(key)
+    return " " + fr_text(f"(article {article.number})") if article else ""
 
 
 def _short(party: Party) -> str:

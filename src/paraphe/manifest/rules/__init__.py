@@ -13,6 +13,7 @@ from paraphe.diagnostics import Diagnostic
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.rules import (
     annexes,
+    articles,
     calendar,
     ctg,
     final,
@@ -44,6 +45,10 @@ CHECKS: tuple[Check, ...] = (
     kinds.fields_the_template_prints,
     signatories.required_signatories,
     ctg.ctg_territory,
+    articles.article_keys,
+    articles.article_omitted_whole,
+    articles.template_articles_listed,
+    articles.article_heading,
     parties.parties_named,
     parties.party_organisations,
     parties.party_representatives,

@@ -9,7 +9,7 @@ from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
 
 # Fields only the CTG template prints. An SDSF may open like a convention: parties, visas, opening.
-_CTG_ONLY = ("diagnostic", "steering", "court", "plan")
+_CTG_ONLY = ("diagnostic", "steering", "court", "plan", "articles", "article_heading", "article_numbering")
 
 # Fields only the schémas' template (sdsf, sdavs) prints.
 _SCHEMA_ONLY = ("parts",)
