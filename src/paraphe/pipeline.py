@@ -93,13 +93,18 @@ class ValidationReport:
 def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[ValidationReport]:
     reports = []
     declared: list[tuple[Path, str, Location]] = []
+    versions: set[Path] = set()  # manifests an avenant names as versions of one convention: one id is right
     for path in discover(paths):
         try:
             convention = load_convention(path)
             reports.append(ValidationReport(path, convention.warnings, strict))
             declared.append((path, convention.id, convention.id_location or Location(display_path(path))))
+            if convention.amendment is not None:
+                versions.update(p for p, _ in convention.amendment.reads if p.suffix in (".yaml", ".yml"))
         except ManifestError as exc:
             reports.append(ValidationReport(path, exc.diagnostics, strict))
+    named = {d[1]: d for d in reversed(declared) if d[0].resolve() in versions}  # the first of each id
+    declared = [d for d in declared if d[0].resolve() not in versions or named[d[1]] is d]
     clashes = same_ids(declared)
     return [replace(r, diagnostics=(clashes[r.path], *r.diagnostics)) if r.path in clashes else r for r in reports]
 
@@ -290,6 +295,8 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
     annexes = [a.file for a in convention.annexes if a.file is not None]
     inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
+    if convention.amendment is not None:  # an avenant: the conventions it names, the signed original
+        inputs.update({str(path): digest for path, digest in convention.amendment.reads})
     # A département's template that appears later must rebuild what the next one in the lookup filled.
     for candidate in template_candidates(convention.kind, manifest):
         if candidate.resolve() == template.resolve():

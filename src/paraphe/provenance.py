@@ -46,12 +46,13 @@ class AmendsRecord:
     manifest: str  # SHA-256 of the manifest of the convention as signed
     fingerprint: str  # of the signed original's build ("" when the avenant named no signed PDF)
     state: str  # SHA-256 of the manifest of the state amended (the original, or as the previous avenant left it)
+    result: str  # SHA-256 of the convention's new manifest: the state the avenant leads to
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AmendsRecord:
         return cls(
             int(data["number"]), str(data["convention"]), str(data["title"]), str(data["manifest"]),
-            str(data["fingerprint"]), str(data["state"]),
+            str(data["fingerprint"]), str(data["state"]), str(data["result"]),
         )  # fmt: skip
 
 
@@ -75,6 +76,9 @@ class BuildRecord:
 
     @property
     def fingerprint(self) -> str:
+        if self.amends is not None:  # an avenant is built from the conventions it names as much as from its own file
+            a = self.amends
+            return fingerprint(self.manifest, self.template, (*self.annexes, a.manifest, a.fingerprint, a.state, a.result))
         return fingerprint(self.manifest, self.template, self.annexes)
 
     def signatory(self, signatory_id: str) -> SignatoryRecord | None:
@@ -143,7 +147,7 @@ def _amends(convention: Convention) -> AmendsRecord | None:
     if a is None:
         return None
     o = a.original
-    return AmendsRecord(a.number, o.convention, o.title, o.manifest, o.fingerprint, a.amends)
+    return AmendsRecord(a.number, o.convention, o.title, o.manifest, o.fingerprint, a.amends, a.result)
 
 
 def read_record(reader: PdfReader) -> BuildRecord | None:

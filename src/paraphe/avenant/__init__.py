@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paraphe.avenant.compose import avenant_model
 from paraphe.avenant.chain import read_chain, require_shape
+from paraphe.avenant.compose import avenant_model
 from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
 from paraphe.manifest.convention import from_loaded

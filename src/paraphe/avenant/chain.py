@@ -28,6 +28,7 @@ class Chain:
     earlier: tuple[EarlierAvenant, ...]
     old: State  # the state this avenant amends
     new: State  # the state it leads to
+    reads: tuple[tuple[Path, str], ...] = ()  # every file read, with the SHA-256 of the bytes read
 
 
 def require_shape(loaded: LoadedManifest) -> None:
@@ -41,11 +42,13 @@ def read_chain(avenant: LoadedManifest) -> Chain:
     data = avenant.data
     number: int = data["number"]
     original = read_state(avenant, ("amends",))
-    fingerprint = signed_record_fingerprint(avenant, original.convention)
+    fingerprint, signed = signed_record_fingerprint(avenant, original.convention)
+    reads = [*original.reads, *signed]
     signed_on = _date(data["amends"].get("signed_on")) or original.convention.signature_date
     old, earlier = original, ()
     if "previous" in data:
-        old, earlier = _previous(avenant, original)
+        old, earlier, before = _previous(avenant, original)
+        reads += before
     elif number > 1:
         where = avenant.source.locate(("number",))
         message = f"avenant n° {number} amends the convention as avenant n° {number - 1} left it: name it in 'previous'"
@@ -53,10 +56,13 @@ def read_chain(avenant: LoadedManifest) -> Chain:
     new = read_state(avenant, ("amended",))
     _same_convention(avenant, original, new)
     _no_twin(avenant)
-    return Chain(original, fingerprint, signed_on, earlier, old, new)
+    reads += new.reads
+    return Chain(original, fingerprint, signed_on, earlier, old, new, tuple(dict.fromkeys(reads)))
 
 
-def _previous(avenant: LoadedManifest, original: State) -> tuple[State, tuple[EarlierAvenant, ...]]:
+def _previous(
+    avenant: LoadedManifest, original: State
+) -> tuple[State, tuple[EarlierAvenant, ...], tuple[tuple[Path, str], ...]]:
     number: int = avenant.data["number"]
     where = avenant.source.locate(("previous", "manifest"))
     previous = read_manifest(avenant, ("previous",))
@@ -77,7 +83,8 @@ def _previous(avenant: LoadedManifest, original: State) -> tuple[State, tuple[Ea
     if signed_on is None:
         signed_on = _date(previous.data["signature"].get("date"))
     link = EarlierAvenant(previous.data["number"], signed_on, previous.digest)
-    return chain.new, (*chain.earlier, link)
+    own = ((previous.path.resolve(), previous.digest),) if avenant.data["previous"].get("revision") is None else ()
+    return chain.new, (*chain.earlier, link), (*chain.reads, *own)
 
 
 def _same_convention(avenant: LoadedManifest, original: State, new: State) -> None:

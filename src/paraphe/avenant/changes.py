@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from paraphe.avenant.printed import Printed, printed_articles
 from paraphe.diff import Change, diff_conventions
 from paraphe.diff.change import CONVENTION, ORGANISATIONS, PERIOD, SIGNATORIES, SIGNATURE
-from paraphe.manifest.model import Action, Convention, Party, Section
+from paraphe.manifest.model import Action, AmendmentParagraph, Article, Convention, Party, Section
 
-Kind = Literal["period", "party-added", "party-removed", "action-added", "action-removed", "action-changed", "other"]
+Kind = Literal[
+    "period", "party-added", "party-removed", "action-added", "action-removed", "action-changed",
+    "article-replaced", "article-added", "article-removed", "other",
+]  # fmt: skip
 
 # Fields of the convention that change with each signing, not its content.
 _SIGNING_FIELDS = frozenset({"status", "signatories", "signature"})
@@ -29,17 +33,24 @@ class Found:
     party: Party | None = None
     action: Action | None = None
     parents: tuple[Section, ...] = ()  # the action's sections, from the top
+    article: Article | None = None  # the new article (the old one for a removal)
+    old_article: Article | None = None
+    printed: tuple[AmendmentParagraph, ...] = ()  # the article's new text, as the template prints it
 
     @property
     def pointer(self) -> str:
-        return self.changes[0].pointer
+        return self.changes[0].pointer if self.changes else ""
 
 
 def found_changes(old: Convention, new: Convention) -> list[Found]:
     """The changes from `old` to `new` an avenant must write, in the order of the new document."""
     by_key: dict[str, Found] = {}
     new_parties = {p.organisation.key for p in new.parties} - {p.organisation.key for p in old.parties}
+    old_printed, new_printed = printed_articles(old), printed_articles(new)
+    compared = bool(old_printed and new_printed)
     for change in diff_conventions(old, new):
+        if compared and change.pointer.strip("/").split("/")[0] in _ARTICLE_FIELDS:
+            continue  # the printed articles say it, below
         found = _classify(change, old, new, new_parties)
         if found is None:
             continue
@@ -49,7 +60,28 @@ def found_changes(old: Convention, new: Convention) -> list[Found]:
                                       earlier.action, earlier.parents)  # fmt: skip
         else:
             by_key[found.key] = found
+    if compared:
+        by_key.update((f.key, f) for f in _article_changes(old, new, old_printed, new_printed))
     return list(by_key.values())
+
+
+_ARTICLE_FIELDS = frozenset({"articles", "article_numbering", "article_heading"})
+
+
+def _article_changes(old: Convention, new: Convention, before: Printed, after: Printed) -> list[Found]:
+    """An article replaced when its printed text or title changed; added, removed; by the new order."""
+    found = []
+    for article in new.articles:
+        earlier = old.article(article.key)
+        if earlier is None:
+            found.append(Found(f"articles/{article.key}", "article-added", (), article=article, printed=after[article.key]))
+        elif after[article.key] != before[article.key] or article.title != earlier.title:
+            found.append(Found(f"articles/{article.key}", "article-replaced", (), article=article, old_article=earlier,
+                               printed=after[article.key]))  # fmt: skip
+    for article in old.articles:
+        if new.article(article.key) is None:
+            found.append(Found(f"articles/{article.key}", "article-removed", (), old_article=article))
+    return found
 
 
 def _classify(change: Change, old: Convention, new: Convention, new_parties: set[str]) -> Found | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from paraphe.avenant.chain import Chain
 from paraphe.avenant.changes import Found, found_changes
-from paraphe.avenant.wording import TITLES, Block, blocks, purpose_items
+from paraphe.avenant.wording import Block, blocks, purpose_items
 from paraphe.diagnostics import Diagnostic
 from paraphe.french import enumeration, feminine_noun, with_article
 from paraphe.manifest.load import LoadedManifest
@@ -63,6 +63,7 @@ def avenant_model(loaded: LoadedManifest, chain: Chain) -> tuple[Convention, lis
         earlier=chain.earlier,
         effective=_date(data.get("effective")),
         articles=articles,
+        reads=chain.reads,
     )
     signature = data["signature"]
     convention = dataclasses.replace(
@@ -172,7 +173,7 @@ def _articles(generated: list[Block], manual: list[dict[str, Any]]) -> list[Amen
         if block.key in covered:
             continue
         if block.concern != concern:
-            out.append(AmendmentArticle(TITLES[block.concern], (), ()))
+            out.append(AmendmentArticle(block.title, (), ()))
             concern = block.concern
         last = out[-1]
         out[-1] = AmendmentArticle(last.title, (*last.paragraphs, *block.paragraphs), (*last.covers, block.key))

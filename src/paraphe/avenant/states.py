@@ -7,6 +7,8 @@ another manifest) is reported at the avenant's line.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,13 @@ class State:
     convention: Convention
     source: SourceMap
     name: str  # as diagnostics name it: the path, or REV:path
+    read_from_disk: bool = True  # False: read at a git revision
+
+    @property
+    def reads(self) -> tuple[tuple[Path, str], ...]:
+        if not self.read_from_disk:
+            return ()
+        return ((self.convention.source.resolve(), self.convention.source_digest),)
 
 
 def resolve(avenant: LoadedManifest, relative: str) -> Path:
@@ -57,11 +66,13 @@ def read_state(avenant: LoadedManifest, pointer: Pointer) -> State:
     if isinstance(loaded.data, dict) and loaded.data.get("kind") == "avenant":
         where = avenant.source.locate(pointer + ("manifest",))
         raise ManifestError.at(where, f"{loaded.source.file} is an avenant, not a convention", "avenant.path")
-    return State(from_loaded(loaded), loaded.source, loaded.source.file)
+    from_disk = avenant.data[pointer[0]].get("revision") is None
+    return State(from_loaded(loaded), loaded.source, loaded.source.file, from_disk)
 
 
-def signed_record_fingerprint(avenant: LoadedManifest, original: Convention) -> str:
-    """The build fingerprint of the signed original (`amends.signed`), once its record names the manifest read."""
+def signed_record_fingerprint(avenant: LoadedManifest, original: Convention) -> tuple[str, tuple[tuple[Path, str], ...]]:
+    """The build fingerprint of the signed original (`amends.signed`), once its record names the manifest
+    read, with the file and its digest; ("", ()) when the avenant names no signed PDF."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -69,12 +80,13 @@ def signed_record_fingerprint(avenant: LoadedManifest, original: Convention) -> 
 
     relative = avenant.data["amends"].get("signed")
     if relative is None:
-        return ""
+        return "", ()
     path = resolve(avenant, relative)
     where: Location = avenant.source.locate(("amends", "signed"))
     shown = display_path(path)
     try:
-        record = read_record(PdfReader(path))
+        data = path.read_bytes()
+        record = read_record(PdfReader(io.BytesIO(data)))
     except (OSError, PdfReadError, ValueError) as exc:
         raise ManifestError.at(where, f"cannot read the signed convention {shown!r}: {exc}", "avenant.signed") from None
     if record is None:
@@ -87,4 +99,4 @@ def signed_record_fingerprint(avenant: LoadedManifest, original: Convention) -> 
             f" sha256:{original.source_digest[:12]})",
             "avenant.signed",
         )
-    return record.fingerprint
+    return record.fingerprint, ((path, hashlib.sha256(data).hexdigest()),)

@@ -14,36 +14,95 @@ from dataclasses import dataclass
 
 from paraphe.avenant.changes import Found
 from paraphe.french import capitalised, elides, enumeration, feminine_noun, plural
-from paraphe.manifest.model import Action, AmendmentParagraph, Convention, Period, Section
+from paraphe.manifest.model import Action, AmendmentParagraph, Article, Convention, Period, Section
 from paraphe.render.ctg import in_words, years
 from paraphe.render.parties import running_name
 
 P = AmendmentParagraph
+PLAN_TITLE = "Modification du plan d’actions"
 
 
 @dataclass(frozen=True)
 class Block:
-    """The paragraphs one change writes, and the article (by concern) they belong to."""
+    """The paragraphs one change writes, and the avenant's article (by concern) they belong to."""
 
-    concern: str  # "parties", "period", "plan"
+    concern: str  # "parties", "period", "articles/<key>", "plan": one article of the avenant each
     key: str
     paragraphs: tuple[AmendmentParagraph, ...]
+    title: str = ""
 
 
-TITLES = {"parties": "Parties à la convention", "period": "Durée de la convention", "plan": "Plan d’actions"}
+_RANKS = {"parties": 0, "period": 1, "plan": 3}
 
 
 def blocks(found: Sequence[Found], old: Convention, new: Convention) -> list[Block]:
-    """One block per change an article can write, in the order parties, period, plan."""
+    """One block per change an article can write: parties, period, the convention's articles, the plan."""
     out: list[Block] = []
+    by_article = any(f.key == "articles/duration" for f in found)
     for item in found:
         if item.kind in ("party-added", "party-removed"):
-            out.append(Block("parties", item.key, (_party(item),)))
+            out.append(Block("parties", item.key, (_party(item),), "Parties à la convention"))
+        elif item.kind == "period" and by_article:
+            # The duration article, replaced, says it: the period's key is written there.
+            out.append(Block("articles/duration", item.key, (), _article_title(new.article("duration"))))
         elif item.kind == "period":
-            out.append(Block("period", item.key, _period(old.period, new.period)))
+            out.append(Block("period", item.key, _period(old.period, new.period), "Durée de la convention"))
+        elif item.kind.startswith("article-"):
+            out.append(Block(f"articles/{_key(item)}", item.key, _article(item), _article_title(item.article or item.old_article)))
     out += _plan(found, old, new)
-    order = ("parties", "period", "plan")
-    return sorted(out, key=lambda b: order.index(b.concern))
+    order = [a.key for a in new.articles] + [a.key for a in old.articles]
+
+    def rank(block: Block) -> tuple[int, int]:
+        if block.concern.startswith("articles/"):
+            return 2, order.index(block.concern.removeprefix("articles/"))
+        return _RANKS[block.concern], 0
+
+    return sorted(out, key=rank)
+
+
+def _key(item: Found) -> str:
+    return item.key.removeprefix("articles/")
+
+
+# --- The convention's articles ---------------------------------------------------------------------
+
+
+def _number(article: Article) -> str:
+    """« 1er » for the first article, however the convention prints it (« Article 1 »): how the law cites it."""
+    return "1er" if article.number == "1" else article.number
+
+
+def _article_title(article: Article | None) -> str:
+    return f"Modification de l’article {_number(article)}" if article else "Modification des articles"
+
+
+def _named_article(article: Article) -> str:
+    """« l'article 7 – Durée », « l'article 1er – Objet de la convention »."""
+    return f"l’article {_number(article)} – {article.title}"
+
+
+def _article(item: Found) -> tuple[AmendmentParagraph, ...]:
+    new, old = item.article, item.old_article
+    quoted = tuple(P(("– " if p.style == "item" else "") + p.text, "quoted") for p in item.printed)
+    if item.kind == "article-removed" and old is not None:
+        return (P(f"{capitalised(_named_article(old))} est supprimé."),)
+    assert new is not None
+    if item.kind == "article-added":
+        return (P(f"Il est ajouté à la convention un article {new.number} – {new.title}, rédigé comme suit :"), *quoted)
+    assert old is not None
+    if new.title != old.title or new.number != old.number:
+        heading = P(f"Article {new.number} – {new.title}", "quoted")
+        return (P(f"{capitalised(_named_article(old))} est remplacé par les dispositions suivantes :"), heading, *quoted)
+    return (P(f"{capitalised(_named_article(old))} est remplacé par les dispositions suivantes :"), *quoted)
+
+
+def _articles_purpose(found: Sequence[Found]) -> str | None:
+    numbers = [_number(f.article or f.old_article) for f in found if f.kind.startswith("article-") and (f.article or f.old_article)]  # type: ignore[union-attr]
+    if not numbers:
+        return None
+    if len(numbers) == 1:
+        return f"de modifier son article {numbers[0]}"
+    return f"de modifier ses articles {enumeration(numbers)}"
 
 
 def purpose_items(found: Sequence[Found], old: Convention, new: Convention) -> list[str]:
@@ -57,6 +116,9 @@ def purpose_items(found: Sequence[Found], old: Convention, new: Convention) -> l
         items.append(f"de prendre acte du retrait de {enumeration([p.name for p in leaving])}")
     if any(f.kind == "period" for f in found):
         items.append(_period_purpose(old.period, new.period))
+    articles = _articles_purpose(found)
+    if articles:
+        items.append(articles)
     actions = [f for f in found if f.kind.startswith("action-")]
     if actions:
         items.append(_plan_purpose(actions, new))
@@ -182,23 +244,23 @@ def _plan_group(kind: str, group: list[Found], c: Convention) -> list[Block]:
         many = len(actions) > 1
         verb = "sont " + _agreed("ajouté", noun, 2) if many else "est " + _agreed("ajouté", noun, 1)
         what = f"les {plural(noun).casefold()} {'suivantes' if feminine_noun(noun) else 'suivants'}" if many else f"{_the(noun, '').rstrip()} {'suivante' if feminine_noun(noun) else 'suivant'}"
-        first = Block("plan", keys[0], (P(f"{where} {verb} {what} :"), *_quoted(actions[0], noun)))
-        rest = [Block("plan", k, tuple(_quoted(a, noun))) for k, a in zip(keys[1:], actions[1:], strict=True)]
+        first = Block("plan", keys[0], (P(f"{where} {verb} {what} :"), *_quoted(actions[0], noun)), PLAN_TITLE)
+        rest = [Block("plan", k, tuple(_quoted(a, noun)), PLAN_TITLE) for k, a in zip(keys[1:], actions[1:], strict=True)]
         return [first, *rest]
     if kind == "action-removed":
         out = []
         for key, action in zip(keys, actions, strict=True):
             verb = "est " + _agreed("supprimé", noun, 1)
-            out.append(Block("plan", key, (P(f"{where} {verb} {_the(noun, action.number)} « {action.title} »."),)))
+            out.append(Block("plan", key, (P(f"{where} {verb} {_the(noun, action.number)} « {action.title} »."),), PLAN_TITLE))
         siblings = parents[-1].actions if parents else ()
         last_removed = max((siblings.index(a) for a in actions if a in siblings), default=-1)
         if 0 <= last_removed < len(siblings) - 1:
             word = "renumérotées" if feminine_noun(noun) else "renumérotés"
             tail = P(f"Les {plural(noun).casefold()} {'suivantes' if feminine_noun(noun) else 'suivants'} sont {word} en conséquence.")
-            out[-1] = Block("plan", out[-1].key, (*out[-1].paragraphs, tail))
+            out[-1] = Block("plan", out[-1].key, (*out[-1].paragraphs, tail), PLAN_TITLE)
         return out
     return [
-        Block("plan", key, (P(f"{where} {_the(noun, action.number)} « {action.title} » est {_agreed('remplacé', noun, 1)} par la rédaction suivante :"), *_quoted(action, noun)))
+        Block("plan", key, (P(f"{where} {_the(noun, action.number)} « {action.title} » est {_agreed('remplacé', noun, 1)} par la rédaction suivante :"), *_quoted(action, noun)), PLAN_TITLE)
         for key, action in zip(keys, actions, strict=True)
     ]
 

@@ -318,6 +318,9 @@ class Amendment:
     earlier: tuple[EarlierAvenant, ...]
     effective: dt.date | None  # None: on the day the last party signs
     articles: tuple[AmendmentArticle, ...]
+    # Every file read to write it, by SHA-256 of the bytes read: the states' manifests, the earlier
+    # avenants', the signed original. A rebuild follows them; a manifest read from git is not listed.
+    reads: tuple[tuple[Path, str], ...] = ()
 
 
 @dataclass(frozen=True)

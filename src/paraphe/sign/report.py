@@ -224,4 +224,5 @@ def _amends_json(record: BuildRecord) -> dict[str, object]:
         "fingerprint": amends.fingerprint or None,
         "manifest": amends.manifest,
         "state": amends.state,
+        "result": amends.result,
     }

@@ -366,6 +366,12 @@ def check_manifest(record: BuildRecord | None, convention: Convention, where: Lo
     if convention.source_digest != record.manifest:
         message = f"not built from {shown}: the manifest differs from the one recorded in the PDF"
         problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
+    amendment, amends = convention.amendment, record.amends
+    if amendment is not None and (
+        amends is None or (amends.state, amends.result) != (amendment.amends, amendment.result)
+    ):
+        message = f"not built from {shown} as it stands: the versions of the convention it names have changed since"
+        problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
     if annex_digests(convention) != record.annexes:
         message = f"annex files of {shown} differ from those the PDF was built with"
         problems.append(Diagnostic(where, message, "verify.annex-mismatch"))
