@@ -112,7 +112,9 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),
     Rule("unused.glossary", "warning", "A glossary acronym appears somewhere in the convention's text."),
     # --- Kind of convention (kind.*, ctg.*, party.*) ---
-    Rule("avenant.kind", "error", "An avenant's manifest is read with the convention it amends, never as a convention."),
+    Rule(
+        "avenant.kind", "error", "An avenant's manifest is read with the convention it amends, never as a convention."
+    ),
     Rule("avenant.path", "error", "The manifests an avenant names exist and are conventions."),
     Rule("avenant.signed", "error", "The signed PDF an avenant names was built from the manifest it names as signed."),
     Rule("avenant.number", "error", "Avenants are numbered from 1 without a gap: n° N names n° N − 1 in 'previous'."),
@@ -249,7 +251,9 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.crl", "error", "Every --crl file is a revocation list, given with --trust."),
     Rule("verify.too-many-revisions", "error", "The PDF has no more revisions than its signatories can make."),
     # verify: the document as built
-    Rule("verify.not-avenant", "error", "A PDF verified with --original is an avenant (its record amends a convention)."),
+    Rule(
+        "verify.not-avenant", "error", "A PDF verified with --original is an avenant (its record amends a convention)."
+    ),
     Rule("verify.amends", "error", "The PDF given with --original is the signed convention the avenant cites."),
     Rule("verify.original", "error", "The convention an avenant amends is fully signed and valid."),
     Rule("verify.no-record", "error", "The PDF holds paraphe's build record."),

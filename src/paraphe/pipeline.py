@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe import scheduler
+from paraphe.avenant import load_document as load_convention
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.incremental import ABSENT
-from paraphe.avenant import load_document as load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import find_policy_file
 from paraphe.manifest.territories import find_territories_file

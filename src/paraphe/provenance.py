@@ -78,7 +78,9 @@ class BuildRecord:
     def fingerprint(self) -> str:
         if self.amends is not None:  # an avenant is built from the conventions it names as much as from its own file
             a = self.amends
-            return fingerprint(self.manifest, self.template, (*self.annexes, a.manifest, a.fingerprint, a.state, a.result))
+            return fingerprint(
+                self.manifest, self.template, (*self.annexes, a.manifest, a.fingerprint, a.state, a.result)
+            )
         return fingerprint(self.manifest, self.template, self.annexes)
 
     def signatory(self, signatory_id: str) -> SignatoryRecord | None:

@@ -63,8 +63,9 @@ def test_one_article_per_change_in_french(avenant_pdf: Path) -> None:
 
 def test_nothing_about_what_did_not_change(avenant_pdf: Path) -> None:
     text = " ".join(articles(avenant_pdf).values())
-    for unchanged in ("micro-crèche", "réseau parentalité", "espace de vie sociale", "Litiges", "Résiliation est supprim",
-                      "article 2 ", "article 3 ", "article 4 ", "article 8 ", "article 10 ", "Nîmes"):  # fmt: skip
+    unchanged_parts = ["micro-crèche", "réseau parentalité", "espace de vie sociale", "Litiges", "Nîmes"]
+    unchanged_articles = ["article 2 ", "article 3 ", "article 4 ", "article 8 ", "article 10 "]
+    for unchanged in unchanged_parts + unchanged_articles:
         assert unchanged not in text, unchanged
 
 

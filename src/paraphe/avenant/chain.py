@@ -41,11 +41,11 @@ def read_chain(avenant: LoadedManifest) -> Chain:
     """The chain an avenant (whose shape is checked) belongs to, checked link by link."""
     data = avenant.data
     number: int = data["number"]
-    original = read_state(avenant, ("amends",))
+    original = read_state(avenant, "amends")
     fingerprint, signed = signed_record_fingerprint(avenant, original.convention)
     reads = [*original.reads, *signed]
     signed_on = _date(data["amends"].get("signed_on")) or original.convention.signature_date
-    old, earlier = original, ()
+    old, earlier = original, tuple[EarlierAvenant, ...]()
     if "previous" in data:
         old, earlier, before = _previous(avenant, original)
         reads += before
@@ -53,7 +53,7 @@ def read_chain(avenant: LoadedManifest) -> Chain:
         where = avenant.source.locate(("number",))
         message = f"avenant n° {number} amends the convention as avenant n° {number - 1} left it: name it in 'previous'"
         raise ManifestError.at(where, message, "avenant.number")
-    new = read_state(avenant, ("amended",))
+    new = read_state(avenant, "amended")
     _same_convention(avenant, original, new)
     _no_twin(avenant)
     reads += new.reads
@@ -65,7 +65,7 @@ def _previous(
 ) -> tuple[State, tuple[EarlierAvenant, ...], tuple[tuple[Path, str], ...]]:
     number: int = avenant.data["number"]
     where = avenant.source.locate(("previous", "manifest"))
-    previous = read_manifest(avenant, ("previous",))
+    previous = read_manifest(avenant, "previous")
     if not is_avenant(previous):
         raise ManifestError.at(where, f"{previous.source.file} is not an avenant (kind: avenant)", "avenant.chain")
     require_shape(previous)
@@ -129,5 +129,3 @@ def _same_file(sibling: LoadedManifest, relative: object, target: Path) -> bool:
 
 def _date(text: object) -> dt.date | None:
     return dt.date.fromisoformat(text) if isinstance(text, str) else None
-
-

@@ -74,7 +74,9 @@ def _article_changes(old: Convention, new: Convention, before: Printed, after: P
     for article in new.articles:
         earlier = old.article(article.key)
         if earlier is None:
-            found.append(Found(f"articles/{article.key}", "article-added", (), article=article, printed=after[article.key]))
+            found.append(
+                Found(f"articles/{article.key}", "article-added", (), article=article, printed=after[article.key])
+            )
         elif after[article.key] != before[article.key] or article.title != earlier.title:
             found.append(Found(f"articles/{article.key}", "article-replaced", (), article=article, old_article=earlier,
                                printed=after[article.key]))  # fmt: skip

@@ -55,8 +55,14 @@ def avenant_model(loaded: LoadedManifest, chain: Chain) -> tuple[Convention, lis
     amendment = Amendment(
         number=number,
         original=AmendedState(
-            original.id, original.title, original.kind, original.territory_label, original.period,
-            chain.signed_on, original.source_digest, chain.fingerprint,
+            original.id,
+            original.title,
+            original.kind,
+            original.territory_label,
+            original.period,
+            chain.signed_on,
+            original.source_digest,
+            chain.fingerprint,
         ),  # fmt: skip
         amends=old.source_digest,
         result=new.source_digest,

@@ -43,11 +43,10 @@ def resolve(avenant: LoadedManifest, relative: str) -> Path:
     return (avenant.path.parent / relative).resolve()
 
 
-def read_manifest(avenant: LoadedManifest, pointer: Pointer) -> LoadedManifest:
+def read_manifest(avenant: LoadedManifest, field: str) -> LoadedManifest:
     """The manifest a `{manifest, revision}` field of the avenant names, as bytes parsed (not yet validated)."""
-    ref: dict[str, Any] = avenant.data
-    for step in pointer:
-        ref = ref[step]
+    ref: dict[str, Any] = avenant.data[field]
+    pointer: Pointer = (field,)
     path = resolve(avenant, ref["manifest"])
     where = avenant.source.locate(pointer + ("manifest",))
     revision = ref.get("revision")
@@ -60,17 +59,20 @@ def read_manifest(avenant: LoadedManifest, pointer: Pointer) -> LoadedManifest:
     return load_manifest(path)
 
 
-def read_state(avenant: LoadedManifest, pointer: Pointer) -> State:
-    """A convention's state the avenant names at `pointer` (`amends`, `amended`), loaded and validated."""
-    loaded = read_manifest(avenant, pointer)
+def read_state(avenant: LoadedManifest, field: str) -> State:
+    """A convention's state the avenant names in `field` (`amends`, `amended`), loaded and validated."""
+    pointer: Pointer = (field,)
+    loaded = read_manifest(avenant, field)
     if isinstance(loaded.data, dict) and loaded.data.get("kind") == "avenant":
         where = avenant.source.locate(pointer + ("manifest",))
         raise ManifestError.at(where, f"{loaded.source.file} is an avenant, not a convention", "avenant.path")
-    from_disk = avenant.data[pointer[0]].get("revision") is None
+    from_disk = avenant.data[field].get("revision") is None
     return State(from_loaded(loaded), loaded.source, loaded.source.file, from_disk)
 
 
-def signed_record_fingerprint(avenant: LoadedManifest, original: Convention) -> tuple[str, tuple[tuple[Path, str], ...]]:
+def signed_record_fingerprint(
+    avenant: LoadedManifest, original: Convention
+) -> tuple[str, tuple[tuple[Path, str], ...]]:
     """The build fingerprint of the signed original (`amends.signed`), once its record names the manifest
     read, with the file and its digest; ("", ()) when the avenant names no signed PDF."""
     from pypdf import PdfReader

@@ -48,7 +48,8 @@ def blocks(found: Sequence[Found], old: Convention, new: Convention) -> list[Blo
         elif item.kind == "period":
             out.append(Block("period", item.key, _period(old.period, new.period), "Durée de la convention"))
         elif item.kind.startswith("article-"):
-            out.append(Block(f"articles/{_key(item)}", item.key, _article(item), _article_title(item.article or item.old_article)))
+            title = _article_title(item.article or item.old_article)
+            out.append(Block(f"articles/{item.key.removeprefix('articles/')}", item.key, _article(item), title))
     out += _plan(found, old, new)
     order = [a.key for a in new.articles] + [a.key for a in old.articles]
 
@@ -60,15 +61,32 @@ def blocks(found: Sequence[Found], old: Convention, new: Convention) -> list[Blo
     return sorted(out, key=rank)
 
 
-def _key(item: Found) -> str:
-    return item.key.removeprefix("articles/")
+def purpose_items(found: Sequence[Found], old: Convention, new: Convention) -> list[str]:
+    """« d'intégrer … », « de prolonger … », « de modifier son plan d'actions »: what the avenant does."""
+    items = []
+    joining = [f.party.name for f in found if f.kind == "party-added" and f.party]
+    leaving = [f.party.name for f in found if f.kind == "party-removed" and f.party]
+    if joining:
+        items.append(f"d’intégrer {enumeration(joining)} parmi les parties à la convention")
+    if leaving:
+        items.append(f"de prendre acte du retrait de {enumeration(leaving)}")
+    if any(f.kind == "period" for f in found):
+        items.append(_period_purpose(old.period, new.period))
+    numbers = [_number(a) for f in found if f.kind.startswith("article-") and (a := f.article or f.old_article)]
+    if numbers:
+        items.append(f"de modifier son article {numbers[0]}" if len(numbers) == 1 else
+                     f"de modifier ses articles {enumeration(numbers)}")  # fmt: skip
+    actions = [f for f in found if f.kind.startswith("action-")]
+    if actions:
+        items.append(_plan_purpose(actions, new))
+    return items
 
 
 # --- The convention's articles ---------------------------------------------------------------------
 
 
 def _number(article: Article) -> str:
-    """« 1er » for the first article, however the convention prints it (« Article 1 »): how the law cites it."""
+    """« 1er » for the first article, however the convention prints it (« Article 1 »): how it is cited."""
     return "1er" if article.number == "1" else article.number
 
 
@@ -77,52 +95,23 @@ def _article_title(article: Article | None) -> str:
 
 
 def _named_article(article: Article) -> str:
-    """« l'article 7 – Durée », « l'article 1er – Objet de la convention »."""
-    return f"l’article {_number(article)} – {article.title}"
+    """« L'article 7 – Durée », « L'article 1er – Objet de la convention »."""
+    return f"L’article {_number(article)} – {article.title}"
 
 
 def _article(item: Found) -> tuple[AmendmentParagraph, ...]:
     new, old = item.article, item.old_article
     quoted = tuple(P(("– " if p.style == "item" else "") + p.text, "quoted") for p in item.printed)
     if item.kind == "article-removed" and old is not None:
-        return (P(f"{capitalised(_named_article(old))} est supprimé."),)
+        return (P(f"{_named_article(old)} est supprimé."),)
     assert new is not None
     if item.kind == "article-added":
         return (P(f"Il est ajouté à la convention un article {new.number} – {new.title}, rédigé comme suit :"), *quoted)
     assert old is not None
-    if new.title != old.title or new.number != old.number:
-        heading = P(f"Article {new.number} – {new.title}", "quoted")
-        return (P(f"{capitalised(_named_article(old))} est remplacé par les dispositions suivantes :"), heading, *quoted)
-    return (P(f"{capitalised(_named_article(old))} est remplacé par les dispositions suivantes :"), *quoted)
-
-
-def _articles_purpose(found: Sequence[Found]) -> str | None:
-    numbers = [_number(f.article or f.old_article) for f in found if f.kind.startswith("article-") and (f.article or f.old_article)]  # type: ignore[union-attr]
-    if not numbers:
-        return None
-    if len(numbers) == 1:
-        return f"de modifier son article {numbers[0]}"
-    return f"de modifier ses articles {enumeration(numbers)}"
-
-
-def purpose_items(found: Sequence[Found], old: Convention, new: Convention) -> list[str]:
-    """« d'intégrer … », « de prolonger … », « de modifier son plan d'actions »: what the avenant does."""
-    items = []
-    joining = [f.party for f in found if f.kind == "party-added" and f.party]
-    leaving = [f.party for f in found if f.kind == "party-removed" and f.party]
-    if joining:
-        items.append(f"d’intégrer {enumeration([p.name for p in joining])} parmi les parties à la convention")
-    if leaving:
-        items.append(f"de prendre acte du retrait de {enumeration([p.name for p in leaving])}")
-    if any(f.kind == "period" for f in found):
-        items.append(_period_purpose(old.period, new.period))
-    articles = _articles_purpose(found)
-    if articles:
-        items.append(articles)
-    actions = [f for f in found if f.kind.startswith("action-")]
-    if actions:
-        items.append(_plan_purpose(actions, new))
-    return items
+    replaced = P(f"{_named_article(old)} est remplacé par les dispositions suivantes :")
+    if (new.title, new.number) != (old.title, old.number):
+        return (replaced, P(f"Article {new.number} – {new.title}", "quoted"), *quoted)
+    return (replaced, *quoted)
 
 
 # --- Parties ---------------------------------------------------------------------------------------
@@ -159,12 +148,15 @@ def _of(text: str) -> str:
 
 
 def _period(old: Period, new: Period) -> tuple[AmendmentParagraph, ...]:
+    """Written only when the convention prints no duration article of its own to replace."""
     before, after = _length(old), _length(new)
     years_text = f"elle porte désormais sur les années {new.start} à {new.end} incluses"
     if after == before:
-        return (P(f"La convention porte désormais sur les années {new.start} à {new.end} incluses, au lieu de {old.start} à {old.end}."),)
+        moved = f"La convention porte désormais sur les années {new.start} à {new.end} incluses"
+        return (P(f"{moved}, au lieu de {old.start} à {old.end}."),)
     if new.start == old.start and after > before:
-        return (P(f"La convention est prolongée {_of(years(after - before))} : sa durée est portée de {in_words(before)} à {years(after)} et {years_text}."),)
+        longer = f"La convention est prolongée {_of(years(after - before))}"
+        return (P(f"{longer} : sa durée est portée de {in_words(before)} à {years(after)} et {years_text}."),)
     verb = "portée" if after > before else "ramenée"
     return (P(f"La durée de la convention est {verb} de {in_words(before)} à {years(after)} : {years_text}."),)
 
@@ -179,35 +171,53 @@ def _period_purpose(old: Period, new: Period) -> str:
 # --- Plan d'actions --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Noun:
+    """A level's noun (« Action », « Fiche action »), and the words that agree with it."""
+
+    name: str
+
+    @property
+    def feminine(self) -> bool:
+        return feminine_noun(self.name)
+
+    def the(self, number: str = "") -> str:
+        """« l'action 2 », « la fiche action 2 », « le projet 3 »."""
+        lowered = self.name.casefold()
+        article = "l’" if elides(lowered) else "la " if self.feminine else "le "
+        return f"{article}{lowered} {number}".strip()
+
+    def agreed(self, word: str, count: int = 1) -> str:
+        """« ajoutée », « ajoutés »: a participle agreeing with the noun."""
+        return word + ("e" if self.feminine else "") + ("s" if count > 1 else "")
+
+    def these(self, count: int) -> str:
+        """« l'action suivante », « les actions suivantes »."""
+        following = self.agreed("suivant", count)
+        return f"les {plural(self.name).casefold()} {following}" if count > 1 else f"{self.the()} {following}"
+
+    def counted(self, count: int) -> str:
+        """« une action », « deux actions »."""
+        if count == 1:
+            return f"{'une' if self.feminine else 'un'} {self.name.casefold()}"
+        return f"{in_words(count)} {plural(self.name).casefold()}"
+
+
 def _where(parents: Sequence[Section], c: Convention) -> str:
-    """« axe 1, objectif B »; an unnumbered section by its title."""
-    steps = []
-    for depth, section in enumerate(parents):
-        if section.number:
-            steps.append(f"{c.levels[depth].name.casefold()} {section.number}")
-        else:
-            steps.append(f"« {section.title} »")
-    return ", ".join(steps)
+    """« Au plan d'actions, axe 1, objectif B, »; an unnumbered section by its title."""
+    steps = [
+        f"{c.levels[depth].name.casefold()} {s.number}" if s.number else f"« {s.title} »"
+        for depth, s in enumerate(parents)
+    ]
+    return "Au plan d’actions, " + "".join(f"{step}, " for step in steps)
 
 
-def _level(parents: Sequence[Section], c: Convention) -> str:
-    return c.levels[min(len(parents), len(c.levels) - 1)].name
+def _noun(parents: Sequence[Section], c: Convention) -> _Noun:
+    return _Noun(c.levels[min(len(parents), len(c.levels) - 1)].name)
 
 
-def _the(noun: str, number: str) -> str:
-    """« l'action 2 », « la fiche action 2 », « le projet 3 »."""
-    lowered = noun.casefold()
-    article = "l’" if elides(lowered) else "la " if feminine_noun(noun) else "le "
-    return f"{article}{lowered} {number}".strip()
-
-
-def _agreed(word: str, noun: str, count: int) -> str:
-    """« ajoutée », « ajoutés »: the participle agreeing with the level's noun."""
-    return word + ("e" if feminine_noun(noun) else "") + ("s" if count > 1 else "")
-
-
-def _quoted(action: Action, noun: str) -> list[AmendmentParagraph]:
-    head = f"{noun} {action.number} – {action.title}" if action.number else action.title
+def _quoted(action: Action, noun: _Noun) -> list[AmendmentParagraph]:
+    head = f"{noun.name} {action.number} – {action.title}" if action.number else action.title
     lines = [P(head, "quoted")]
     lines += [P(f"– {d}", "quoted") for d in action.details]
     if action.results:
@@ -228,62 +238,71 @@ def _grouped(items: Iterable[Found]) -> dict[tuple[str, ...], list[Found]]:
 
 def _plan(found: Sequence[Found], old: Convention, new: Convention) -> list[Block]:
     out: list[Block] = []
-    for kind, side in (("action-removed", old), ("action-added", new), ("action-changed", new)):
+    for kind, side, write in (
+        ("action-removed", old, _removed),
+        ("action-added", new, _added),
+        ("action-changed", new, _changed),
+    ):
         for group in _grouped(f for f in found if f.kind == kind).values():
-            out += _plan_group(kind, group, side)
+            out += write(group, side)
     return out
 
 
-def _plan_group(kind: str, group: list[Found], c: Convention) -> list[Block]:
+def _added(group: list[Found], c: Convention) -> list[Block]:
+    where, noun = _where(group[0].parents, c), _noun(group[0].parents, c)
+    count = len(group)
+    verb = ("sont " if count > 1 else "est ") + noun.agreed("ajouté", count)
+    out = []
+    for i, item in enumerate(group):
+        assert item.action is not None
+        opening = [P(f"{where}{verb} {noun.these(count)} :")] if i == 0 else []
+        out.append(Block("plan", item.key, (*opening, *_quoted(item.action, noun)), PLAN_TITLE))
+    return out
+
+
+def _removed(group: list[Found], c: Convention) -> list[Block]:
     parents = group[0].parents
-    where = f"Au plan d’actions, {_where(parents, c)}," if parents else "Au plan d’actions,"
-    noun = _level(parents, c)
-    actions = [f.action for f in group if f.action]
-    keys = [f.key for f in group]
-    if kind == "action-added":
-        many = len(actions) > 1
-        verb = "sont " + _agreed("ajouté", noun, 2) if many else "est " + _agreed("ajouté", noun, 1)
-        what = f"les {plural(noun).casefold()} {'suivantes' if feminine_noun(noun) else 'suivants'}" if many else f"{_the(noun, '').rstrip()} {'suivante' if feminine_noun(noun) else 'suivant'}"
-        first = Block("plan", keys[0], (P(f"{where} {verb} {what} :"), *_quoted(actions[0], noun)), PLAN_TITLE)
-        rest = [Block("plan", k, tuple(_quoted(a, noun)), PLAN_TITLE) for k, a in zip(keys[1:], actions[1:], strict=True)]
-        return [first, *rest]
-    if kind == "action-removed":
-        out = []
-        for key, action in zip(keys, actions, strict=True):
-            verb = "est " + _agreed("supprimé", noun, 1)
-            out.append(Block("plan", key, (P(f"{where} {verb} {_the(noun, action.number)} « {action.title} »."),), PLAN_TITLE))
-        siblings = parents[-1].actions if parents else ()
-        last_removed = max((siblings.index(a) for a in actions if a in siblings), default=-1)
-        if 0 <= last_removed < len(siblings) - 1:
-            word = "renumérotées" if feminine_noun(noun) else "renumérotés"
-            tail = P(f"Les {plural(noun).casefold()} {'suivantes' if feminine_noun(noun) else 'suivants'} sont {word} en conséquence.")
-            out[-1] = Block("plan", out[-1].key, (*out[-1].paragraphs, tail), PLAN_TITLE)
-        return out
-    return [
-        Block("plan", key, (P(f"{where} {_the(noun, action.number)} « {action.title} » est {_agreed('remplacé', noun, 1)} par la rédaction suivante :"), *_quoted(action, noun)), PLAN_TITLE)
-        for key, action in zip(keys, actions, strict=True)
-    ]
+    where, noun = _where(parents, c), _noun(parents, c)
+    out = []
+    for item in group:
+        assert item.action is not None
+        removed = f"{where}est {noun.agreed('supprimé')} {noun.the(item.action.number)} « {item.action.title} »."
+        out.append(Block("plan", item.key, (P(removed),), PLAN_TITLE))
+    siblings = parents[-1].actions if parents else ()
+    last = max((siblings.index(f.action) for f in group if f.action in siblings), default=-1)
+    if 0 <= last < len(siblings) - 1:  # later actions of the same section take the numbers left
+        following = f"Les {plural(noun.name).casefold()} {noun.agreed('suivant', 2)}"
+        tail = P(f"{following} sont {noun.agreed('renuméroté', 2)} en conséquence.")
+        out[-1] = Block("plan", out[-1].key, (*out[-1].paragraphs, tail), PLAN_TITLE)
+    return out
+
+
+def _changed(group: list[Found], c: Convention) -> list[Block]:
+    where, noun = _where(group[0].parents, c), _noun(group[0].parents, c)
+    out = []
+    for item in group:
+        assert item.action is not None
+        named = f"{noun.the(item.action.number)} « {item.action.title} »"
+        opening = P(f"{where}{named} est {noun.agreed('remplacé')} par la rédaction suivante :")
+        out.append(Block("plan", item.key, (opening, *_quoted(item.action, noun)), PLAN_TITLE))
+    return out
 
 
 def _plan_purpose(actions: Sequence[Found], c: Convention) -> str:
-    noun = _level(actions[0].parents, c) if actions[0].parents else "Action"
-    added = sum(1 for f in actions if f.kind == "action-added")
-    removed = sum(1 for f in actions if f.kind == "action-removed")
-    changed = sum(1 for f in actions if f.kind == "action-changed")
-    parts = []
-    fem = feminine_noun(noun)
+    noun = _noun(actions[0].parents, c)
+    added, removed, changed = (sum(1 for f in actions if f.kind == k) for k in ("action-added", "action-removed",
+                                                                                "action-changed"))  # fmt: skip
+    parts: list[str] = []
 
-    def count(n: int) -> str:
-        word = noun.casefold() if n == 1 else plural(noun).casefold()
-        return f"{'une' if n == 1 and fem else in_words(n)} {word}"
-
-    def some(n: int) -> str:  # « en supprimer une », « en modifier deux »: the noun was named before
-        return "une" if n == 1 and fem else in_words(n)
+    def some(n: int) -> str:  # « en supprimer une »: the noun was named before
+        return ("une" if noun.feminine else "un") if n == 1 else in_words(n)
 
     if added:
-        parts.append(f"d’ajouter {count(added)} à son plan d’actions")
+        parts.append(f"d’ajouter {noun.counted(added)} à son plan d’actions")
     if removed:
-        parts.append(f"d’en supprimer {some(removed)}" if parts else f"de supprimer {count(removed)} de son plan d’actions")
+        parts.append(f"d’en supprimer {some(removed)}" if parts else
+                     f"de supprimer {noun.counted(removed)} de son plan d’actions")  # fmt: skip
     if changed:
-        parts.append(f"d’en modifier {some(changed)}" if parts else f"de modifier {count(changed)} de son plan d’actions")
+        parts.append(f"d’en modifier {some(changed)}" if parts else
+                     f"de modifier {noun.counted(changed)} de son plan d’actions")  # fmt: skip
     return enumeration(parts)

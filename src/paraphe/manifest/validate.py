@@ -45,7 +45,9 @@ def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     """All problems of a loaded manifest, schema first, then cross-field rules."""
     if is_avenant(manifest):
         where = manifest.source.locate(("kind",))
-        return [Diagnostic(where, "an avenant is read with the convention it amends, not as a convention", "avenant.kind")]
+        return [
+            Diagnostic(where, "an avenant is read with the convention it amends, not as a convention", "avenant.kind")
+        ]
     problems = list(_schema_problems(manifest.data, manifest.source))
     if problems:
         # The rules below assume the shape the schema guarantees.
