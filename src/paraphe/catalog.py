@@ -75,7 +75,6 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("schema.required", "error", "A required field is present."),
     Rule("schema.additionalProperties", "error", "Only fields the schema names are used (a typo gets a suggestion)."),
     Rule("schema.type", "error", "A value has the type its field expects (text, number, list, mapping)."),
-    Rule("schema.const", "error", "A field that allows one value has that value."),
     Rule("schema.enum", "error", "A value is one of the choices its field allows."),
     Rule("schema.pattern", "error", "A text has the form its field expects (ids, dates, calendars, keys)."),
     Rule("schema.minLength", "error", "A text field is not empty."),

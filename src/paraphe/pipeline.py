@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from paraphe import scheduler
 from paraphe.avenant import load_document as load_convention
+from paraphe.avenant import load_document_bytes as load_convention_bytes
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
@@ -64,6 +65,7 @@ __all__ = [
     "check_templates",
     "discover",
     "load_convention",
+    "load_convention_bytes",
     "load_credentials",
     "parse_converter",
     "sign",

@@ -18,16 +18,24 @@ from paraphe.avenant.compose import avenant_model
 from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
 from paraphe.manifest.convention import from_loaded
-from paraphe.manifest.load import LoadedManifest, load_manifest
+from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
 from paraphe.manifest.validate import is_avenant
 
-__all__ = ["load_avenant", "load_document"]
+__all__ = ["load_avenant", "load_document", "load_document_bytes"]
 
 
 def load_document(path: Path, *, strict: bool = False) -> Convention:
     """Load, validate and model a manifest, avenant or convention; ManifestError lists every problem."""
     loaded = load_manifest(path)
+    if is_avenant(loaded):
+        return load_avenant(loaded, strict=strict)
+    return from_loaded(loaded, strict=strict)
+
+
+def load_document_bytes(content: bytes, *, path: Path, shown: str, strict: bool = False) -> Convention:
+    """The same for a manifest given by its content, standing at `path` (a version git keeps)."""
+    loaded = load_manifest_bytes(content, path=path, shown=shown)
     if is_avenant(loaded):
         return load_avenant(loaded, strict=strict)
     return from_loaded(loaded, strict=strict)

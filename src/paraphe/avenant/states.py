@@ -65,7 +65,8 @@ def read_state(avenant: LoadedManifest, field: str) -> State:
     loaded = read_manifest(avenant, field)
     if isinstance(loaded.data, dict) and loaded.data.get("kind") == "avenant":
         where = avenant.source.locate(pointer + ("manifest",))
-        raise ManifestError.at(where, f"{loaded.source.file} is an avenant, not a convention", "avenant.path")
+        message = f"{loaded.source.file} is an avenant: name the convention's manifest here"
+        raise ManifestError.at(where, message, "avenant.kind")
     from_disk = avenant.data[field].get("revision") is None
     return State(from_loaded(loaded), loaded.source, loaded.source.file, from_disk)
 

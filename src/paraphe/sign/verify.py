@@ -163,12 +163,14 @@ def check_original(avenant: VerificationReport, original: Path, checks: Checks) 
         and (not amends.fingerprint or record.fingerprint == amends.fingerprint)
     )
     if not matches:
-        found = f"{record.convention!r} built {record.fingerprint}" if record else "no paraphe build record"
-        cited = f"{amends.convention!r}" + (f" built {amends.fingerprint}" if amends.fingerprint else "")
-        message = (
-            f"{shown} is not the convention this avenant amends: the avenant cites « {amends.title} »"
-            f" ({cited}, manifest sha256:{amends.manifest[:12]}); {shown} is {found}"
-        )
+        cited = f"the avenant amends « {amends.title} » ({amends.convention!r}) as signed"
+        if record is None:
+            found = f"{shown} holds no paraphe build record"
+        elif record.convention != amends.convention:
+            found = f"{shown} is {record.convention!r}"
+        else:
+            found = f"{shown} was built from another version of it"
+        message = f"{shown} is not the convention this avenant amends: {cited}; {found}"
         problems.append(Diagnostic(where, message, "verify.amends"))
     complete = report.ok(complete=True)
     if matches and not complete:
