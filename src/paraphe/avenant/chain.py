@@ -101,7 +101,7 @@ def _same_convention(avenant: LoadedManifest, original: State, new: State) -> No
 def _no_twin(avenant: LoadedManifest) -> None:
     """No other avenant in the same folder has the same number for the same convention."""
     number = avenant.data["number"]
-    original = resolve(avenant, avenant.data["amends"]["manifest"])
+    original = resolve(avenant, avenant.data["amends"]["manifest"]).resolve()
     here = avenant.path.resolve()
     for other in sorted(here.parent.glob("*.y*ml")):
         if other.resolve() == here:
@@ -124,7 +124,7 @@ def _peek(path: Path) -> LoadedManifest | None:
 
 
 def _same_file(sibling: LoadedManifest, relative: object, target: Path) -> bool:
-    return isinstance(relative, str) and resolve(sibling, relative) == target
+    return isinstance(relative, str) and resolve(sibling, relative).resolve() == target
 
 
 def _date(text: object) -> dt.date | None:

@@ -61,8 +61,22 @@ def found_changes(old: Convention, new: Convention) -> list[Found]:
         else:
             by_key[found.key] = found
     if compared:
-        by_key.update((f.key, f) for f in _article_changes(old, new, old_printed, new_printed))
+        articles = _article_changes(old, new, old_printed, new_printed)
+        replaced = {f.key for f in articles}
+        by_key = {k: f for k, f in by_key.items() if f.kind != "other" or _printed_in(f) not in replaced}
+        by_key.update((f.key, f) for f in articles)
     return list(by_key.values())
+
+
+# Fields a CTG prints only inside one of its articles: their change is that article's, replaced whole.
+_PRINTED_IN = {"court": "disputes", "steering": "steering", "diagnostic": "diagnostic", "identity": "diagnostic"}
+
+
+def _printed_in(found: Found) -> str:
+    steps = found.pointer.strip("/").split("/")
+    if steps[0] == "parties" and "commitments" in steps:
+        return "articles/commitments"
+    return f"articles/{_PRINTED_IN.get(steps[0], '')}"
 
 
 _ARTICLE_FIELDS = frozenset({"articles", "article_numbering", "article_heading"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,8 @@ class State:
 
 
 def resolve(avenant: LoadedManifest, relative: str) -> Path:
-    """A path the avenant gives, relative to its own folder."""
-    return (avenant.path.parent / relative).resolve()
+    """A path the avenant gives, relative to its own folder (as the user would name it: not resolved)."""
+    return Path(os.path.normpath(avenant.path.parent / relative))
 
 
 def read_manifest(avenant: LoadedManifest, field: str) -> LoadedManifest:
@@ -95,11 +96,11 @@ def signed_record_fingerprint(
     if record is None:
         raise ManifestError.at(where, f"{shown} holds no paraphe build record", "avenant.signed")
     if record.convention != original.id or record.manifest != original.source_digest:
-        raise ManifestError.at(
-            where,
-            f"{shown} was not built from {display_path(original.source)} (its build record names convention"
-            f" {record.convention!r}, manifest sha256:{record.manifest[:12]}; the manifest read is"
-            f" sha256:{original.source_digest[:12]})",
-            "avenant.signed",
+        why = (
+            f"its build record names convention {record.convention!r}"
+            if record.convention != original.id
+            else "it was built from another version of that manifest"
         )
+        message = f"{shown} was not built from {display_path(original.source)}: {why}"
+        raise ManifestError.at(where, message, "avenant.signed")
     return record.fingerprint, ((path, hashlib.sha256(data).hexdigest()),)
