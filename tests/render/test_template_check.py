@@ -32,7 +32,7 @@ def test_command_checks_shipped_and_departement_templates(monkeypatch: pytest.Mo
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(cli, ["templates", "check"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "3 template(s) sound"
+    assert result.output.strip() == "4 template(s) sound"
 
 
 def test_specimens_fill_every_part_of_an_sdsf() -> None:
@@ -205,7 +205,7 @@ def test_shipped_templates_keep_their_look_in_named_styles(kind: str) -> None:
     # Every table names its style; a fiche's group rows keep their own fill (no table-style condition picks
     # them out), and a table's centring stays on it too, as LibreOffice ignores a table style's alignment.
     assert body.count("<w:tbl>") == body.count("<w:tblStyle ")
-    assert re.findall(r'<w:shd [^>]*w:fill="(\w+)"', body) == (["DDE3F5"] if kind != "ctg" else [])
+    assert re.findall(r'<w:shd [^>]*w:fill="(\w+)"', body) == (["DDE3F5"] if kind in ("sdsf", "sdavs") else [])
     # Styles are named after a role, not a look (« Tableau – texte 10 pt » was).
     assert not re.findall(r'<w:name w:val="[^"]*\d+ ?pt"', styles)
     assert styles.count("<w:style ") < 65

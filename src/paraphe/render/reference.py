@@ -116,6 +116,21 @@ def context_shape(kind: str) -> Shape:
 # What each variable means, for the README's reference (`scripts/template-reference`); a test checks that
 # every variable the builders give has its line here, and that no line describes a variable that is gone.
 DESCRIPTIONS: dict[str, str] = {
+    "avenant": "An avenant's own: what it amends and its articles.",
+    "avenant.number": "« n° 1 ».",
+    "avenant.convention": "The title of the convention amended (« Convention territoriale globale »).",
+    "avenant.convention_period": "Its period as first signed: « 2021 – 2024 ».",
+    "avenant.signed_on": "The day the convention was signed (« 3 mai 2021 »), or empty when not known.",
+    "avenant.fingerprint": "The build fingerprint of the signed convention it cites, or empty.",
+    "avenant.effective": "The day it takes effect (« 1er janvier 2025 »), or empty: on its signature.",
+    "avenant.articles": "Its articles, in order: the purpose, one per change, the closing ones.",
+    "avenant.articles[].heading": "« Article 1er – Objet de l'avenant ».",
+    "avenant.articles[].paragraphs": "The article's paragraphs.",
+    "avenant.articles[].paragraphs[].style": (
+        "« text »; « item », a line of a list; « quoted », the convention's new wording (the run opens with «, "
+        "closes with »)."
+    ),
+    "avenant.articles[].paragraphs[].text": "The paragraph, typeset.",
     "title": "The convention's title.",
     "subtitle": "Its subtitle, or empty.",
     "territory": "The territory's name (« Lozère », « Gévaudan »).",
