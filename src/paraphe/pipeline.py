@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe import scheduler
+from paraphe.avenant import load_consolidated
 from paraphe.avenant import load_document as load_convention
 from paraphe.avenant import load_document_bytes as load_convention_bytes
 from paraphe.convert import Converter, Document, parse_converter
@@ -76,6 +77,7 @@ __all__ = [
 
 DEFAULT_SOURCE = Path("conventions")
 DEFAULT_OUT = Path("build")
+CONSOLIDATED_SUFFIX = "-consolidee"  # avenant-1.yaml's consolidated copy: avenant-1-consolidee.pdf
 
 
 # --- Finding and validating manifests ---------------------------------------------------------
@@ -136,6 +138,7 @@ def build(
     converter: Converter | None = None,
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
     strict: bool = False,
+    consolidated: bool = False,
 ) -> BuildSummary:
     """Build the manifests (as `discover` finds them) into `out`, reusing what has not changed.
 
@@ -143,7 +146,8 @@ def build(
     `certify_with` holds the secretariat's key. `jobs` worker processes run at once (0: one per
     core), each converting its documents in batches with one LibreOffice, or on the
     `converter`'s unoserver pool. With `strict`, a manifest with warnings fails as one with
-    errors does.
+    errors does. With `consolidated`, each manifest is an avenant, and what is built is the
+    convention as it leaves it: a reading copy, `<avenant>-consolidee.pdf`, no signature field.
     """
     converter = converter or Converter()
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
@@ -151,7 +155,11 @@ def build(
         out=out,
         # Who certifies is written in the record before the certification: cutting it off shows.
         make=functools.partial(
-            make_documents, converter=converter, strict=strict, certifier="" if certify_with is None else identity
+            make_documents,
+            converter=converter,
+            strict=strict,
+            certifier="" if certify_with is None else identity,
+            consolidated=consolidated,
         ),
         finish=functools.partial(certify, credentials=certify_with),
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
@@ -161,7 +169,8 @@ def build(
         strict=strict,
         on_event=on_event,
     )
-    work = [Job(m, output_stem(m, out)) for m in manifests]
+    suffix = CONSOLIDATED_SUFFIX if consolidated else ""
+    work = [Job(m, output_stem(m, out).with_name(output_stem(m, out).name + suffix)) for m in manifests]
     # Manifests built into one output are refused for that (build.same-output), not for their ids too.
     outputs = Counter(job.stem for job in work)
     clashes = same_ids(d for d in (declared_id(job.manifest) for job in work if outputs[job.stem] == 1) if d)
@@ -174,7 +183,7 @@ def build(
 
 
 def make_documents(
-    jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str = ""
+    jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str = "", consolidated: bool = False
 ) -> list[Product | ParapheError]:
     """A batch of jobs through the stages, in a worker; certification and writing follow in `scheduler`.
 
@@ -184,7 +193,8 @@ def make_documents(
     rendered: list[Rendered] = []
     for job in jobs:
         with _failures_of(job.manifest, outcomes):
-            convention = load_convention(job.manifest, strict=strict)  # load → validate → model
+            load = load_consolidated if consolidated else load_convention
+            convention = load(job.manifest, strict=strict)  # load → validate → model
             rendered.append(render(job, convention, certifier))
     try:
         bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
@@ -276,7 +286,7 @@ def assemble(document: Rendered, body: bytes) -> Product:
     convention, record = document.convention, document.record
     made = assemble_pdf(convention, body, display_path(document.job.manifest), document.record, document.annexes)
     return Product(
-        document.job, document.docx, made.pdf, made.pages, record.fingerprint, convention.is_final, document.inputs,
+        document.job, document.docx, made.pdf, made.pages, record.fingerprint, record.final, document.inputs,
         warnings=convention.warnings,
     )  # fmt: skip
 

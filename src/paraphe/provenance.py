@@ -138,8 +138,8 @@ def record_for(
         annexes=digests,
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,
-        final=convention.is_final,
-        certifier=certifier if convention.is_final else "",
+        final=convention.is_final and convention.reading_copy is None,
+        certifier=certifier if convention.is_final and convention.reading_copy is None else "",
         amends=_amends(convention),
     )
 

@@ -11,10 +11,11 @@ reviewers' diff between the state amended and the new one becomes the avenant's 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from paraphe.avenant.chain import read_chain, require_shape
-from paraphe.avenant.compose import avenant_model
+from paraphe.avenant.chain import Chain, read_chain, require_shape
+from paraphe.avenant.compose import avenant_model, consolidated_mark
 from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
 from paraphe.manifest.convention import from_loaded
@@ -22,7 +23,7 @@ from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_b
 from paraphe.manifest.model import Convention
 from paraphe.manifest.validate import is_avenant
 
-__all__ = ["load_avenant", "load_document", "load_document_bytes"]
+__all__ = ["load_avenant", "load_consolidated", "load_document", "load_document_bytes"]
 
 
 def load_document(path: Path, *, strict: bool = False) -> Convention:
@@ -42,9 +43,31 @@ def load_document_bytes(content: bytes, *, path: Path, shown: str, strict: bool 
 
 
 def load_avenant(loaded: LoadedManifest, *, strict: bool = False) -> Convention:
+    return _avenant(loaded, strict)[0]
+
+
+def load_consolidated(path: Path, *, strict: bool = False) -> Convention:
+    """The convention as the avenant at `path` leaves it, marked as a reading copy (« Version consolidée … »).
+
+    The avenant is loaded and checked as for its own build: a consolidated copy of an avenant
+    that would not build is not made either.
+    """
+    loaded = load_manifest(path)
+    if not is_avenant(loaded):
+        where = loaded.source.locate(("kind",))
+        message = "a consolidated copy is the convention as an avenant leaves it: give avenants (kind: avenant)"
+        raise ManifestError.at(where, message, "avenant.kind")
+    avenant, chain = _avenant(loaded, strict)
+    assert avenant.amendment is not None
+    numbered = [*((e.number, e.signed_on) for e in avenant.amendment.earlier), (avenant.amendment.number,
+                avenant.signature_date)]  # fmt: skip
+    return dataclasses.replace(chain.new.convention, reading_copy=consolidated_mark(numbered))
+
+
+def _avenant(loaded: LoadedManifest, strict: bool) -> tuple[Convention, Chain]:
     require_shape(loaded)
     chain = read_chain(loaded)
     convention, problems = avenant_model(loaded, chain)
     if blocking(problems, strict=strict):
         raise ManifestError(problems)
-    return convention
+    return convention, chain

@@ -9,6 +9,7 @@ article that covers a key no change has is an error.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -94,6 +95,13 @@ def avenant_model(loaded: LoadedManifest, chain: Chain) -> tuple[Convention, lis
         amendment=amendment,
     )
     return convention, problems
+
+
+def consolidated_mark(avenants: list[tuple[int, dt.date | None]]) -> str:
+    """« Version consolidée intégrant l'avenant n° 1 du 10 décembre 2024 – ne vaut pas original »."""
+    dated = [f"n°\u00a0{n} du {fr_date(on)}" if on else f"n°\u00a0{n}" for n, on in avenants]
+    which = f"l’avenant {dated[0]}" if len(dated) == 1 else f"les avenants {enumeration(dated)}"
+    return f"Version consolidée intégrant {which} – copie de lecture, ne vaut pas original"
 
 
 def _named(c: Convention) -> str:
@@ -217,7 +225,5 @@ def _uncovered(item: Found, chain: Chain) -> Diagnostic:
     return Diagnostic(where, message, "avenant.uncovered")
 
 
-def _date(text: object) -> Any:
-    import datetime as dt
-
+def _date(text: object) -> dt.date | None:
     return dt.date.fromisoformat(text) if isinstance(text, str) else None

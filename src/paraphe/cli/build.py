@@ -53,6 +53,12 @@ from paraphe.pipeline import BuildResult, Event
 )
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
+@click.option(
+    "--consolidated",
+    is_flag=True,
+    help="For avenants: build the convention as each leaves it, a reading copy marked « Version consolidée »"
+    " with no signature field, into <avenant>-consolidee.pdf.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -65,6 +71,7 @@ def build(
     certify_password_env: str | None,
     no_certify: bool,
     strict: bool,
+    consolidated: bool,
 ) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
@@ -82,8 +89,9 @@ def build(
     progress = _Progress(len(manifests))
     try:
         summary = pipeline.build(
-            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict
-        )
+            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict,
+            consolidated=consolidated,
+        )  # fmt: skip
     finally:
         progress.close()
     for warning in (*summary.warnings, *(w for result in summary.results for w in result.warnings)):

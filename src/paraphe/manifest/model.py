@@ -360,6 +360,9 @@ class Convention:
     warnings: tuple[Diagnostic, ...] = ()  # what validation found that does not stop a build
     id_location: Location | None = None  # where the manifest says its id: two manifests of one run may clash
     amendment: Amendment | None = None  # an avenant's own: what it amends and its articles
+    # A reading copy's mark (« Version consolidée intégrant l'avenant n° 1 du … »): printed on every page;
+    # no signature field, not to be signed. None for a document to sign.
+    reading_copy: str | None = None
 
     @property
     def is_final(self) -> bool:
