@@ -149,3 +149,23 @@ def test_avenant_two_amends_the_convention_as_amended(gevaudan: Path, signed_ave
     assert report["amends"]["number"] == 2
     avenant_one = json.loads(run("verify", str(signed_avenant), "--format", "json").output)
     assert report["amends"]["state"] == avenant_one["amends"]["result"]  # n° 2 amends what n° 1 led to
+
+
+def test_consolidated_copy_is_the_new_convention_marked(
+    gevaudan: Path, avenant_pdf: Path, pki: Pki, tmp_path: Path
+) -> None:
+    """`build --consolidated`: a fresh build of the new manifest, apart from its marks; no signature field."""
+    result = run("build", "--consolidated", str(gevaudan / "avenant-1.yaml"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    consolidated = tmp_path / "out" / "gevaudan" / "avenant-1-consolidee.pdf"
+    fresh = build(gevaudan / "ctg-after-avenant-1.yaml", tmp_path / "fresh")
+    mark = "Version consolidée intégrant l'avenant n° 1 du 10 décembre 2024 – copie de lecture, ne vaut pas original"
+    pages = [flat(page) for page in pdf_text(consolidated).split("\f") if page.strip()]
+    assert pages and all(page.startswith(mark) for page in pages)
+    assert flat(pdf_text(consolidated)).replace(mark + " ", "") == flat(pdf_text(fresh))
+    report = json.loads(run("verify", str(consolidated), "--format", "json").output)
+    assert report["fingerprint"] == json.loads(run("verify", str(fresh), "--format", "json").output)["fingerprint"]
+    assert report["draft"] is True and report["pending"] == []  # not to be signed: no field to sign
+    refused = run("sign", str(consolidated), str(tmp_path / "signed.pdf"), "--signatory", "president-cc",
+                  "--pkcs12", str(pki.people["president-cc"].pkcs12))  # fmt: skip
+    assert refused.exit_code == 1 and "[sign.draft]" in refused.output
