@@ -14,6 +14,7 @@ _ELIDING = "aeiouyhâàéèêîïôûœ"
 # First words of a body's label and the article they take after « de ».
 _FEMININE_NOUNS = ("communauté", "commune", "métropole", "ville", "région", "collectivité")
 _MASCULINE_NOUNS = ("département", "pays", "territoire", "syndicat", "pôle")
+_PLURAL_NOUNS = ("communes", "collectivités", "villes")
 
 
 def elides(word: str) -> bool:
@@ -62,6 +63,8 @@ def of_label(label: str) -> str:
     first = words[0].casefold() if words else ""
     if elides(first):
         return f"de l'{label}"
+    if first in _PLURAL_NOUNS:  # « des communes du Val de l'Eyre »
+        return f"des {label}"
     if first in _FEMININE_NOUNS:
         return f"de la {label}"
     if first in _MASCULINE_NOUNS:

@@ -163,3 +163,22 @@ def test_an_avenant_is_not_loaded_as_a_convention() -> None:
     with pytest.raises(ManifestError) as raised:
         load_convention(GEVAUDAN / "avenant-1.yaml")
     assert [d.rule for d in raised.value.diagnostics] == ["avenant.kind"]
+
+
+def test_the_val_de_l_eyre_amendment_as_a_secretariat_writes_it() -> None:
+    """The public avenant's amendment (tests/avenants/README.md): commitments rewritten, the scheme's actions added."""
+    avenant = pipeline.load_convention(GEVAUDAN.parent / "val-de-l-eyre" / "avenant-1.yaml")
+    found = texts(avenant)
+    assert avenant.visas == (
+        "la Convention territoriale globale des communes du Val de l'Eyre 2020-2023, signée le 1er\u00a0janvier\u00a02020",
+    )
+    assert found["Objet de l’avenant"][1:] == [
+        "de modifier son article 4 (Engagements des parties et plan d'actions) ;",
+        "d’ajouter deux actions à son plan d’actions.",
+    ]
+    commitments = found["Modification de l’article 4"]
+    assert commitments[0] == (
+        "L’article 4 – Engagements des parties et plan d'actions est remplacé par les dispositions suivantes :"
+    )
+    assert "Les cinq communes du Val de l’Eyre s’engagent à :" in commitments
+    assert found["Modification du plan d’actions"][0] == "Au plan d’actions, axe 1, est ajoutée l’action suivante :"

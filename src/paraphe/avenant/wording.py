@@ -72,7 +72,9 @@ def purpose_items(found: Sequence[Found], old: Convention, new: Convention) -> l
         items.append(f"de prendre acte du retrait de {enumeration(leaving)}")
     if any(f.kind == "period" for f in found):
         items.append(_period_purpose(old.period, new.period))
-    numbers = [_number(a) for f in found if f.kind.startswith("article-") and (a := f.article or f.old_article)]
+    changed = [a for f in found if f.kind.startswith("article-") and (a := f.article or f.old_article)]
+    # A few articles are named with their titles, as a reader looks them up; many, by their numbers.
+    numbers = [f"{_number(a)} ({a.title})" if len(changed) <= 3 else _number(a) for a in changed]
     if numbers:
         items.append(f"de modifier son article {numbers[0]}" if len(numbers) == 1 else
                      f"de modifier ses articles {enumeration(numbers)}")  # fmt: skip
