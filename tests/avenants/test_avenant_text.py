@@ -169,9 +169,8 @@ def test_the_val_de_l_eyre_amendment_as_a_secretariat_writes_it() -> None:
     """The public avenant's amendment (tests/avenants/README.md): commitments rewritten, the scheme's actions added."""
     avenant = pipeline.load_convention(GEVAUDAN.parent / "val-de-l-eyre" / "avenant-1.yaml")
     found = texts(avenant)
-    assert avenant.visas == (
-        "la Convention territoriale globale des communes du Val de l'Eyre 2020-2023, signée le 1er\u00a0janvier\u00a02020",
-    )
+    signed = "signée le 1er\u00a0janvier\u00a02020"
+    assert avenant.visas == (f"la Convention territoriale globale des communes du Val de l'Eyre 2020-2023, {signed}",)
     assert found["Objet de l’avenant"][1:] == [
         "de modifier son article 4 (Engagements des parties et plan d'actions) ;",
         "d’ajouter deux actions à son plan d’actions.",
