@@ -99,9 +99,9 @@ def test_another_conventions_signed_pdf_is_refused(
     assert run("verify", str(other), "--complete").exit_code == 0
     result = run("verify", str(signed_avenant), "--complete", "--original", str(other))
     assert result.exit_code == 1
-    assert "is not the convention this avenant amends: the avenant cites « Convention territoriale globale »" in flat(
-        result.output
-    )
+    shown = flat(result.output)
+    assert "is not the convention this avenant amends: the avenant amends « Convention territoriale globale »" in shown
+    assert f"('ctg-gevaudan') as signed; {other} is 'ctg-test-gevaudan'" in shown
     assert "[verify.amends]" in result.output
 
 

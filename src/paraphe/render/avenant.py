@@ -53,5 +53,8 @@ def _paragraphs(paragraphs: tuple[AmendmentParagraph, ...]) -> list[dict[str, st
             opens = i == 0 or paragraphs[i - 1].style != "quoted"
             closes = i == len(paragraphs) - 1 or paragraphs[i + 1].style != "quoted"
             text = ("«" + NNBSP if opens else "") + text + (NNBSP + "»" if closes else "")
-        out.append({"style": p.style, "text": text})
+        style = p.style
+        if style == "text" and i + 1 < len(paragraphs) and paragraphs[i + 1].style == "quoted":
+            style = "lead"  # « … est remplacé par les dispositions suivantes : » stays on the page of what follows
+        out.append({"style": style, "text": text})
     return out

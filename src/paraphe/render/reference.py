@@ -127,8 +127,8 @@ DESCRIPTIONS: dict[str, str] = {
     "avenant.articles[].heading": "« Article 1er – Objet de l'avenant ».",
     "avenant.articles[].paragraphs": "The article's paragraphs.",
     "avenant.articles[].paragraphs[].style": (
-        "« text »; « item », a line of a list; « quoted », the convention's new wording (the run opens with «, "
-        "closes with »)."
+        "« text »; « item », a line of a list; « lead », a text that announces a quotation (kept with it); "
+        "« quoted », the convention's new wording (the run opens with «, closes with »)."
     ),
     "avenant.articles[].paragraphs[].text": "The paragraph, typeset.",
     "title": "The convention's title.",
