@@ -117,6 +117,17 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("unused.marker", "warning", "A declared marker is carried by an action or shown in a legend."),
     Rule("unused.glossary", "warning", "A glossary acronym appears somewhere in the convention's text."),
     # --- Kind of convention (kind.*, ctg.*, party.*) ---
+    Rule(
+        "avenant.kind", "error", "An avenant's manifest is read with the convention it amends, never as a convention."
+    ),
+    Rule("avenant.path", "error", "The manifests an avenant names exist and are conventions."),
+    Rule("avenant.signed", "error", "The signed PDF an avenant names was built from the manifest it names as signed."),
+    Rule("avenant.number", "error", "Avenants are numbered from 1 without a gap: n° N names n° N − 1 in 'previous'."),
+    Rule("avenant.chain", "error", "Each avenant amends the same convention, as the previous avenant left it."),
+    Rule("avenant.duplicate", "error", "No two avenants of one convention, in one folder, have the same number."),
+    Rule("avenant.no-change", "error", "The convention's new manifest changes what the convention says."),
+    Rule("avenant.unchanged", "error", "An article written by hand covers only changes the avenant makes."),
+    Rule("avenant.uncovered", "warning", "Every change between the two versions is written by an article."),
     Rule("kind.field", "error", "A field is one the kind's template prints (CTG-only fields, 'parts', 'contents')."),
     Rule(
         "signatories.required",
@@ -249,6 +260,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.crl", "error", "Every --crl file is a revocation list, given with --trust."),
     Rule("verify.too-many-revisions", "error", "The PDF has no more revisions than its signatories can make."),
     # verify: the document as built
+    Rule(
+        "verify.not-avenant", "error", "A PDF verified with --original is an avenant (its record amends a convention)."
+    ),
+    Rule("verify.amends", "error", "The PDF given with --original is the signed convention the avenant cites."),
+    Rule("verify.original", "error", "The convention an avenant amends is fully signed and valid."),
     Rule("verify.no-record", "error", "The PDF holds paraphe's build record."),
     Rule("verify.record-changed", "error", "The build record is the one the build wrote."),
     Rule("verify.info-changed", "error", "The document information (title, author…) is the one the build wrote."),

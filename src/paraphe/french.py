@@ -14,6 +14,7 @@ _ELIDING = "aeiouyhâàéèêîïôûœ"
 # First words of a body's label and the article they take after « de ».
 _FEMININE_NOUNS = ("communauté", "commune", "métropole", "ville", "région", "collectivité")
 _MASCULINE_NOUNS = ("département", "pays", "territoire", "syndicat", "pôle")
+_PLURAL_NOUNS = ("communes", "collectivités", "villes")
 
 
 def elides(word: str) -> bool:
@@ -33,6 +34,22 @@ def enumeration(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " et " + items[-1]
 
 
+_FEMININE_WORDS = frozenset(
+    "convention action fiche orientation priorité thématique mesure annexe partie charte entente".split()
+)
+_MASCULINE_WORDS = frozenset("axe objectif enjeu volet schéma champ domaine thème programme article contrat".split())
+
+
+def feminine_noun(noun: str) -> bool:
+    """Whether a common noun (its first word decides: « Fiche action », « Axe de travail ») is feminine."""
+    first = noun.split()[0].casefold() if noun.split() else ""
+    if first in _FEMININE_WORDS:
+        return True
+    if first in _MASCULINE_WORDS:
+        return False
+    return first.endswith(("tion", "té", "ure", "ence", "ance"))
+
+
 def with_article(title: str, feminine: bool) -> str:
     """« la Directrice », « le Préfet », « l'Inspecteur »."""
     if elides(title):
@@ -46,6 +63,8 @@ def of_label(label: str) -> str:
     first = words[0].casefold() if words else ""
     if elides(first):
         return f"de l'{label}"
+    if first in _PLURAL_NOUNS:  # « des communes du Val de l'Eyre »
+        return f"des {label}"
     if first in _FEMININE_NOUNS:
         return f"de la {label}"
     if first in _MASCULINE_NOUNS:

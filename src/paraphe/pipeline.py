@@ -2,7 +2,8 @@
 
 A build reads top to bottom as its stages:
 
-    load → validate → model      `load_convention` (the manifest stage)
+    load → validate → model      `load_convention` (the manifest stage; an avenant's, with the
+                                  conventions it names and the articles their diff writes)
     render                        model → template context → filled .docx
     convert                       .docx → .pdf, several documents per LibreOffice
     assemble                      body + annexes → one PDF: outline, numbers, record, fields
@@ -26,6 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe import scheduler
+from paraphe.avenant import load_consolidated
+from paraphe.avenant import load_document as load_convention
+from paraphe.avenant import load_document_bytes as load_convention_bytes
 from paraphe.convert import Converter, Document, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
@@ -33,7 +37,6 @@ from paraphe.errors import ManifestError, ParapheError, UsageError, internal_err
 from paraphe.fsutil import atomic_write_bytes, sha256_file
 from paraphe.i18n import _
 from paraphe.incremental import ABSENT
-from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.manifest.policy import find_policy_file
 from paraphe.manifest.scaffold import KINDS, Draft, new_convention
@@ -79,6 +82,7 @@ __all__ = [
     "schema_text",
     "discover",
     "load_convention",
+    "load_convention_bytes",
     "load_credentials",
     "parse_converter",
     "sign",
@@ -89,6 +93,7 @@ __all__ = [
 
 DEFAULT_SOURCE = Path("conventions")
 DEFAULT_OUT = Path("build")
+CONSOLIDATED_SUFFIX = "-consolidee"  # avenant-1.yaml's consolidated copy: avenant-1-consolidee.pdf
 
 
 # --- Finding and validating manifests ---------------------------------------------------------
@@ -108,6 +113,7 @@ class ValidationReport:
 def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[ValidationReport]:
     reports = []
     declared: list[tuple[Path, str, Location]] = []
+    versions: set[Path] = set()  # manifests an avenant names as versions of one convention: one id is right
     for path in discover(paths):
         try:
             convention = load_convention(path)
@@ -118,8 +124,12 @@ def validate_paths(paths: Sequence[Path], *, strict: bool = False) -> list[Valid
             )  # fmt: skip
             reports.append(ValidationReport(path, convention.warnings, strict))
             declared.append((path, convention.id, convention.id_location or Location(display_path(path))))
+            if convention.amendment is not None:
+                versions.update(p for p, _ in convention.amendment.reads if p.suffix in (".yaml", ".yml"))
         except ManifestError as exc:
             reports.append(ValidationReport(path, exc.diagnostics, strict))
+    named = {d[1]: d for d in reversed(declared) if d[0].resolve() in versions}  # the first of each id
+    declared = [d for d in declared if d[0].resolve() not in versions or named[d[1]] is d]
     clashes = same_ids(declared)
     return [replace(r, diagnostics=(clashes[r.path], *r.diagnostics)) if r.path in clashes else r for r in reports]
 
@@ -145,6 +155,7 @@ def build(
     converter: Converter | None = None,
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
     strict: bool = False,
+    consolidated: bool = False,
 ) -> BuildSummary:
     """Build the manifests (as `discover` finds them) into `out`, reusing what has not changed.
 
@@ -152,7 +163,8 @@ def build(
     `certify_with` holds the secretariat's key. `jobs` worker processes run at once (0: one per
     core), each converting its documents in batches with one LibreOffice, or on the
     `converter`'s unoserver pool. With `strict`, a manifest with warnings fails as one with
-    errors does.
+    errors does. With `consolidated`, each manifest is an avenant, and what is built is the
+    convention as it leaves it: a reading copy, `<avenant>-consolidee.pdf`, no signature field.
     """
     converter = converter or Converter()
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
@@ -160,7 +172,11 @@ def build(
         out=out,
         # Who certifies is written in the record before the certification: cutting it off shows.
         make=functools.partial(
-            make_documents, converter=converter, strict=strict, certifier="" if certify_with is None else identity
+            make_documents,
+            converter=converter,
+            strict=strict,
+            certifier="" if certify_with is None else identity,
+            consolidated=consolidated,
         ),
         finish=functools.partial(certify, credentials=certify_with),
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
@@ -170,7 +186,8 @@ def build(
         strict=strict,
         on_event=on_event,
     )
-    work = [Job(m, output_stem(m, out)) for m in manifests]
+    suffix = CONSOLIDATED_SUFFIX if consolidated else ""
+    work = [Job(m, output_stem(m, out).with_name(output_stem(m, out).name + suffix)) for m in manifests]
     # Manifests built into one output are refused for that (build.same-output), not for their ids too.
     outputs = Counter(job.stem for job in work)
     clashes = same_ids(d for d in (declared_id(job.manifest) for job in work if outputs[job.stem] == 1) if d)
@@ -183,7 +200,7 @@ def build(
 
 
 def make_documents(
-    jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str = ""
+    jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str = "", consolidated: bool = False
 ) -> list[Product | ParapheError]:
     """A batch of jobs through the stages, in a worker; certification and writing follow in `scheduler`.
 
@@ -193,7 +210,8 @@ def make_documents(
     rendered: list[Rendered] = []
     for job in jobs:
         with _failures_of(job.manifest, outcomes):
-            convention = load_convention(job.manifest, strict=strict)  # load → validate → model
+            load = load_consolidated if consolidated else load_convention
+            convention = load(job.manifest, strict=strict)  # load → validate → model
             rendered.append(render(job, convention, certifier))
     try:
         bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
@@ -294,7 +312,7 @@ def assemble(document: Rendered, body: bytes) -> Product:
         display_path(document.job.manifest), made.pages, annexes, record.fingerprint,
     )  # fmt: skip
     return Product(
-        document.job, document.docx, made.pdf, made.pages, record.fingerprint, convention.is_final, document.inputs,
+        document.job, document.docx, made.pdf, made.pages, record.fingerprint, record.final, document.inputs,
         warnings=convention.warnings,
     )  # fmt: skip
 
@@ -316,6 +334,8 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
     annexes = [a.file for a in convention.annexes if a.file is not None]
     inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
+    if convention.amendment is not None:  # an avenant: the conventions it names, the signed original
+        inputs.update({str(path): digest for path, digest in convention.amendment.reads})
     # A département's template that appears later must rebuild what the next one in the lookup filled.
     for candidate in template_candidates(convention.kind, manifest):
         if candidate.resolve() == template.resolve():
@@ -349,15 +369,18 @@ def sign(
 
 
 def verify(
-    pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+    pdf: Path,
+    manifest: Path | None = None,
+    trust: Sequence[Path] = (),
+    crls: Sequence[Path] = (),
+    original: Path | None = None,
 ) -> VerificationReport:
-    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it."""
+    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it; with
+    `original`, for an avenant, that this is the signed convention it amends, fully signed."""
     from paraphe.sign import verify_pdf
 
-    if manifest is None:
-        return verify_pdf(pdf, trust=trust, crls=crls)
-    convention = load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
+    convention = None if manifest is None else load_convention(manifest)
+    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention, original=original)
 
 
 def convention_status(paths: Sequence[Path], out: Path = DEFAULT_OUT) -> list[ConventionStatus]:

@@ -37,6 +37,26 @@ class SignatoryRecord:
 
 
 @dataclass(frozen=True)
+class AmendsRecord:
+    """What an avenant amends, as its build records it: `paraphe verify` names it and checks the original."""
+
+    number: int
+    convention: str  # the id of the convention amended
+    title: str
+    manifest: str  # SHA-256 of the manifest of the convention as signed
+    fingerprint: str  # of the signed original's build ("" when the avenant named no signed PDF)
+    state: str  # SHA-256 of the manifest of the state amended (the original, or as the previous avenant left it)
+    result: str  # SHA-256 of the convention's new manifest: the state the avenant leads to
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AmendsRecord:
+        return cls(
+            int(data["number"]), str(data["convention"]), str(data["title"]), str(data["manifest"]),
+            str(data["fingerprint"]), str(data["state"]), str(data["result"]),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class BuildRecord:
     """What a document was built from; `content` is filled once the pages are final."""
 
@@ -52,16 +72,25 @@ class BuildRecord:
     # SHA-256 of the certificate that certifies the build ("": not to be certified). Written before
     # the certification, under every signature: cutting the certification off cannot go unseen.
     certifier: str = ""
+    amends: AmendsRecord | None = None  # an avenant's: the convention it amends
 
     @property
     def fingerprint(self) -> str:
+        if self.amends is not None:  # an avenant is built from the conventions it names as much as from its own file
+            a = self.amends
+            return fingerprint(
+                self.manifest, self.template, (*self.annexes, a.manifest, a.fingerprint, a.state, a.result)
+            )
         return fingerprint(self.manifest, self.template, self.annexes)
 
     def signatory(self, signatory_id: str) -> SignatoryRecord | None:
         return next((s for s in self.signatories if s.id == signatory_id), None)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        data = asdict(self)
+        if self.amends is None:
+            del data["amends"]  # a convention's record reads as before avenants existed
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> BuildRecord:
@@ -77,6 +106,7 @@ class BuildRecord:
             final=bool(data.get("final", True)),
             content=str(data.get("content", "")),
             certifier=str(data.get("certifier", "")),
+            amends=AmendsRecord.from_json(data["amends"]) if data.get("amends") else None,
         )
 
 
@@ -108,9 +138,18 @@ def record_for(
         annexes=digests,
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,
-        final=convention.is_final,
-        certifier=certifier if convention.is_final else "",
+        final=convention.is_final and convention.reading_copy is None,
+        certifier=certifier if convention.is_final and convention.reading_copy is None else "",
+        amends=_amends(convention),
     )
+
+
+def _amends(convention: Convention) -> AmendsRecord | None:
+    a = convention.amendment
+    if a is None:
+        return None
+    o = a.original
+    return AmendsRecord(a.number, o.convention, o.title, o.manifest, o.fingerprint, a.amends, a.result)
 
 
 def read_record(reader: PdfReader) -> BuildRecord | None:

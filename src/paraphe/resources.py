@@ -20,6 +20,8 @@ _DATA = files("paraphe") / "data"
 SCHEMA_PATH: Traversable = _DATA / "convention.schema.json"
 # The format of a département's territories.yaml (see paraphe.manifest.territories).
 TERRITORIES_SCHEMA_PATH: Traversable = _DATA / "territories.schema.json"
+# An avenant's manifest (kind: avenant) has its own schema: it names a convention rather than being one.
+AVENANT_SCHEMA_PATH: Traversable = _DATA / "avenant.schema.json"
 # The national signatory requirements of each kind of convention (see paraphe.manifest.policy).
 POLICY_PATH: Traversable = _DATA / "policy.yaml"
 

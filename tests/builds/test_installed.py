@@ -96,7 +96,12 @@ def test_resources_are_package_data() -> None:
 
     package = Path(resources.__file__).parent
     assert resources.default_templates() == package / "data" / "templates"
-    assert {p.name for p in resources.default_templates().glob("*.docx")} == {"sdsf.docx", "sdavs.docx", "ctg.docx"}
+    assert {p.name for p in resources.default_templates().glob("*.docx")} == {
+        "sdsf.docx",
+        "sdavs.docx",
+        "ctg.docx",
+        "avenant.docx",
+    }
     assert '"$schema"' in resources.SCHEMA_PATH.read_text(encoding="utf-8")
 
 

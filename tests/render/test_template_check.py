@@ -32,7 +32,7 @@ def test_command_checks_shipped_and_departement_templates(monkeypatch: pytest.Mo
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(cli, ["templates", "check"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "3 template(s) sound"
+    assert result.output.strip() == "4 template(s) sound"
 
 
 def test_specimens_fill_every_part_of_an_sdsf() -> None:
@@ -207,7 +207,7 @@ def test_shipped_templates_keep_their_look_in_named_styles(kind: str) -> None:
     assert body.count("<w:tbl>") == body.count("<w:tblStyle ")
     # (one fill per fiche table: the body's, and the copy the fiches annex prints)
     fiche_tables = len(re.findall(r"\{%tr for row in (?:fiche|item)\.rows %\}", body))
-    assert fiche_tables == (2 if kind != "ctg" else 0)
+    assert fiche_tables == (2 if kind in ("sdsf", "sdavs") else 0)
     assert re.findall(r'<w:shd [^>]*w:fill="(\w+)"', body) == ["DDE3F5"] * fiche_tables
     # Styles are named after a role, not a look (« Tableau – texte 10 pt » was).
     assert not re.findall(r'<w:name w:val="[^"]*\d+ ?pt"', styles)

@@ -55,6 +55,7 @@ class Documents:
     odd: dict[str, Issued]  # certificates `paraphe sign` refuses: expired, not-yet-valid, no-non-repudiation…
     crl: Path  # the root's revocation list: the « revoked » certificate of `odd` is on it
     secretariat: Issued
+    avenant: Path | None = None  # an avenant to `manifest`, citing `signed` as the convention it amends; unsigned
 
     def placeholders(self) -> dict[str, str]:
         return {
@@ -113,6 +114,7 @@ def make_documents(folder: Path) -> Documents:
     _paraphe(
         "sign", str(plain / "form" / "sdsf-mini.pdf"), str(form_signed), "--signatory", "prefete", "--pkcs12", prefete
     )
+    avenant = _avenant(folder, manifests, signed)
     return Documents(
         manifests / "final" / "sdsf-mini.yaml",
         certified,
@@ -127,7 +129,25 @@ def make_documents(folder: Path) -> Documents:
         odd,
         crl,
         secretariat,
+        avenant,
     )
+
+
+def _avenant(folder: Path, manifests: Path, signed: Path) -> Path:
+    """Avenant n° 1 to the minimal SDSF (one more year), citing its copy signed by the préfète."""
+    final = manifests / "final" / "sdsf-mini.yaml"
+    (manifests / "avenant").mkdir()
+    extended = final.read_text(encoding="utf-8").replace("  end: 2023\n", "  end: 2024\n", 1)
+    (manifests / "avenant" / "sdsf-mini-2024.yaml").write_text(extended, encoding="utf-8")
+    (manifests / "avenant" / "avenant-1.yaml").write_text(
+        "id: sdsf-mini-avenant-1\nkind: avenant\nstatus: final\nnumber: 1\n"
+        f"amends: {{manifest: ../final/sdsf-mini.yaml, signed: {signed}}}\n"
+        "amended: {manifest: sdsf-mini-2024.yaml}\nsignature: {place: Mende, date: '2021-01-04'}\n",
+        encoding="utf-8",
+    )
+    out = folder / "avenant-build"
+    _paraphe("build", str(manifests / "avenant" / "avenant-1.yaml"), "--out", str(out), "--no-certify")
+    return out / "avenant" / "avenant-1.pdf"
 
 
 def _form_annex(path: Path) -> None:
@@ -244,6 +264,26 @@ def page_content_after_signing(docs: Documents, out: Path) -> None:
 
 def signed(docs: Documents, out: Path) -> None:
     shutil.copy(docs.signed, out / "document.pdf")
+
+
+def convention_with_original(docs: Documents, out: Path) -> None:
+    """`--original` given with a convention, which amends nothing."""
+    signed(docs, out)
+    shutil.copy(docs.signed, out / "original.pdf")
+
+
+def avenant_with_another_original(docs: Documents, out: Path) -> None:
+    """The avenant presented with a signed build of another version of the convention's manifest."""
+    assert docs.avenant is not None
+    shutil.copy(docs.avenant, out / "document.pdf")
+    shutil.copy(docs.form_signed, out / "original.pdf")
+
+
+def avenant_with_original_not_fully_signed(docs: Documents, out: Path) -> None:
+    """The avenant with the convention it cites, which only the préfète has signed (1 of 3)."""
+    assert docs.avenant is not None
+    shutil.copy(docs.avenant, out / "document.pdf")
+    shutil.copy(docs.signed, out / "original.pdf")
 
 
 def signed_and_revocation_list(docs: Documents, out: Path) -> None:
@@ -868,5 +908,8 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         backdated,
         future_dated,
         out_of_order,
+        convention_with_original,
+        avenant_with_another_original,
+        avenant_with_original_not_fully_signed,
     )
 }

@@ -34,7 +34,7 @@ from paraphe.assemble.layout import (
     headings,
     normalise,
 )
-from paraphe.assemble.stamp import stamp_draft, stamp_fingerprint, stamp_page_number
+from paraphe.assemble.stamp import stamp_draft, stamp_fingerprint, stamp_page_number, stamp_reading_copy
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
 from paraphe.manifest.model import Annex, Convention
@@ -83,13 +83,15 @@ def assemble(
 
     _add_outline(writer, convention, marks, final_page)
     fields: list[SignatureField] = []
-    if convention.is_final:
+    if convention.is_final and convention.reading_copy is None:
         fields = locate_signature_fields(convention, reader, marks, name)
         add_signature_fields(writer, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(writer.pages)
     for index, page in enumerate(writer.pages):
         if not convention.is_final:
             stamp_draft(page)
+        if convention.reading_copy is not None:
+            stamp_reading_copy(page, convention.reading_copy, left_margin=SIDE_MARGIN)
         stamp_page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
         if record is not None:
             stamp_fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)

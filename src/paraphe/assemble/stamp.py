@@ -139,6 +139,15 @@ def stamp_fingerprint(page: PageObject, fingerprint: str, *, left_margin: float,
     _overlay(page, content)
 
 
+def stamp_reading_copy(page: PageObject, text: str, *, left_margin: float) -> None:
+    """A reading copy's mark across the top of the page, in dark red: « Version consolidée … »."""
+    shown = frame(page)
+    encoded = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    y = shown.height - 18
+    content = b"BT /ParapheFB 8 Tf 0.6 0 0 rg " + f"{left_margin:.2f} {y:.2f} Td (".encode() + encoded + b") Tj ET"
+    _overlay(page, content, bold=True)
+
+
 def stamp_draft(page: PageObject) -> None:
     """A large translucent diagonal « PROJET » across the page."""
     text, size = "PROJET", 120.0

@@ -55,6 +55,12 @@ from paraphe.pipeline import BuildResult, BuildSummary, Event
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
 @OUTPUT_FORMAT
+@click.option(
+    "--consolidated",
+    is_flag=True,
+    help="For avenants: build the convention as each leaves it, a reading copy marked « Version consolidée »"
+    " with no signature field, into <avenant>-consolidee.pdf.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -68,6 +74,7 @@ def build(
     no_certify: bool,
     strict: bool,
     output_format: str,
+    consolidated: bool,
 ) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
@@ -85,8 +92,9 @@ def build(
     progress = _Progress(len(manifests), shown=output_format == "text" and not quiet())
     try:
         summary = pipeline.build(
-            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict
-        )
+            manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict,
+            consolidated=consolidated,
+        )  # fmt: skip
     finally:
         progress.close()
     failed = len(summary.failures)

@@ -33,12 +33,17 @@ def _sides(paths: tuple[Path, ...], rev: str | None) -> tuple[Side, Side]:
         if len(paths) != 1:
             raise click.UsageError(_("with --rev, give one manifest: paraphe diff MANIFEST --rev REV[..REV2]"))
         old_rev, new_rev = parse_rev(rev)
-        old = from_git(paths[0], old_rev)
-        new = from_git(paths[0], new_rev) if new_rev else from_file(paths[0])
+        old = from_git(paths[0], old_rev, pipeline.load_convention_bytes)
+        new = from_git(paths[0], new_rev, pipeline.load_convention_bytes) if new_rev else _from_file(paths[0])
         return old, new
     if len(paths) != 2:
         raise click.UsageError(_("give two manifests (paraphe diff OLD NEW), or one with --rev REV"))
-    return from_file(paths[0]), from_file(paths[1])
+    return _from_file(paths[0]), _from_file(paths[1])
+
+
+def _from_file(path: Path) -> Side:
+    """A manifest, convention or avenant (whose diff is its articles')."""
+    return from_file(path, pipeline.load_convention)
 
 
 def _use_color(choice: str, output: Path | None) -> bool:
@@ -150,7 +155,10 @@ def _git_external(args: list[str], color: bool) -> None:
         _line_diff(old_bytes, new_bytes, a, b)
         return
     try:
-        changes = compare(from_bytes(path, old_bytes, a), from_bytes(new_path, new_bytes, b))
+        changes = compare(
+            from_bytes(path, old_bytes, a, pipeline.load_convention_bytes),
+            from_bytes(new_path, new_bytes, b, pipeline.load_convention_bytes),
+        )
     except ParapheError as exc:
         report(exc.diagnostics)
         _line_diff(old_bytes, new_bytes, a, b)

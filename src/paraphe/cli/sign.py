@@ -77,6 +77,12 @@ def sign(
 @click.option("--manifest", type=EXISTING_FILE, help="Check that the PDF was built from this manifest.")
 @click.option("--complete", is_flag=True, help="Also fail while a signatory has not signed.")
 @click.option(
+    "--original",
+    type=EXISTING_FILE,
+    metavar="PDF",
+    help="For an avenant: the signed convention it amends; checks it is the one the avenant cites, fully signed.",
+)
+@click.option(
     "--trust",
     type=EXISTING_FILE,
     multiple=True,
@@ -93,10 +99,16 @@ def sign(
 )
 @OUTPUT_FORMAT
 def verify(
-    pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], crl: tuple[Path, ...], output_format: str
+    pdf: Path,
+    manifest: Path | None,
+    complete: bool,
+    original: Path | None,
+    trust: tuple[Path, ...],
+    crl: tuple[Path, ...],
+    output_format: str,
 ) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
-    report = pipeline.verify(pdf, manifest, trust, crl)
+    report = pipeline.verify(pdf, manifest, trust, crl, original)
     if output_format == "json":
         emit(report.as_json(complete))
     else:

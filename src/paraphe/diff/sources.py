@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,11 +49,15 @@ def parse_rev(rev: str) -> tuple[str, str | None]:
     return rev, None
 
 
-def from_file(path: Path) -> Side:
-    return Side(load_convention(path), display_path(path))
+# How a side is loaded from its bytes: paraphe's pipeline gives one that reads avenants too.
+BytesLoader = Callable[..., Convention]
 
 
-def from_git(path: Path, rev: str) -> Side:
+def from_file(path: Path, load: Callable[[Path], Convention] = load_convention) -> Side:
+    return Side(load(path), display_path(path))
+
+
+def from_git(path: Path, rev: str, load: BytesLoader = load_convention_bytes) -> Side:
     """The manifest `path` as it was at revision `rev`."""
     shown = display_path(path)
     folder = path.resolve().parent
@@ -61,12 +66,20 @@ def from_git(path: Path, rev: str) -> Side:
         raise GitError.at(where, f"no such folder {display_path(folder)!r}", "git.path")
     content = _git_show(folder, rev, path.name, where)
     name = f"{rev}:{shown}"
-    return Side(load_convention_bytes(content, path=path, shown=name), name, _git_digest(folder, rev))
+    return Side(load(content, path=path, shown=name), name, _git_digest(folder, rev))
 
 
-def from_bytes(path: Path, content: bytes, name: str) -> Side:
+def git_show(path: Path, rev: str, where: Location) -> bytes:
+    """The bytes of the file `path` at revision `rev` of its repository; a GitError located at `where`."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise GitError.at(where, f"no such folder {display_path(folder)!r}", "git.path")
+    return _git_show(folder, rev, path.name, where)
+
+
+def from_bytes(path: Path, content: bytes, name: str, load: BytesLoader = load_convention_bytes) -> Side:
     """A version of `path` given by its content (a blob git hands to a diff driver), named `name`."""
-    return Side(load_convention_bytes(content, path=path, shown=name), name)
+    return Side(load(content, path=path, shown=name), name)
 
 
 def compare(old: Side, new: Side) -> list[Change]:

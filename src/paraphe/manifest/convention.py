@@ -28,6 +28,11 @@ def load_convention_bytes(content: bytes, *, path: Path, shown: str, strict: boo
     return _checked(load_manifest_bytes(content, path=path, shown=shown), strict)
 
 
+def from_loaded(loaded: LoadedManifest, *, strict: bool = False) -> Convention:
+    """Validate and model a manifest already loaded (the caller looked at its kind first)."""
+    return _checked(loaded, strict)
+
+
 def _checked(loaded: LoadedManifest, strict: bool) -> Convention:
     loaded = canonical(loaded)  # `féminin` read as `feminine`: the later stages know one word
     problems = validate(loaded)

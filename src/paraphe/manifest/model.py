@@ -333,6 +333,60 @@ class Annex:
 
 
 @dataclass(frozen=True)
+class AmendmentParagraph:
+    """One paragraph of an avenant's article."""
+
+    text: str
+    style: str = "text"  # "text"; "item", a line of a list; "quoted", the convention's new wording, in « »
+
+
+@dataclass(frozen=True)
+class AmendmentArticle:
+    """An article of an avenant: what it covers (the keys of the changes it writes), its title, its text."""
+
+    title: str
+    paragraphs: tuple[AmendmentParagraph, ...]
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AmendedState:
+    """A state of the convention an avenant cites: the original as signed, or as amended by an earlier avenant."""
+
+    convention: str  # its id
+    title: str  # « Convention territoriale globale des services aux familles »
+    kind: str
+    territory_label: str
+    period: Period
+    signed_on: dt.date | None
+    manifest: str  # SHA-256 of the manifest of that state
+    fingerprint: str = ""  # of the signed original's build, when the avenant names that PDF
+
+
+@dataclass(frozen=True)
+class EarlierAvenant:
+    number: int
+    signed_on: dt.date | None
+    manifest: str  # SHA-256 of its manifest
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """What makes a Convention of kind `avenant` one: the convention amended, the chain, the articles."""
+
+    number: int
+    original: AmendedState  # the convention as first signed
+    amends: str  # SHA-256 of the manifest of the state this avenant amends (the original, or as amended by n° − 1)
+    result: str  # SHA-256 of the convention's new manifest, the state after this avenant
+    earlier: tuple[EarlierAvenant, ...]
+    effective: dt.date | None  # None: on the day the last party signs
+    articles: tuple[AmendmentArticle, ...]
+    # Every file read to write it, by SHA-256 of the bytes read: the states' manifests, the earlier
+    # avenants', the signed original. A rebuild follows them; a manifest read from git is not listed.
+    reads: tuple[tuple[Path, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Convention:
     id: str
     kind: str
@@ -371,6 +425,10 @@ class Convention:
     contents_depth: int = 2
     warnings: tuple[Diagnostic, ...] = ()  # what validation found that does not stop a build
     id_location: Location | None = None  # where the manifest says its id: two manifests of one run may clash
+    amendment: Amendment | None = None  # an avenant's own: what it amends and its articles
+    # A reading copy's mark (« Version consolidée intégrant l'avenant n° 1 du … »): printed on every page;
+    # no signature field, not to be signed. None for a document to sign.
+    reading_copy: str | None = None
 
     @property
     def is_final(self) -> bool:

@@ -15,27 +15,49 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from paraphe.diagnostics import Diagnostic
+from paraphe.i18n import _
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.manifest.prose_lists import flow_prose_lists
 from paraphe.manifest.schema_messages import schema_message, unknown_field_message
-from paraphe.resources import SCHEMA_PATH
+from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
+
+AVENANT = "avenant"
 
 
 @cache
-def _schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def _schema(avenant: bool = False) -> dict[str, Any]:
+    path = AVENANT_SCHEMA_PATH if avenant else SCHEMA_PATH
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    jsonschema.Draft202012Validator.check_schema(_schema())
-    return jsonschema.Draft202012Validator(_schema())
+def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
+    jsonschema.Draft202012Validator.check_schema(_schema(avenant))
+    return jsonschema.Draft202012Validator(_schema(avenant))
+
+
+def is_avenant(manifest: LoadedManifest) -> bool:
+    """A manifest of `kind: avenant`: it names a convention and amends it, with its own schema and rules."""
+    return isinstance(manifest.data, dict) and manifest.data.get("kind") == AVENANT
+
+
+def validate_avenant_shape(manifest: LoadedManifest) -> list[Diagnostic]:
+    """An avenant's manifest against its schema; its rules need the conventions it names (`paraphe.avenant`)."""
+    split = list(flow_prose_lists(manifest.source, _schema(avenant=True)))
+    return split + list(_schema_problems(manifest.data, manifest.source, avenant=True))
 
 
 def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     """All problems of a loaded manifest, schema first, then cross-field rules."""
+    if is_avenant(manifest):
+        where = manifest.source.locate(("kind",))
+        return [
+            Diagnostic(
+                where, _("an avenant is read with the convention it amends, not as a convention"), "avenant.kind"
+            )
+        ]
     # A text split at its commas is valid to the schema: refused on its own, beside the other findings.
     split = list(flow_prose_lists(manifest.source, _schema()))
     problems = list(_schema_problems(manifest.data, manifest.source))
@@ -49,8 +71,8 @@ def validate(manifest: LoadedManifest) -> list[Diagnostic]:
     return sorted(split + problems, key=lambda d: (d.location.file != own, d.location.line, d.location.col))
 
 
-def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+def _schema_problems(data: Any, source: SourceMap, *, avenant: bool = False) -> Iterator[Diagnostic]:
+    errors = sorted(_validator(avenant).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         error = _most_specific(error)
         pointer: Pointer = tuple(error.absolute_path)

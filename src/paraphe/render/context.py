@@ -13,6 +13,7 @@ from typing import Any
 from paraphe.french import enumeration, plural
 from paraphe.manifest.model import Action, Convention, FigureBlock, FigureItem, Section
 from paraphe.placeholders import TO_COMPLETE
+from paraphe.render.avenant import avenant_context
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
 from paraphe.render.chapters import body, contents
 from paraphe.render.ctg import ctg_context
@@ -49,6 +50,9 @@ def build_context(convention: Convention, image: ImageMaker | None = None) -> di
     context["identity"] = _identity(c, image)
     if c.kind == "ctg":
         context.update(ctg_context(c))
+        return context
+    if c.kind == "avenant":
+        context.update(avenant_context(c))
         return context
     fiches_in_annex = any(a.generated == "fiches" for a in c.annexes)
     sections = {id(s): i for i, s in enumerate(c.sections)}

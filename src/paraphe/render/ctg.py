@@ -58,7 +58,7 @@ def ctg_context(c: Convention) -> dict[str, Any]:
         "plan": _plan(c),
         "articles": [_article(a) for a in c.articles],
         "plan_article": _reference(c, "commitments"),
-        "signature_blocks": _blocks(c),
+        "signature_blocks": signature_blocks(c),
     }
 
 
@@ -176,7 +176,7 @@ def _action(action: Action) -> dict[str, Any]:
     }
 
 
-def _blocks(c: Convention) -> list[list[dict[str, str]]]:
+def signature_blocks(c: Convention) -> list[list[dict[str, str]]]:
     """Signature blocks two by two, each headed by the party it signs for."""
     party_of = {s.id: p for p in c.parties for s in p.representatives}
     blocks = []

@@ -16,12 +16,12 @@ from functools import cache
 from typing import Any
 
 from paraphe.manifest.convention import load_convention
-from paraphe.manifest.model import Convention
+from paraphe.manifest.model import AmendedState, Amendment, AmendmentArticle, AmendmentParagraph, Convention
 from paraphe.render.context import build_context
 from paraphe.resources import specimen_path
 
 # The kinds whose context is built the same way share a specimen.
-SPECIMENS = {"sdsf": "sdsf", "sdavs": "sdsf", "ctg": "ctg"}
+SPECIMENS = {"sdsf": "sdsf", "sdavs": "sdsf", "ctg": "ctg", "avenant": "ctg"}
 KINDS = tuple(SPECIMENS)
 
 
@@ -92,7 +92,18 @@ def _merged(shapes: list[Shape], path: str) -> Shape:
 def specimen(kind: str) -> Convention:
     """The specimen convention of a kind (a KeyError for a kind paraphe does not know)."""
     convention = load_convention(specimen_path(SPECIMENS[kind]))
+    if kind == "avenant":  # the CTG as amended, with one article of each kind of paragraph
+        return dataclasses.replace(convention, kind=kind, amendment=_specimen_amendment(convention))
     return dataclasses.replace(convention, kind=kind)
+
+
+def _specimen_amendment(c: Convention) -> Amendment:
+    text = (AmendmentParagraph("L'article 7 est remplacé par les dispositions suivantes :"),)
+    quoted = (AmendmentParagraph("La présente convention est conclue pour une durée de cinq ans.", "quoted"),)
+    item = (AmendmentParagraph("de prolonger la convention d'un an.", "item"),)
+    original = AmendedState(c.id, c.title, c.kind, c.territory_label, c.period, c.signature_date, "0" * 64, "0" * 12)
+    articles = (AmendmentArticle("Objet de l'avenant", text + item), AmendmentArticle("Durée", text + quoted))
+    return Amendment(1, original, "0" * 64, "1" * 64, (), c.signature_date, articles)
 
 
 @cache
@@ -112,6 +123,21 @@ def context_shape(kind: str) -> Shape:
 # What each variable means, for the README's reference (`scripts/template-reference`); a test checks that
 # every variable the builders give has its line here, and that no line describes a variable that is gone.
 DESCRIPTIONS: dict[str, str] = {
+    "avenant": "An avenant's own: what it amends and its articles.",
+    "avenant.number": "« n° 1 ».",
+    "avenant.convention": "The title of the convention amended (« Convention territoriale globale »).",
+    "avenant.convention_period": "Its period as first signed: « 2021 – 2024 ».",
+    "avenant.signed_on": "The day the convention was signed (« 3 mai 2021 »), or empty when not known.",
+    "avenant.fingerprint": "The build fingerprint of the signed convention it cites, or empty.",
+    "avenant.effective": "The day it takes effect (« 1er janvier 2025 »), or empty: on its signature.",
+    "avenant.articles": "Its articles, in order: the purpose, one per change, the closing ones.",
+    "avenant.articles[].heading": "« Article 1er – Objet de l'avenant ».",
+    "avenant.articles[].paragraphs": "The article's paragraphs.",
+    "avenant.articles[].paragraphs[].style": (
+        "« text »; « item », a line of a list; « lead », a text that announces a quotation (kept with it); "
+        "« quoted », the convention's new wording (the run opens with «, closes with »)."
+    ),
+    "avenant.articles[].paragraphs[].text": "The paragraph, typeset.",
     "title": "The convention's title.",
     "subtitle": "Its subtitle, or empty.",
     "territory": "The territory's name (« Lozère », « Gévaudan »).",

@@ -89,6 +89,20 @@ class ManifestCheck:
 
 
 @dataclass(frozen=True)
+class OriginalCheck:
+    """An avenant checked against the signed convention presented as the one it amends (`--original`)."""
+
+    path: str
+    fingerprint: str | None  # of the original's build, as its own record gives it
+    matches: bool  # it is the convention (and the build) the avenant cites
+    complete: bool  # every signature of the original holds and every signatory has signed
+    problems: tuple[Diagnostic, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": self.path, "fingerprint": self.fingerprint, "matches": self.matches, "complete": self.complete}
+
+
+@dataclass(frozen=True)
 class VerificationReport:
     path: str
     record: BuildRecord | None
@@ -99,6 +113,7 @@ class VerificationReport:
     problems: tuple[Diagnostic, ...] = field(default=())  # the document's own, beside its signatures
     chains_checked: bool = False  # trusted roots were given: « untrusted » means something
     revocation_checked: bool = False  # revocation lists were given: a revoked certificate is seen
+    original: OriginalCheck | None = None  # an avenant's: the signed convention it amends, when given
 
     @property
     def draft(self) -> bool:
@@ -115,6 +130,8 @@ class VerificationReport:
             found += signature.problems
         if self.manifest is not None:
             found += self.manifest.problems
+        if self.original is not None:
+            found += self.original.problems
         if complete:
             where = Location(self.path)
             if self.draft:
@@ -138,6 +155,8 @@ class VerificationReport:
             lines.append(
                 f"  built by {record.tool} from {record.convention}, fingerprint {record.fingerprint}; {pages}"
             )
+        if record is not None and record.amends is not None:
+            lines += _amends_lines(record, self.original)
         if self.manifest is not None:
             state = "built from it" if self.manifest.matches else "NOT built from it"
             lines.append(f"  manifest {self.manifest.manifest}: {state}")
@@ -172,7 +191,38 @@ class VerificationReport:
             "revocation_checked": self.revocation_checked,
             "draft": self.draft,
             "manifest": None if self.manifest is None else self.manifest.as_json(),
+            "amends": None if record is None or record.amends is None else _amends_json(record),
+            "original": None if self.original is None else self.original.as_json(),
             "signatures": [s.as_json() for s in self.signatures],
             "pending": [s.id for s in self.pending],
             "problems": [d.as_json() for d in self.diagnostics(complete)],
         }
+
+
+def _amends_lines(record: BuildRecord, original: OriginalCheck | None) -> list[str]:
+    amends = record.amends
+    assert amends is not None
+    build = f"its signed build {amends.fingerprint}" if amends.fingerprint else "no signed build cited"
+    lines = [
+        f"  avenant n° {amends.number} to « {amends.title} » ({amends.convention}; {build};"
+        f" manifest sha256:{amends.manifest[:12]})"
+    ]
+    if original is not None:
+        state = "the convention it amends" if original.matches else "NOT the convention it amends"
+        signed = "fully signed" if original.complete else "NOT fully signed and valid"
+        lines.append(f"  original {original.path}: {state}, {signed}")
+    return lines
+
+
+def _amends_json(record: BuildRecord) -> dict[str, object]:
+    amends = record.amends
+    assert amends is not None
+    return {
+        "number": amends.number,
+        "convention": amends.convention,
+        "title": amends.title,
+        "fingerprint": amends.fingerprint or None,
+        "manifest": amends.manifest,
+        "state": amends.state,
+        "result": amends.result,
+    }

@@ -47,7 +47,7 @@ from paraphe.provenance import (
     read_record,
 )
 from paraphe.resources import template_path
-from paraphe.sign.report import ManifestCheck, SignatureReport, VerificationReport
+from paraphe.sign.report import ManifestCheck, OriginalCheck, SignatureReport, VerificationReport
 from paraphe.sign.revisions import (
     build_revision_record,
     certification_problems,
@@ -111,8 +111,10 @@ def verify_pdf(
     trust: Sequence[Path] = (),
     crls: Sequence[Path] = (),
     convention: Convention | None = None,
+    original: Path | None = None,
 ) -> VerificationReport:
-    """Verify the PDF at `pdf`; with a `convention`, also that it was built from its manifest."""
+    """Verify the PDF at `pdf`; with a `convention`, also that it was built from its manifest; with
+    `original`, for an avenant, that this signed PDF is the convention it amends, fully signed."""
     shown = display_path(pdf)
     if crls and not trust:
         raise SigningError.at(
@@ -128,7 +130,54 @@ def verify_pdf(
     report = verify_bytes(data, shown, checks)
     if convention is not None:
         report = replace(report, manifest=check_manifest(report.record, convention, Location(report.path)))
+    if original is not None:
+        report = replace(report, original=check_original(report, original, checks))
     return report
+
+
+def check_original(avenant: VerificationReport, original: Path, checks: Checks) -> OriginalCheck:
+    """Whether `original` is the signed convention the avenant's record cites, and is fully signed and valid.
+
+    The avenant's record (under its signatures) names the convention amended: its id, the digest
+    of the manifest it was signed from and, when the avenant was built against the signed PDF, the
+    fingerprint of that build. A convention signed from another manifest, another convention, or
+    a copy whose signatures do not all hold is refused.
+    """
+    shown = display_path(original)
+    where = Location(avenant.path)
+    amends = avenant.record.amends if avenant.record is not None else None
+    if amends is None:
+        message = f"--original {shown}: {avenant.path} is not an avenant (its build record amends no convention)"
+        return OriginalCheck(shown, None, False, False, (Diagnostic(where, message, "verify.not-avenant"),))
+    try:
+        data = read_regular_file(original)
+    except OSError as exc:
+        raise SigningError.at(Location(shown), f"cannot read: {exc.strerror}", "verify.io") from None
+    report = verify_bytes(data, shown, checks)
+    record = report.record
+    problems = []
+    matches = (
+        record is not None
+        and record.convention == amends.convention
+        and record.manifest == amends.manifest
+        and (not amends.fingerprint or record.fingerprint == amends.fingerprint)
+    )
+    if not matches:
+        cited = f"the avenant amends « {amends.title} » ({amends.convention!r}) as signed"
+        if record is None:
+            found = f"{shown} holds no paraphe build record"
+        elif record.convention != amends.convention:
+            found = f"{shown} is {record.convention!r}"
+        else:
+            found = f"{shown} was built from another version of it"
+        message = f"{shown} is not the convention this avenant amends: {cited}; {found}"
+        problems.append(Diagnostic(where, message, "verify.amends"))
+    complete = report.ok(complete=True)
+    if matches and not complete:
+        reasons = "; ".join(d.message for d in report.diagnostics(complete=True)[:3])
+        message = f"the convention amended, {shown}, is not fully signed and valid: {reasons}"
+        problems.append(Diagnostic(where, message, "verify.original"))
+    return OriginalCheck(shown, record.fingerprint if record else None, matches, complete, tuple(problems))
 
 
 def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> VerificationReport:
@@ -318,6 +367,12 @@ def check_manifest(record: BuildRecord | None, convention: Convention, where: Lo
     notes: list[str] = []
     if convention.source_digest != record.manifest:
         message = f"not built from {shown}: the manifest differs from the one recorded in the PDF"
+        problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
+    amendment, amends = convention.amendment, record.amends
+    if amendment is not None and (
+        amends is None or (amends.state, amends.result) != (amendment.amends, amendment.result)
+    ):
+        message = f"not built from {shown} as it stands: the versions of the convention it names have changed since"
         problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
     if annex_digests(convention) != record.annexes:
         message = f"annex files of {shown} differ from those the PDF was built with"
