@@ -227,13 +227,24 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     from paraphe.render.template_check import require_sound_template
 
     template = template_path(convention.kind, job.manifest)
+    # Read once: the bytes checked are the bytes filled and the bytes whose digest is recorded.
+    content = _template_bytes(template)
     # Checked, then rendered first: a missing or broken template is reported as such, before anything hashes it.
-    require_sound_template(template, convention.kind)
-    docx = render_docx(convention, template)
+    require_sound_template(template, convention.kind, content)
+    docx = render_docx(convention, template, content)
     annexes = read_annexes(convention)
     read = [annexes[a.file][0] for a in convention.annexes if a.file is not None]
-    record = record_for(convention, template, certifier, read)
+    digest = None if content is None else hashlib.sha256(content).hexdigest()
+    record = record_for(convention, template, certifier, read, template_digest=digest)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record), annexes)
+
+
+def _template_bytes(template: Path) -> bytes | None:
+    """The template's bytes; None when it cannot be read (the renderer then says why, as before)."""
+    try:
+        return template.read_bytes() if template.is_file() else None
+    except OSError:
+        return None
 
 
 def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:

@@ -29,15 +29,18 @@ from paraphe.resources import template_path
 __all__ = ["render_docx"]
 
 
-def render_docx(convention: Convention, template: Path | None = None) -> bytes:
-    """The filled .docx as bytes; nothing is written."""
+def render_docx(convention: Convention, template: Path | None = None, content: bytes | None = None) -> bytes:
+    """The filled .docx as bytes; nothing is written.
+
+    `content`: the template's bytes when the caller has read them (`template` then only names it).
+    """
     template = template or template_path(convention.kind)
     where = Location(display_path(template))
-    if not template.is_file():
+    if content is None and not template.is_file():
         raise RenderError.at(where, f"no template for kind {convention.kind!r}", "template.missing")
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
-        document = ParapheTemplate(str(template))
+        document = ParapheTemplate(str(template) if content is None else io.BytesIO(content))
         document.render(build_context(convention, _image_maker(document)), environment, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
