@@ -152,6 +152,7 @@ def build(
         force=force,
         strict=strict,
         on_event=on_event,
+        prepare=prepare_workers,
     )
     work = [Job(m, output_stem(m, out)) for m in manifests]
     # Manifests built into one output are refused for that (build.same-output), not for their ids too.
@@ -163,6 +164,19 @@ def build(
         return replace(summary, failures=(*summary.failures, *refused))
     summary = scheduler.run(work, schedule)
     return replace(summary, warnings=tuple(clashes[job.manifest] for job in work if job.manifest in clashes))
+
+
+def prepare_workers() -> None:
+    """The rendering and PDF libraries, imported once before the workers fork rather than by each.
+
+    matplotlib alone costs each worker half a second of CPU; forked, they share what was loaded.
+    Only builds with documents to make for several workers call it: a no-op build loads none.
+    """
+    import paraphe.assemble
+    import paraphe.provenance
+    import paraphe.render.charts
+    import paraphe.render.docx
+    import paraphe.render.template_check  # noqa: F401
 
 
 def make_documents(

@@ -112,6 +112,8 @@ class Schedule:
     force: bool = False
     strict: bool = False  # an output built with warnings is not reused: validated again, it fails
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
+    # In the main process, once, before the workers fork: what they all need (libraries), loaded once and shared.
+    prepare: Callable[[], None] | None = field(default=None, compare=False)
 
     @property
     def workers(self) -> int:
@@ -240,6 +242,8 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[
             yield schedule.make(batch)
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
+    if schedule.prepare is not None:
+        schedule.prepare()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=min(schedule.workers, len(batches)), mp_context=context, initializer=_worker_started

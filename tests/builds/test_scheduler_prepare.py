@@ -1,0 +1,52 @@
+"""What every worker needs is prepared once, in the main process, before the workers fork."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from paraphe import scheduler
+from paraphe.scheduler import Job, Product, Schedule
+
+
+def _note(calls: Path, what: str) -> None:
+    with calls.open("a", encoding="utf-8") as handle:
+        handle.write(f"{what} {os.getpid()}\n")
+
+
+def _make(calls: Path, batch: Sequence[Job]) -> list[Product]:
+    _note(calls, "make")
+    return [Product(job, b"docx", b"%PDF-1.7\n", 1, "f", False, {}) for job in batch]
+
+
+def _run(tmp_path: Path, workers: int) -> list[str]:
+    calls, out = tmp_path / "calls", tmp_path / "build"
+    jobs = []
+    for number in range(4):
+        manifest = tmp_path / f"m{number}.yaml"
+        manifest.write_text(f"id: m{number}\n", encoding="utf-8")
+        jobs.append(Job(manifest, out / f"m{number}"))
+    schedule = Schedule(
+        out=out,
+        make=functools.partial(_make, calls),
+        finish=lambda product: product,
+        identity="test",
+        jobs=workers,
+        prepare=functools.partial(_note, calls, "prepare"),
+    )
+    summary = scheduler.run(jobs, schedule)
+    assert summary.built == 4 and not summary.failures
+    return calls.read_text(encoding="utf-8").splitlines()
+
+
+def test_prepared_once_in_the_main_process_then_the_workers_fork(tmp_path: Path) -> None:
+    calls = _run(tmp_path, workers=2)
+    assert calls[0] == f"prepare {os.getpid()}"
+    makers = calls[1:]
+    assert len(makers) == 2 and all(line.startswith("make ") and line != f"make {os.getpid()}" for line in makers)
+
+
+def test_nothing_prepared_when_the_main_process_builds_alone(tmp_path: Path) -> None:
+    assert _run(tmp_path, workers=1) == [f"make {os.getpid()}"]
