@@ -229,10 +229,30 @@ def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
+    """Batches of even work: the largest manifests first, each to the lightest batch not yet full.
+
+    A manifest's size stands for its document's work (an SDSF's is five times a CTG's, in
+    LibreOffice as in paraphe): taken in turn, alternating manifests would give one worker
+    every long document while the other's core waits.
+    """
     if not stale:
         return []
     count = max(min(workers, len(stale)), math.ceil(len(stale) / MAX_BATCH))
-    return [stale[i::count] for i in range(count)]
+    room = math.ceil(len(stale) / count)
+    batches: list[list[Job]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for job, weight in sorted(((job, _weight(job)) for job in stale), key=lambda pair: -pair[1]):
+        lightest = min((i for i in range(count) if len(batches[i]) < room), key=lambda i: loads[i])
+        batches[lightest].append(job)
+        loads[lightest] += weight
+    return batches
+
+
+def _weight(job: Job) -> int:
+    try:
+        return job.manifest.stat().st_size
+    except OSError:
+        return 0  # reported when its build reads it
 
 
 def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[Product | ParapheError]]:

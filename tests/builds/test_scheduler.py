@@ -1,4 +1,4 @@
-"""What every worker needs is prepared once, in the main process, before the workers fork."""
+"""The scheduler: batches of even work; what every worker needs prepared once, before the workers fork."""
 
 from __future__ import annotations
 
@@ -50,3 +50,17 @@ def test_prepared_once_in_the_main_process_then_the_workers_fork(tmp_path: Path)
 
 def test_nothing_prepared_when_the_main_process_builds_alone(tmp_path: Path) -> None:
     assert _run(tmp_path, workers=1) == [f"make {os.getpid()}"]
+
+
+def test_long_documents_are_shared_between_the_batches(tmp_path: Path) -> None:
+    jobs = []
+    for number, size in enumerate([50_000, 9_000, 50_000, 9_000, 50_000, 9_000, 50_000, 9_000, 12_000, 40_000]):
+        manifest = tmp_path / f"m{number}.yaml"
+        manifest.write_bytes(b"#" * size)
+        jobs.append(Job(manifest, tmp_path / f"m{number}"))
+    batches = scheduler._batches(jobs, workers=2)
+    assert sorted(str(job.manifest) for batch in batches for job in batch) == sorted(str(job.manifest) for job in jobs)
+    assert [len(batch) for batch in batches] == [5, 5]
+    loads = [sum(job.manifest.stat().st_size for job in batch) for batch in batches]
+    assert max(loads) - min(loads) <= 30_000  # the best split: 158 000 and 130 000; taken in turn, 212 000 and 76 000
+    assert len(scheduler._batches(jobs * 2, workers=2)) == 4  # no batch over MAX_BATCH
