@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,3 +66,11 @@ def test_long_documents_are_shared_between_the_batches(tmp_path: Path) -> None:
     loads = [sum(job.manifest.stat().st_size for job in batch) for batch in batches]
     assert max(loads) - min(loads) <= 30_000  # the best split: 158 000 and 130 000; taken in turn, 212 000 and 76 000
     assert len(scheduler._batches(jobs * 2, workers=2)) == 4  # no batch over MAX_BATCH
+
+
+def test_the_command_starts_without_the_heavy_libraries() -> None:
+    """What a build with nothing to do runs before it finds so: none of the libraries that make documents."""
+    heavy = ("jsonschema", "matplotlib", "pypdf", "docxtpl", "pyhanko", "lxml")
+    probe = f"import sys, paraphe.cli.main; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -10,19 +10,22 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.resources import SCHEMA_PATH
 
+if TYPE_CHECKING:  # jsonschema takes a tenth of a second to import: a build with nothing to do never loads it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
@@ -59,6 +62,8 @@ def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
 
 def _most_specific(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf, the branch error that explains the most."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         deeper = best_match(error.context)
         if deeper is None:
