@@ -37,6 +37,11 @@ TRICKY = [
     "a: 123456789012345678\n",
     "",
     "# only a comment\n",
+    "k" * 1100 + ": v\n",
+    'a: "\\u00e9\\x41 \\"q\\""\n',
+    "%YAML 1.1\n---\na: 1\n...\n",
+    "a: |\n  x\n\n\nb: >+\n  y\n\nc: 1\n",
+    "a: x\u00a0\n",
     '"clé": "valeur\nsur deux lignes"\n',
 ]
 
