@@ -231,9 +231,9 @@ def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
     """Batches of even work: the largest manifests first, each to the lightest batch not yet full.
 
-    A manifest's size stands for its document's work (an SDSF's is five times a CTG's, in
-    LibreOffice as in paraphe): taken in turn, alternating manifests would give one worker
-    every long document while the other's core waits.
+    A manifest's size stands for its document's work (the Lozère SDSF's manifest is six times its
+    CTG's, its paraphe work four times): taken in turn, alternating manifests would give one
+    worker every long document while the other's core waits.
     """
     if not stale:
         return []
