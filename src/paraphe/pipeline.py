@@ -167,7 +167,8 @@ def build(
 
 
 def prepare_workers() -> None:
-    """The rendering and PDF libraries, imported once before the workers fork rather than by each.
+    """The rendering and PDF libraries, imported once before the workers fork rather than by each,
+    and the context shape each kind's template is checked against (pure: from paraphe's specimens).
 
     matplotlib alone costs each worker half a second of CPU; forked, they share what was loaded.
     Only builds with documents to make for several workers call it: a no-op build loads none.
@@ -177,6 +178,12 @@ def prepare_workers() -> None:
     import paraphe.render.charts
     import paraphe.render.docx
     import paraphe.render.template_check  # noqa: F401
+    from paraphe.render.reference import KINDS, context_shape
+
+    for kind in KINDS:
+        # A failure here is a bug in paraphe's own data: each document reports it, located, as before.
+        with contextlib.suppress(Exception):
+            context_shape(kind)
 
 
 def make_documents(

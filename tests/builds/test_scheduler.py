@@ -74,3 +74,13 @@ def test_the_command_starts_without_the_heavy_libraries() -> None:
     probe = f"import sys, paraphe.cli.main; print([m for m in {heavy!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_build_prepares_the_libraries_and_the_template_checks_context() -> None:
+    from paraphe.pipeline import prepare_workers
+    from paraphe.render.reference import KINDS, context_shape
+
+    context_shape.cache_clear()
+    prepare_workers()
+    assert "matplotlib" in sys.modules and "pypdf" in sys.modules and "docxtpl" in sys.modules
+    assert context_shape.cache_info().currsize == len(KINDS)
