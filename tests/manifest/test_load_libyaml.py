@@ -34,6 +34,9 @@ TRICKY = [
     "--- a\n--- b\n",
     "a:\n\t- tab\n",
     "a: 'unterminated\n",
+    "a:\n" + "".join(f"  - {n}\n" for n in range(50_001)),
+    "a: " + "[" * 41 + "]" * 41 + "\n",
+    "a:\n" + "".join(" " * (2 * d) + f"k{d}:\n" for d in range(1, 42)) + " " * 84 + "v: 1\n",
     "a: 123456789012345678\n",
     "",
     "# only a comment\n",
@@ -54,8 +57,10 @@ def corpus() -> list[Path]:
 def parsed(parse: Any, text: str) -> tuple[Any, SourceMap] | str:
     try:
         root = parse(text)
-    except (yaml.YAMLError, load._Refused) as exc:
+    except yaml.YAMLError as exc:
         return f"refused: {exc}"
+    except load._Refused as exc:  # paraphe's own refusal, from libyaml's marks: no second parse
+        return f"placed: {exc.rule} {exc.message} at {exc.mark.line}:{exc.mark.column}"
     if root is None:
         return "empty"
     source = SourceMap("m.yaml")
@@ -78,7 +83,7 @@ def libyaml(text: str) -> Any:
 
 
 @needs_libyaml
-@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("text", TRICKY, ids=[f"text-{i}" for i in range(len(TRICKY))])
 def test_tricky_texts_read_and_placed_alike(text: str) -> None:
     reference, fast = parsed(python_only, text), parsed(libyaml, text)
     if isinstance(fast, str) and fast.startswith("refused"):

@@ -85,7 +85,7 @@ _C_PARSER: type | None = _LibyamlParser
 class _StrictCLoader(_StrictComposer, yaml.resolver.Resolver, *((_C_PARSER,) if _C_PARSER else ())):  # type: ignore[misc]
     """libyaml's scanner and parser (ten times faster), the same composer and checks on top.
 
-    Its events carry the same marks; its error messages differ, so a text it refuses is
+    Its events carry the same marks; its error messages differ, so a text it finds invalid is
     parsed again by `_StrictLoader`, whose diagnostic is the one reported.
     """
 
@@ -180,8 +180,9 @@ def _compose(text: str) -> yaml.Node | None:
     if _C_PARSER is not None:
         try:
             return _StrictCLoader(text).get_single_node()
-        except (yaml.YAMLError, _Refused):
-            pass  # refused: said as the pure-Python parser says it, below
+        except yaml.YAMLError:
+            pass  # libyaml's words for a syntax error: said as the pure-Python parser says it, below
+        # paraphe's own refusals (_Refused: aliases, tags, size, depth) go up as they are: same words, same marks.
     loader = _StrictLoader(text)
     try:
         return loader.get_single_node()
