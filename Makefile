@@ -22,8 +22,8 @@ lint: setup       ## ruff, mypy (strict) and the import contracts (pyproject.tom
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-bench: setup      ## time cold, warm and incremental builds against plain soffice (scripts/bench)
-	$(BIN)/python scripts/bench
+bench: setup      ## cold, no-op and incremental builds against LibreOffice alone (scripts/bench; BENCH=--quick for a reduced run)
+	$(BIN)/python scripts/bench $(BENCH)
 
 i18n: setup       ## extract the messages to translate into src/paraphe/locale/*/LC_MESSAGES/paraphe.po, compile the .mo
 	$(BIN)/python scripts/i18n

@@ -185,6 +185,7 @@ def build(
         force=force,
         strict=strict,
         on_event=on_event,
+        prepare=prepare_workers,
     )
     suffix = CONSOLIDATED_SUFFIX if consolidated else ""
     work = [Job(m, output_stem(m, out).with_name(output_stem(m, out).name + suffix)) for m in manifests]
@@ -197,6 +198,26 @@ def build(
         return replace(summary, failures=(*summary.failures, *refused))
     summary = scheduler.run(work, schedule)
     return replace(summary, warnings=tuple(clashes[job.manifest] for job in work if job.manifest in clashes))
+
+
+def prepare_workers() -> None:
+    """The rendering and PDF libraries, imported once before the workers fork rather than by each,
+    and the context shape each kind's template is checked against (pure: from paraphe's specimens).
+
+    matplotlib alone costs each worker half a second of CPU; forked, they share what was loaded.
+    Only builds with documents to make for several workers call it: a no-op build loads none.
+    """
+    import paraphe.assemble
+    import paraphe.provenance
+    import paraphe.render.charts
+    import paraphe.render.docx
+    import paraphe.render.template_check  # noqa: F401
+    from paraphe.render.reference import KINDS, context_shape
+
+    for kind in KINDS:
+        # A failure here is a bug in paraphe's own data: each document reports it, located, as before.
+        with contextlib.suppress(Exception):
+            context_shape(kind)
 
 
 def make_documents(
@@ -265,13 +286,24 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     log.info(
         "%s: valid %s %s, filled into %s", display_path(job.manifest), convention.status, convention.kind, template
     )
+    # Read once: the bytes checked are the bytes filled and the bytes whose digest is recorded.
+    content = _template_bytes(template)
     # Checked, then rendered first: a missing or broken template is reported as such, before anything hashes it.
-    require_sound_template(template, convention.kind)
-    docx = render_docx(convention, template)
+    require_sound_template(template, convention.kind, content)
+    docx = render_docx(convention, template, content)
     annexes = read_annexes(convention)
     read = [annexes[a.file][0] for a in convention.annexes if a.file is not None]
-    record = record_for(convention, template, certifier, read)
+    digest = None if content is None else hashlib.sha256(content).hexdigest()
+    record = record_for(convention, template, certifier, read, template_digest=digest)
     return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record), annexes)
+
+
+def _template_bytes(template: Path) -> bytes | None:
+    """The template's bytes; None when it cannot be read (the renderer then says why, as before)."""
+    try:
+        return template.read_bytes() if template.is_file() else None
+    except OSError:
+        return None
 
 
 def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:

@@ -121,20 +121,25 @@ def annex_digests(convention: Convention) -> tuple[str, ...]:
 
 
 def record_for(
-    convention: Convention, template: Path, certifier: str = "", annexes: Sequence[bytes] | None = None
+    convention: Convention,
+    template: Path,
+    certifier: str = "",
+    annexes: Sequence[bytes] | None = None,
+    template_digest: str | None = None,
 ) -> BuildRecord:
     """What `convention` is built from; the manifest digest is of the very bytes it was parsed from.
 
     `certifier`: the SHA-256 of the certificate that will certify a final document ("" for none).
     `annexes`, the bytes of its annex files as the build read them (and inserts them): their
-    digests, never a second read's, which a file replaced meanwhile would make disagree.
+    digests, never a second read's, which a file replaced meanwhile would make disagree;
+    `template_digest`, likewise, the digest of the template's bytes the build filled.
     """
     digests = annex_digests(convention) if annexes is None else tuple(hashlib.sha256(a).hexdigest() for a in annexes)
     return BuildRecord(
         convention=convention.id,
         tool=f"paraphe {__version__}",
         manifest=convention.source_digest,
-        template=sha256_file(template),
+        template=sha256_file(template) if template_digest is None else template_digest,
         annexes=digests,
         signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
         place=convention.signature_place,

@@ -113,6 +113,8 @@ class Schedule:
     force: bool = False
     strict: bool = False  # an output built with warnings is not reused: validated again, it fails
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
+    # In the main process, once, before the workers fork: what they all need (libraries), loaded once and shared.
+    prepare: Callable[[], None] | None = field(default=None, compare=False)
 
     @property
     def workers(self) -> int:
@@ -228,10 +230,30 @@ def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
+    """Batches of even work: the largest manifests first, each to the lightest batch not yet full.
+
+    A manifest's size stands for its document's work (the Lozère SDSF's manifest is six times its
+    CTG's, its paraphe work four times): taken in turn, alternating manifests would give one
+    worker every long document while the other's core waits.
+    """
     if not stale:
         return []
     count = max(min(workers, len(stale)), math.ceil(len(stale) / MAX_BATCH))
-    return [stale[i::count] for i in range(count)]
+    room = math.ceil(len(stale) / count)
+    batches: list[list[Job]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for job, weight in sorted(((job, _weight(job)) for job in stale), key=lambda pair: -pair[1]):
+        lightest = min((i for i in range(count) if len(batches[i]) < room), key=lambda i: loads[i])
+        batches[lightest].append(job)
+        loads[lightest] += weight
+    return batches
+
+
+def _weight(job: Job) -> int:
+    try:
+        return job.manifest.stat().st_size
+    except OSError:
+        return 0  # reported when its build reads it
 
 
 def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[Product | ParapheError]]:
@@ -241,6 +263,8 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[
             yield schedule.make(batch)
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
+    if schedule.prepare is not None:
+        schedule.prepare()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=min(schedule.workers, len(batches)), mp_context=context, initializer=_worker_started

@@ -7,6 +7,7 @@ import zipfile
 
 from paraphe.manifest.model import FigureBlock, FigureItem
 from paraphe.pipeline import load_convention
+from paraphe.render import charts
 from paraphe.render.charts import block_chart, chartable
 from paraphe.render.docx import render_docx
 from support import LOZERE
@@ -30,6 +31,17 @@ def test_same_figures_same_bytes() -> None:
     other = block_chart(block(("Lozère", 8.9, "‰"), ("France", 11.4, "‰")))
     assert first is not None and first.startswith(b"\x89PNG")
     assert first == again != other
+
+
+def test_a_chart_drawn_once_is_the_chart_drawn_afresh() -> None:
+    figures = block(("Lozère", 8.7, "‰"), ("France", 0.0, "‰"))
+    remembered = block_chart(figures)
+    assert block_chart(figures) is remembered  # drawn once per process
+    charts._drawn.cache_clear()
+    assert block_chart(figures) == remembered
+    negative_zero = block_chart(block(("Lozère", 8.7, "‰"), ("France", -0.0, "‰")))
+    charts._drawn.cache_clear()
+    assert negative_zero == block_chart(block(("Lozère", 8.7, "‰"), ("France", -0.0, "‰")))
 
 
 def test_lozere_identity_sheet_has_its_five_charts() -> None:

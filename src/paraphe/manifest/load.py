@@ -46,7 +46,9 @@ MAX_DIGITS = 15
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
-class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+class _StrictComposer(yaml.composer.Composer):  # type: ignore[misc]
+    """The checks every node passes as it is composed, whichever parser makes the events."""
+
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     _depth = 0
     _nodes = 0
@@ -74,10 +76,37 @@ class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
             self._depth -= 1
 
 
-_StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
-_StrictLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-_StrictLoader.add_implicit_resolver(_FLOAT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
-_StrictLoader.add_implicit_resolver(_NULL, re.compile(r"^(?:null|~|)$"), ["n", "~", ""])
+class _StrictLoader(_StrictComposer, yaml.SafeLoader):  # type: ignore[misc]
+    """Pure Python: the reference, whose error messages and marks diagnostics quote."""
+
+
+try:
+    from yaml._yaml import CParser as _LibyamlParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python parser alone, slower, same results
+    _LibyamlParser = None
+
+_C_PARSER: type | None = _LibyamlParser
+
+
+class _StrictCLoader(_StrictComposer, yaml.resolver.Resolver, *((_C_PARSER,) if _C_PARSER else ())):  # type: ignore[misc]
+    """libyaml's scanner and parser (ten times faster), the same composer and checks on top.
+
+    Its events carry the same marks; its error messages differ, so a text it finds invalid is
+    parsed again by `_StrictLoader`, whose diagnostic is the one reported.
+    """
+
+    def __init__(self, stream: str) -> None:
+        assert _C_PARSER is not None
+        _C_PARSER.__init__(self, stream)  # type: ignore[misc]
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+for _loader in (_StrictLoader, _StrictCLoader):
+    _loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
+    _loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+    _loader.add_implicit_resolver(_FLOAT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
+    _loader.add_implicit_resolver(_NULL, re.compile(r"^(?:null|~|)$"), ["n", "~", ""])
 
 
 class _Refused(Exception):
@@ -133,11 +162,7 @@ def load_manifest_bytes(content: bytes, *, path: Path, shown: str) -> LoadedMani
     """
     text, digest = _decode(content, shown)
     try:
-        loader = _StrictLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = _compose(text)
     except _Refused as refused:
         raise _error(shown, refused.mark, refused.message, refused.rule) from None
     except yaml.MarkedYAMLError as exc:
@@ -153,6 +178,21 @@ def load_manifest_bytes(content: bytes, *, path: Path, shown: str) -> LoadedMani
     if problems:
         raise ManifestError(problems)
     return LoadedManifest(path, data, source, digest)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of one document: through libyaml when it is there and accepts the text."""
+    if _C_PARSER is not None:
+        try:
+            return _StrictCLoader(text).get_single_node()
+        except yaml.YAMLError:
+            pass  # libyaml's words for a syntax error: said as the pure-Python parser says it, below
+        # paraphe's own refusals (_Refused: aliases, tags, size, depth) go up as they are: same words, same marks.
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:

@@ -9,10 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
@@ -24,6 +21,10 @@ from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
 
 AVENANT = "avenant"
 
+if TYPE_CHECKING:  # jsonschema takes a tenth of a second to import: a build with nothing to do never loads it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
 
 @cache
 def _schema(avenant: bool = False) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def _schema(avenant: bool = False) -> dict[str, Any]:
 
 @cache
 def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     jsonschema.Draft202012Validator.check_schema(_schema(avenant))
     return jsonschema.Draft202012Validator(_schema(avenant))
 
@@ -91,6 +94,8 @@ def _schema_problems(data: Any, source: SourceMap, *, avenant: bool = False) -> 
 
 def _most_specific(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf, the branch error that explains the most."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         # A branch written for another type of value (a year where the text branch expects a
         # string) explains nothing: the branches of the value's own type do.

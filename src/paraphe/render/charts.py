@@ -3,13 +3,16 @@
 A block gets a chart when it has at least two lines, every line has a value and all
 share one unit (« Lozère 14,8 ‰ / France 11,4 ‰ », AEEH children by age). The PNG
 is drawn with matplotlib's Agg backend and its bundled DejaVu font, without the
-software tag or any date, so the same figures give the same file.
+software tag or any date, so the same figures give the same file. A process draws each chart
+once: the same labels, values and unit give the bytes it drew before (copies of a convention,
+the template check's specimen, an SDSF and a CTG of one département sharing their figures).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 
 import matplotlib
 
@@ -51,6 +54,13 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], unit: str | None) 
     A short unit (« % », « ‰ ») follows each value; a long one (« habitants au km² ») is said
     once, under the bars.
     """
+    # Keyed by each value's exact bits (float.hex): 0.0 and -0.0, equal as numbers, are drawn apart.
+    return _drawn(tuple(labels), tuple(float(v).hex() for v in values), unit)
+
+
+@lru_cache(maxsize=256)  # a few hundred PNGs of some ten kilobytes each
+def _drawn(labels: tuple[str, ...], exact_values: tuple[str, ...], unit: str | None) -> bytes:
+    values = [float.fromhex(v) for v in exact_values]
     short = unit is not None and len(unit) <= 4
     height_cm = 0.7 + 0.7 * len(values) + (0.0 if short or not unit else 0.4)
     figure = Figure(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
@@ -30,15 +32,18 @@ from paraphe.resources import template_path
 __all__ = ["render_docx"]
 
 
-def render_docx(convention: Convention, template: Path | None = None) -> bytes:
-    """The filled .docx as bytes; nothing is written."""
+def render_docx(convention: Convention, template: Path | None = None, content: bytes | None = None) -> bytes:
+    """The filled .docx as bytes; nothing is written.
+
+    `content`: the template's bytes when the caller has read them (`template` then only names it).
+    """
     template = template or template_path(convention.kind)
     where = Location(display_path(template))
-    if not template.is_file():
+    if content is None and not template.is_file():
         raise RenderError.at(where, f"no template for kind {convention.kind!r}", "template.missing")
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    environment = _ENVIRONMENT
     try:
-        document = ParapheTemplate(str(template))
+        document = ParapheTemplate(str(template) if content is None else io.BytesIO(content))
         document.render(build_context(convention, _image_maker(document)), environment, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
@@ -65,6 +70,32 @@ def render_docx(convention: Convention, template: Path | None = None) -> bytes:
     _check_articles(data, convention, where)
     return data
 
+
+class _CompiledOnce(jinja2.Environment):
+    """Each part of a template compiled once per process: for every document a template fills, docxtpl
+    hands Jinja the same text, whose compiling took half the rendering. Keyed by the text itself, a
+    compiled part is what compiling it again would give; a part that does not compile is not kept."""
+
+    KEPT = 16  # parts: a few templates of three parts (body, header, footer)
+
+    def __init__(self) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:  # noqa: A002
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source in self._compiled:
+            self._compiled.move_to_end(source)
+            return self._compiled[source]
+        template = super().from_string(source)
+        self._compiled[source] = template
+        if len(self._compiled) > self.KEPT:
+            self._compiled.popitem(last=False)
+        return template
+
+
+_ENVIRONMENT = _CompiledOnce()
 
 _ZIP_FIRST, _ZIP_LAST = dt.date(1980, 1, 1), dt.date(2107, 12, 31)
 

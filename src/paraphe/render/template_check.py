@@ -17,6 +17,7 @@ sharing a paragraph with text docxtpl would drop, and the marks the assembler re
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import zipfile
 from collections.abc import Iterable
@@ -29,7 +30,6 @@ from lxml import etree
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import RenderError
-from paraphe.fsutil import sha256_file
 from paraphe.paths import display_path
 from paraphe.render.reference import ANY, KINDS, Shape, context_shape
 from paraphe.render.template_reading import Paragraph, Part, read_parts
@@ -69,15 +69,20 @@ class _Findings:
             self.diagnostics.append(diagnostic)
 
 
-def check_template(template: Path, kind: str, shown: str | None = None) -> list[Diagnostic]:
-    """Every problem of `template` as the template of `kind`; an empty list when it is sound."""
+def check_template(
+    template: Path, kind: str, shown: str | None = None, content: bytes | None = None
+) -> list[Diagnostic]:
+    """Every problem of `template` as the template of `kind`; an empty list when it is sound.
+
+    `content`: the template's bytes when the caller has read them (the build: what it checks is what it fills).
+    """
     where = Location(shown or str(template))
     if kind not in KINDS:
         return [
             Diagnostic(where, f"no kind of convention is called {kind!r} (one of: {', '.join(KINDS)})", "template.kind")
         ]
     try:
-        parts = read_parts(template.read_bytes())
+        parts = read_parts(template.read_bytes() if content is None else content)
     except OSError as exc:
         return [Diagnostic(where, f"cannot read the template: {exc.strerror or exc}", "template.missing")]
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
@@ -328,13 +333,18 @@ def _check_marks(
 _TEMPLATE_FINDINGS: dict[tuple[str, str], tuple[Diagnostic, ...]] = {}
 
 
-def require_sound_template(template: Path, kind: str) -> None:
-    """Refuse a template `templates check` refuses (RenderError, every finding); a missing one: the renderer says so."""
-    if not template.is_file():
-        return
-    key = (sha256_file(template), kind)
+def require_sound_template(template: Path, kind: str, content: bytes | None = None) -> None:
+    """Refuse a template `templates check` refuses (RenderError, every finding); a missing one: the renderer says so.
+
+    `content`: the template's bytes as the build read them, once, to check, fill and record them.
+    """
+    if content is None:
+        if not template.is_file():
+            return
+        content = template.read_bytes()
+    key = (hashlib.sha256(content).hexdigest(), kind)
     if key not in _TEMPLATE_FINDINGS:
-        _TEMPLATE_FINDINGS[key] = tuple(check_template(template, kind, display_path(template)))
+        _TEMPLATE_FINDINGS[key] = tuple(check_template(template, kind, display_path(template), content))
     if _TEMPLATE_FINDINGS[key]:
         raise RenderError(_TEMPLATE_FINDINGS[key])
 

@@ -1,0 +1,86 @@
+"""The scheduler: batches of even work; what every worker needs prepared once, before the workers fork."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from paraphe import scheduler
+from paraphe.scheduler import Job, Product, Schedule
+
+
+def _note(calls: Path, what: str) -> None:
+    with calls.open("a", encoding="utf-8") as handle:
+        handle.write(f"{what} {os.getpid()}\n")
+
+
+def _make(calls: Path, batch: Sequence[Job]) -> list[Product]:
+    _note(calls, "make")
+    return [Product(job, b"docx", b"%PDF-1.7\n", 1, "f", False, {}) for job in batch]
+
+
+def _run(tmp_path: Path, workers: int) -> list[str]:
+    calls, out = tmp_path / "calls", tmp_path / "build"
+    jobs = []
+    for number in range(4):
+        manifest = tmp_path / f"m{number}.yaml"
+        manifest.write_text(f"id: m{number}\n", encoding="utf-8")
+        jobs.append(Job(manifest, out / f"m{number}"))
+    schedule = Schedule(
+        out=out,
+        make=functools.partial(_make, calls),
+        finish=lambda product: product,
+        identity="test",
+        jobs=workers,
+        prepare=functools.partial(_note, calls, "prepare"),
+    )
+    summary = scheduler.run(jobs, schedule)
+    assert summary.built == 4 and not summary.failures
+    return calls.read_text(encoding="utf-8").splitlines()
+
+
+def test_prepared_once_in_the_main_process_then_the_workers_fork(tmp_path: Path) -> None:
+    calls = _run(tmp_path, workers=2)
+    assert calls[0] == f"prepare {os.getpid()}"
+    makers = calls[1:]
+    assert len(makers) == 2 and all(line.startswith("make ") and line != f"make {os.getpid()}" for line in makers)
+
+
+def test_nothing_prepared_when_the_main_process_builds_alone(tmp_path: Path) -> None:
+    assert _run(tmp_path, workers=1) == [f"make {os.getpid()}"]
+
+
+def test_long_documents_are_shared_between_the_batches(tmp_path: Path) -> None:
+    jobs = []
+    for number, size in enumerate([50_000, 9_000, 50_000, 9_000, 50_000, 9_000, 50_000, 9_000, 12_000, 40_000]):
+        manifest = tmp_path / f"m{number}.yaml"
+        manifest.write_bytes(b"#" * size)
+        jobs.append(Job(manifest, tmp_path / f"m{number}"))
+    batches = scheduler._batches(jobs, workers=2)
+    assert sorted(str(job.manifest) for batch in batches for job in batch) == sorted(str(job.manifest) for job in jobs)
+    assert [len(batch) for batch in batches] == [5, 5]
+    loads = [sum(job.manifest.stat().st_size for job in batch) for batch in batches]
+    assert max(loads) - min(loads) <= 30_000  # the best split: 158 000 and 130 000; taken in turn, 212 000 and 76 000
+    assert len(scheduler._batches(jobs * 2, workers=2)) == 4  # no batch over MAX_BATCH
+
+
+def test_the_command_starts_without_the_heavy_libraries() -> None:
+    """What a build with nothing to do runs before it finds so: none of the libraries that make documents."""
+    heavy = ("jsonschema", "matplotlib", "pypdf", "docxtpl", "pyhanko", "lxml")
+    probe = f"import sys, paraphe.cli.main; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_build_prepares_the_libraries_and_the_template_checks_context() -> None:
+    from paraphe.pipeline import prepare_workers
+    from paraphe.render.reference import KINDS, context_shape
+
+    context_shape.cache_clear()
+    prepare_workers()
+    assert "matplotlib" in sys.modules and "pypdf" in sys.modules and "docxtpl" in sys.modules
+    assert context_shape.cache_info().currsize == len(KINDS)
