@@ -67,7 +67,8 @@ def render_docx(convention: Convention, template: Path | None = None, content: b
         mark_placeholders(buffer.getvalue()), convention.signature_date or dt.date(convention.period.start, 1, 1)
     )
     _check_wellformed(data, where)
-    _check_articles(data, convention, where)
+    if convention.kind != "avenant":  # an avenant quotes the articles it changes, not all of them
+        _check_articles(data, convention, where)
     return data
 
 
