@@ -53,6 +53,9 @@ from paraphe.pipeline import BuildResult, Event
 )
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
+@click.option(
+    "--no-pdfa", is_flag=True, help="Plain PDF instead of archival PDF/A-2 (no PDF/A claim, no output intent)."
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -65,10 +68,11 @@ def build(
     certify_password_env: str | None,
     no_certify: bool,
     strict: bool,
+    no_pdfa: bool,
 ) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
-        converter = pipeline.parse_converter(converter_spec)
+        converter = pipeline.parse_converter(converter_spec, pdfa=not no_pdfa)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--converter") from None
     # Nothing is built yet: a certification key that cannot be loaded is a bad option, as a missing path is.
