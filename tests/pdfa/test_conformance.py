@@ -125,7 +125,7 @@ def test_6_3_3_annotations_have_normal_appearance_streams(pdf: Path) -> None:
 
 
 def test_6_4_1_forms_have_no_actions_and_no_need_appearances(pdf: Path) -> None:
-    """6.4.1: widgets and fields hold no /A or /AA; the form does not ask for appearances to be made (NeedAppearances)."""
+    """6.4.1: widgets and fields hold no /A or /AA; the form does not ask for appearances (NeedAppearances)."""
     reader = PdfReader(pdf)
     form = reader.root_object.get("/AcroForm")
     if form is not None:
