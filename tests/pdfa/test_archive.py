@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, NameObject
 
 from paraphe.cli.main import cli
 from support import MINIMAL, flat, pdf_text, require
@@ -186,3 +186,69 @@ def test_sizes_stay_reasonable(archived: dict[str, Path], label: str) -> None:
     assert len(fonts) == 1
     program = next(iter(reader.pages)).get("/Resources")["/Font"]["/ParapheF"]["/FontDescriptor"]["/FontFile2"]
     assert len(program.get_object().get_data()) < 60_000
+
+
+# --- Structure for assistive technology --------------------------------------------------------
+
+
+def _structure(reader: PdfReader) -> list[DictionaryObject]:
+    """Every structure element, in document order, each with its standard type in /S_std."""
+    tree = reader.root_object["/StructTreeRoot"].get_object()
+    roles = tree.get("/RoleMap", {})
+    found: list[DictionaryObject] = []
+
+    def walk(element: DictionaryObject) -> None:
+        kids = element.get("/K")
+        kids = kids.get_object() if kids is not None else []
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object()
+            if isinstance(kid, DictionaryObject) and "/S" in kid:
+                found.append(kid)
+                walk(kid)
+
+    walk(tree)
+    for element in found:
+        element[NameObject("/S_std")] = NameObject(roles.get(element["/S"], element["/S"]))
+    return found
+
+
+def _children(element: DictionaryObject, kind: str) -> list[DictionaryObject]:
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else []
+    elements = [k.get_object() for k in (kids if isinstance(kids, list) else [kids])]
+    roles_of = [e for e in elements if isinstance(e, DictionaryObject) and "/S" in e]
+    return [e for e in roles_of if e.get("/S_std", e["/S"]) == kind]
+
+
+def test_charts_carry_the_manifests_figures_as_alternative_text(archived: dict[str, Path]) -> None:
+    """Each chart (Figure) has an /Alt that says, in words, the figures of its block in the manifest."""
+    figures = [e for e in _structure(PdfReader(archived["sdsf"])) if e["/S_std"] == "/Figure"]
+    alternatives = [flat(str(f.get("/Alt", ""))) for f in figures]
+    assert len(figures) == 5 and all(a.startswith("Graphique – ") for a in alternatives), alternatives
+    assert "Graphique – Taux de natalité : Lozère : 8,8 ‰ ; France : 11,4 ‰" in alternatives
+
+
+def test_data_tables_start_with_a_header_row(archived: dict[str, Path]) -> None:
+    """A table of data (more than one row; not the layout of the signature blocks) starts with TH cells."""
+    elements = _structure(PdfReader(archived["sdsf"]))
+    tables = [e for e in elements if e["/S_std"] == "/Table"]
+    checked = 0
+    for table in tables:
+        rows = _children(table, "/TR")
+        signatures = any(str(e["/S"]).startswith("/Signature") for e in _descendants(table))
+        if len(rows) < 2 or signatures:
+            continue
+        assert _children(rows[0], "/TH") and not _children(rows[0], "/TD"), table
+        checked += 1
+    assert checked >= 10
+
+
+def _descendants(element: DictionaryObject) -> list[DictionaryObject]:
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else []
+    found = []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if isinstance(kid, DictionaryObject) and "/S" in kid:
+            found += [kid, *_descendants(kid)]
+    return found

@@ -37,8 +37,9 @@ class Row:
     heading: str = ""  # a group's « Axe 1 : Titre », or its title alone when it has no number
 
 
-# Turns PNG bytes and a width in millimetres into what the template prints (a docxtpl InlineImage).
-ImageMaker = Callable[[bytes, float], Any]
+# Turns PNG bytes, a width in millimetres and the image's description (its alternative text, read
+# out by screen readers) into what the template prints (a docxtpl InlineImage).
+ImageMaker = Callable[[bytes, float, str], Any]
 
 
 def build_context(convention: Convention, image: ImageMaker | None = None) -> dict[str, Any]:
@@ -82,7 +83,11 @@ def _identity(c: Convention, image: ImageMaker | None = None) -> dict[str, Any] 
 
     def chart(block: FigureBlock) -> Any:
         png = block_chart(block) if image is not None else None
-        return image(png, CHART_WIDTH_MM) if image is not None and png is not None else ""
+        if image is None or png is None:
+            return ""
+        # What the chart shows, in words: its title and the figures it draws.
+        described = f"{NBSP}; ".join(_figure_line(i) for i in block.items)
+        return image(png, CHART_WIDTH_MM, f"Graphique – {fr_text(block.title)}{NBSP}: {described}")
 
     return {
         "title": fr_text(c.identity.title),
