@@ -252,3 +252,26 @@ def _descendants(element: DictionaryObject) -> list[DictionaryObject]:
         if isinstance(kid, DictionaryObject) and "/S" in kid:
             found += [kid, *_descendants(kid)]
     return found
+
+
+@pytest.mark.parametrize("label", ["sdsf", "sdsf-signed"])
+def test_signature_fields_are_form_elements_of_the_structure(archived: dict[str, Path], label: str) -> None:
+    """The structure tree covers the fields paraphe adds: each visible signature field is a Form element
+    (object reference to its widget, its tooltip as /Alt), found from the widget through the parent tree."""
+    reader = PdfReader(archived[label])
+    tree = reader.root_object["/StructTreeRoot"].get_object()
+    numbers = list(tree["/ParentTree"].get_object()["/Nums"])
+    parents = {int(k): v.get_object() for k, v in zip(numbers[::2], numbers[1::2], strict=True)}
+    widgets = [
+        (page, a.get_object())
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if a.get_object().get("/FT") == "/Sig" and float(a.get_object()["/Rect"][2]) > 0
+    ]
+    assert len(widgets) == 7
+    for page, widget in widgets:
+        form = parents[int(widget["/StructParent"])]
+        assert form["/S"] == "/Form" and form["/Alt"] == widget["/TU"]
+        assert form["/K"]["/Obj"].get_object() is widget
+        assert page["/Tabs"] == "/S"
+    assert int(tree["/ParentTreeNextKey"]) > max(parents)
