@@ -9,10 +9,12 @@ at 1000 units per em, so text, widths and program agree.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from typing import Any
 
+from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 
@@ -47,7 +49,19 @@ class EmbeddedFont(FontEngineFactory):
         if obj_stream is None and writer.stream_xrefs:
             obj_stream = writer.prepare_object_stream()
         # Bytes, not an open file: pyHanko would leave the file open.
-        program = io.BytesIO(font_path(self.bold).read_bytes())
+        program = io.BytesIO(_program(self.bold))
         return _ThousandUnitAccumulator(
             writer=writer, font_handle=program, font_size=self.font_size, obj_stream=obj_stream
         )
+
+
+@functools.cache
+def _program(bold: bool) -> bytes:
+    """The font file without FontForge's FFTM table, which fontTools' subsetter drops with a log line
+    (« FFTM NOT subset ») that `paraphe sign` would print."""
+    font = TTFont(font_path(bold))
+    if "FFTM" in font:
+        del font["FFTM"]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
