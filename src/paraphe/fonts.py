@@ -27,11 +27,17 @@ _FOLDERS = (
 FONT_DIR_SETTING = "PARAPHE_FONT_DIR"
 
 
-@functools.cache
 def font_path(bold: bool = False) -> Path:
-    """The Liberation Sans file (regular or bold); ParapheError (build.font) when it is not installed."""
+    """The Liberation Sans file (regular or bold); ParapheError (build.font) when it is not installed.
+
+    $PARAPHE_FONT_DIR names the folder to take it from instead (read at each call).
+    """
+    return _find(bold, os.environ.get(FONT_DIR_SETTING) or None)
+
+
+@functools.cache
+def _find(bold: bool, configured: str | None) -> Path:
     name = _FILES[bold]
-    configured = os.environ.get(FONT_DIR_SETTING)
     folders = (Path(configured),) if configured else _FOLDERS
     for folder in folders:
         if (folder / name).is_file():
@@ -39,10 +45,11 @@ def font_path(bold: bool = False) -> Path:
     found = None if configured else _fontconfig(bold)
     if found is not None and found.name == name:
         return found
-    where = configured or "the system's fonts"
-    raise ParapheError.at(
-        Location(FAMILY), f"{name} is not in {where}: install fonts-liberation (`make setup`)", "build.font"
-    )
+    if configured:
+        where, message = Location(FONT_DIR_SETTING), f"{name} is not in this folder"
+    else:
+        where, message = Location(FAMILY), f"{name} is not installed: install fonts-liberation (`make setup`)"
+    raise ParapheError.at(where, message, "build.font")
 
 
 def _fontconfig(bold: bool) -> Path | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import weakref
+from pathlib import Path
 from typing import Any
 
 from fontTools.pens.basePen import BasePen
@@ -34,9 +35,13 @@ FIRST, LAST = 32, 126  # printable ASCII: all the footers write
 SUBSET_TAG = "PRPHAA"
 
 
-@functools.cache
 def _font(bold: bool) -> TTFont:
-    return TTFont(font_path(bold), lazy=False)
+    return _load(font_path(bold))  # the path is looked up each time: a font removed is an error, not a cache hit
+
+
+@functools.cache
+def _load(path: Path) -> TTFont:
+    return TTFont(path, lazy=False)
 
 
 def advance(char: str, bold: bool = False) -> int:
@@ -52,10 +57,14 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(advance(ch, bold) for ch in text) * size / 1000
 
 
-@functools.cache
 def _subset_program() -> bytes:
+    return _subset(font_path(False))
+
+
+@functools.cache
+def _subset(path: Path) -> bytes:
     """The regular face cut down to printable ASCII, without hinting: a few kilobytes."""
-    font = TTFont(font_path(False))
+    font = TTFont(path)
     options = Options()
     options.hinting = False
     options.desubroutinize = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTFont
@@ -49,17 +50,17 @@ class EmbeddedFont(FontEngineFactory):
         if obj_stream is None and writer.stream_xrefs:
             obj_stream = writer.prepare_object_stream()
         # Bytes, not an open file: pyHanko would leave the file open.
-        program = io.BytesIO(_program(self.bold))
+        program = io.BytesIO(_program(font_path(self.bold)))
         return _ThousandUnitAccumulator(
             writer=writer, font_handle=program, font_size=self.font_size, obj_stream=obj_stream
         )
 
 
 @functools.cache
-def _program(bold: bool) -> bytes:
+def _program(path: Path) -> bytes:
     """The font file without FontForge's FFTM table, which fontTools' subsetter drops with a log line
     (« FFTM NOT subset ») that `paraphe sign` would print."""
-    font = TTFont(font_path(bold))
+    font = TTFont(path)
     if "FFTM" in font:
         del font["FFTM"]
     out = io.BytesIO()
