@@ -27,6 +27,7 @@ from pypdf.generic import (
     BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     NumberObject,
     StreamObject,
@@ -35,8 +36,9 @@ from pypdf.generic import (
 
 PART = "2"
 LANGUAGE = "fr-FR"
-# sRGB profiles from Debian packages (icc-profiles-free, colord-data): used when the body has no output intent.
+# sRGB profiles from Debian packages (icc-profiles-free, colord-data), in place of LibreOffice's.
 SRGB_PROFILES = (Path("/usr/share/color/icc/sRGB.icc"), Path("/usr/share/color/icc/colord/sRGB.icc"))
+SRGB = "sRGB IEC61966-2.1"
 _PDFAID = xmp.NS["pdfaid"]
 # The Adobe PDF schema's « Keywords » (pyHanko's own constant is spelt « keywords », no such property).
 _PDF_KEYWORDS = xmp.ExpandedName(xmp.NS["pdf"], "Keywords")
@@ -97,23 +99,33 @@ def _output_intents(root: DictionaryObject) -> list[DictionaryObject]:
 
 
 def ensure_output_intent(writer: PdfWriter) -> bool:
-    """The body's PDF/A output intent, or an sRGB one from a system profile; False when neither is there."""
+    """The PDF/A output intent with the packaged sRGB profile; False when there is none to claim with.
+
+    LibreOffice embeds an sRGB profile it makes at export time, dated: its bytes change with
+    every build. The packaged profile (Debian's icc-profiles-free) takes its place, in the same
+    object, so the same inputs give the same bytes; without the package, LibreOffice's stays.
+    """
     root = writer.root_object
-    if any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in _output_intents(root)):
-        return True
+    existing = [i for i in _output_intents(root) if i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i]
     profile = next((p for p in SRGB_PROFILES if p.is_file()), None)
     if profile is None:
-        return False
+        return bool(existing)
     icc = DecodedStreamObject()
     icc.set_data(profile.read_bytes())
     stream = icc.flate_encode()
     stream[NameObject("/N")] = NumberObject(3)
+    if existing:
+        reference = existing[0].raw_get("/DestOutputProfile")
+        if isinstance(reference, IndirectObject) and reference.pdf is writer:
+            writer._replace_object(reference, stream)
+            existing[0][NameObject("/OutputConditionIdentifier")] = TextStringObject(SRGB)
+            return True
     intent = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/OutputIntent"),
             NameObject("/S"): NameObject("/GTS_PDFA1"),
-            NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB IEC61966-2.1"),
-            NameObject("/Info"): TextStringObject("sRGB IEC61966-2.1"),
+            NameObject("/OutputConditionIdentifier"): TextStringObject(SRGB),
+            NameObject("/Info"): TextStringObject(SRGB),
             NameObject("/DestOutputProfile"): writer._add_object(stream),
         }
     )
@@ -202,7 +214,12 @@ def write_metadata(writer: PdfWriter, info: DocumentInfo, claim: tuple[str, str]
     packet.set_data(xmp_packet(info, claim))
     packet.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
     root = writer.root_object
-    root[NameObject("/Metadata")] = writer._add_object(packet)
+    # In the place of LibreOffice's packet, which is dated at export: left behind, it would still be written.
+    previous = root.raw_get("/Metadata") if "/Metadata" in root else None
+    if isinstance(previous, IndirectObject) and previous.pdf is writer:
+        writer._replace_object(previous, packet)
+    else:
+        root[NameObject("/Metadata")] = writer._add_object(packet)
     root[NameObject("/Lang")] = TextStringObject(LANGUAGE)
     preferences = root.get("/ViewerPreferences")
     viewer = DictionaryObject(preferences.get_object() if preferences is not None else {})

@@ -64,7 +64,7 @@ def _subset_program() -> bytes:
 @functools.cache
 def _subset(path: Path) -> bytes:
     """The regular face cut down to printable ASCII, without hinting: a few kilobytes."""
-    font = TTFont(path)
+    font = TTFont(path, recalcTimestamp=False)  # the same bytes every build
     options = Options()
     options.hinting = False
     options.desubroutinize = True

@@ -60,7 +60,7 @@ class EmbeddedFont(FontEngineFactory):
 def _program(path: Path) -> bytes:
     """The font file without FontForge's FFTM table, which fontTools' subsetter drops with a log line
     (« FFTM NOT subset ») that `paraphe sign` would print."""
-    font = TTFont(path)
+    font = TTFont(path, recalcTimestamp=False)  # the same bytes every build
     if "FFTM" in font:
         del font["FFTM"]
     out = io.BytesIO()
