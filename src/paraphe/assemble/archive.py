@@ -2,8 +2,8 @@
 
 LibreOffice exports the body as PDF/A-2b (`SelectPdfVersion=2`): fonts embedded, an sRGB output
 intent, XMP metadata. Assembly replaces the XMP with one that says what the document is (title,
-subject, authors, language, dates equal to the document information's), keeps or adds the sRGB
-output intent, and claims PDF/A-2 only when the body claimed it and every inserted annex is
+subject, authors, language, dates equal to the document information's), gives the sRGB output
+intent the packaged profile, and claims PDF/A-2 only when the body claimed it and every annex is
 PDF/A itself: level U when every font maps to Unicode, else B. Never a false claim: without
 one, the XMP has no `pdfaid`.
 
