@@ -183,6 +183,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("annex.signature-field", "error", "An annex holds no signature field."),
     Rule("annex.field-clash", "error", "An annex has no form field named like a signature field of the convention."),
     Rule("annex.cover", "error", "The rendered document has the cover page of every annex file."),
+    Rule("annex.not-pdfa", "warning", "An annex is PDF/A (1, 2 or 3, RGB), so the built PDF can claim PDF/A-2."),
     # --- Rendering the template (template.*) ---
     Rule("template.missing", "error", "A template exists for the convention's kind."),
     Rule("template.invalid", "error", "The template is a usable Word document."),
@@ -216,6 +217,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("new.exists", "error", "paraphe new writes a file that does not exist yet: it never overwrites one."),
     Rule("new.name", "error", "A new manifest's file name ends in .yaml and gives a valid convention id."),
     Rule("new.territory", "error", "A new CTG's territory is given, and listed in the nearest territories.yaml."),
+    Rule("build.font", "error", "Liberation Sans is installed: paraphe embeds it in what it draws on the pages."),
     Rule("io.write", "error", "An output can be written (space, permissions); the earlier file is kept otherwise."),
     Rule("io.lock", "error", "The lock file beside an output can be created."),
     Rule("io.locked", "error", "Another build of the same output finishes within the wait."),

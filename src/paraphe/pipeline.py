@@ -180,7 +180,7 @@ def build(
         ),
         finish=functools.partial(certify, credentials=certify_with),
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
-        identity=f"certify={identity};converter={converter};templates={templates_folder().resolve()}",
+        identity=f"certify={identity};converter={converter};pdfa={converter.pdfa};templates={templates_folder().resolve()}",
         jobs=jobs,
         force=force,
         strict=strict,
@@ -345,7 +345,7 @@ def assemble(document: Rendered, body: bytes) -> Product:
     )  # fmt: skip
     return Product(
         document.job, document.docx, made.pdf, made.pages, record.fingerprint, record.final, document.inputs,
-        warnings=convention.warnings,
+        warnings=(*convention.warnings, *made.warnings),
     )  # fmt: skip
 
 

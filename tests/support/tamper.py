@@ -631,14 +631,14 @@ def title_in_signature(docs: Documents, out: Path) -> None:
 
 
 def xmp_title_in_signature(docs: Documents, out: Path) -> None:
-    """A title added to the XMP metadata (what some viewers show) in the CCSS director's signed revision."""
+    """The XMP metadata's title (what some viewers show) replaced in the CCSS director's signed revision."""
 
     def title(writer: IncrementalPdfFileWriter) -> None:
         metadata = writer.root["/Metadata"]
-        packet = metadata.data.replace(
-            b'rdf:about=""/>',
-            b'rdf:about=""><dc:title xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Alt>'
-            b'<rdf:li xml:lang="x-default">CONVENTION ANNULEE</rdf:li></rdf:Alt></dc:title></rdf:Description>',
+        packet = re.sub(
+            rb'(<dc:title[^>]*><rdf:Alt><rdf:li xml:lang="x-default">)[^<]*',
+            rb"\1CONVENTION ANNULEE",
+            metadata.data,
         )
         assert packet != metadata.data
         metadata._data = packet

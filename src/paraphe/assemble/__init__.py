@@ -16,17 +16,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
-    NameObject,
-    TextStringObject,
 )
 
 from paraphe import __version__
 from paraphe.annexes import Problem, read_annex
+from paraphe.assemble.archive import (
+    PART,
+    DocumentInfo,
+    annex_not_archival,
+    ensure_output_intent,
+    maps_to_unicode,
+    pdfa_claim,
+    write_metadata,
+)
 from paraphe.assemble.fields import SignatureField, add_signature_fields, locate_signature_fields
 from paraphe.assemble.layout import (
     Heading,
@@ -53,10 +60,12 @@ FOOTER_BASELINE = 30.0
 
 @dataclass(frozen=True)
 class Assembled:
-    """The finished PDF, and how many pages it has (known here: no need to parse it again to count)."""
+    """The finished PDF, how many pages it has (known here: no need to parse it again to count), and
+    what stops it from being PDF/A when the body was (an annex that is not)."""
 
     pdf: bytes
     pages: int
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def assemble(
@@ -78,7 +87,7 @@ def assemble(
     writer = PdfWriter(clone_from=reader)
     _drop_outline(writer)
 
-    inserted = _insert_annex_files(convention, writer, marks, annexes or read_annexes(convention))
+    inserted, not_archival = _insert_annex_files(convention, writer, marks, annexes or read_annexes(convention))
     final_page = _page_mapper(inserted)
 
     _add_outline(writer, convention, marks, final_page)
@@ -95,10 +104,12 @@ def assemble(
         stamp_page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
         if record is not None:
             stamp_fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
-    _set_metadata(writer, convention)
+    archival = pdfa_claim(reader.root_object) is not None and not not_archival
+    claim = (PART, "U" if maps_to_unicode(writer) else "B") if archival and ensure_output_intent(writer) else None
+    _set_metadata(writer, convention, claim)
     _set_identifier(writer, convention, record)
     if record is None:
-        return Assembled(_write(writer), total)
+        return Assembled(_write(writer), total, not_archival)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
         finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(writer)))))
@@ -109,7 +120,7 @@ def assemble(
             "annex.too-large",
         ) from None
     writer.add_metadata({RECORD_KEY: finished.to_json(), "/ParapheFingerprint": finished.fingerprint})
-    return Assembled(_write(writer), total)
+    return Assembled(_write(writer), total, not_archival)
 
 
 def _read_body(body: bytes, name: str) -> PdfReader:
@@ -147,9 +158,11 @@ def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
 
 def _insert_annex_files(
     convention: Convention, writer: PdfWriter, marks: list[Heading], annexes: Mapping[Path, AnnexRead]
-) -> list[tuple[int, int]]:
-    """Insert each file annex after its cover page; return (after_body_page, count) pairs."""
+) -> tuple[list[tuple[int, int]], tuple[Diagnostic, ...]]:
+    """Insert each file annex after its cover page; return (after_body_page, count) pairs, and a
+    warning for each annex that is not PDF/A (the document then cannot claim to be)."""
     inserted: list[tuple[int, int]] = []
+    warnings: list[Diagnostic] = []
     shift = 0
     for number, annex in enumerate(convention.annexes, 1):
         if annex.file is None:
@@ -160,12 +173,27 @@ def _insert_annex_files(
                 annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
             )
         reader = _read_annex(annex, annexes[annex.file])
+        problem = annex_not_archival(reader)
+        if problem is not None:
+            message = f"annex {annex.file.name!r} {problem}: the built PDF cannot claim PDF/A; attach a PDF/A copy"
+            warnings.append(Diagnostic(annex.location, message, "annex.not-pdfa"))
         position = cover.page + 1 + shift
         for offset, page in enumerate(reader.pages):
-            writer.insert_page(page, position + offset)
+            added = writer.insert_page(page, position + offset)
+            _untag(added)
         inserted.append((cover.page, len(reader.pages)))
         shift += len(reader.pages)
-    return inserted
+    return inserted, tuple(warnings)
+
+
+def _untag(page: PageObject) -> None:
+    """An annex page's keys into its own structure tree, which is not copied, would point into the body's."""
+    if "/StructParents" in page:
+        del page["/StructParents"]
+    for annotation in page.get("/Annots", ArrayObject()).get_object():
+        annotation = annotation.get_object()
+        if "/StructParent" in annotation:
+            del annotation["/StructParent"]
 
 
 def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:
@@ -220,25 +248,21 @@ def _is_fiche(convention: Convention, title: str) -> bool:
     return any(normalise(title).endswith(normalise(fr_text(s.title))) for s in convention.sections)
 
 
-def _set_metadata(writer: PdfWriter, convention: Convention) -> None:
+def _set_metadata(writer: PdfWriter, convention: Convention, claim: tuple[str, str] | None) -> None:
     c = convention
     dated = c.signature_date or dt.date(c.period.start, 1, 1)
-    bodies = ", ".join(o.name for o in c.organisations if o.is_acronym)
     keywords = "; ".join([c.kind.upper(), c.territory_name, str(c.period)] + [s.title for s in c.sections])
-    writer.add_metadata(
-        {
-            "/Title": c.title,
-            "/Subject": f"{c.title} – {c.territory_label} ({c.period})",
-            "/Author": ", ".join(dict.fromkeys(s.organisation.name for s in c.signatories)),
-            "/Keywords": keywords,
-            "/Creator": f"paraphe {__version__}",
-            "/Organisations": bodies,
-            # The manifest's date, not the wall clock's: the same inputs give the same bytes.
-            "/CreationDate": f"D:{dated:%Y%m%d}000000Z",
-            "/ModDate": f"D:{dated:%Y%m%d}000000Z",
-        }
+    info = DocumentInfo(
+        title=c.title,
+        subject=f"{c.title} – {c.territory_label} ({c.period})",
+        author=", ".join(dict.fromkeys(s.organisation.name for s in c.signatories)),
+        keywords=keywords,
+        creator=f"paraphe {__version__}",
+        # The manifest's date, not the wall clock's: the same inputs give the same bytes.
+        date=dt.datetime(dated.year, dated.month, dated.day, tzinfo=dt.UTC),
     )
-    writer.root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
+    write_metadata(writer, info, claim)
+    writer.add_metadata({"/Organisations": ", ".join(o.name for o in c.organisations if o.is_acronym)})
 
 
 def _set_identifier(writer: PdfWriter, convention: Convention, record: BuildRecord | None) -> None:

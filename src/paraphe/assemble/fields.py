@@ -21,6 +21,7 @@ from paraphe.assemble.layout import (
     fragments,
 )
 from paraphe.assemble.stamp import rectangle
+from paraphe.assemble.tagging import tag_annotation
 from paraphe.diagnostics import Location
 from paraphe.errors import AssemblyError
 from paraphe.manifest.model import Convention
@@ -139,3 +140,4 @@ def add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> Non
             page[NameObject("/Annots")] = ArrayObject()
         cast(ArrayObject, page["/Annots"].get_object()).append(reference)
         form_fields.append(reference)
+        tag_annotation(writer, reference, page, field.tooltip)

@@ -1,8 +1,9 @@
 """Text stamped over finished pages: page numbers, the build fingerprint and the « PROJET » mark.
 
-pypdf cannot typeset, and these stamps are a few ASCII characters in a
-standard PDF font, so they are written as tiny content streams whose widths
-come from the Helvetica metrics (every PDF reader has these fonts).
+pypdf cannot typeset, and these stamps are a few ASCII characters, so they are written as
+tiny content streams in Liberation Sans, embedded once per document (typeface.py). Each is
+marked as an artifact (ISO 32000-1, 14.8.2.2): decoration that screen readers and the
+structure tree leave out. The watermark is drawn as outlines: no text to extract.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PageObject
+from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -21,28 +22,27 @@ from pypdf.generic import (
     NameObject,
 )
 
-# Advance widths (1/1000 em) from the Adobe Core 14 AFM files.
-_HELVETICA = {**{d: 556 for d in "0123456789"}, " ": 278, "/": 278}
-_HELVETICA_BOLD = {"P": 667, "R": 722, "O": 778, "J": 556, "E": 667, "T": 611}
+from paraphe.assemble.typeface import embedded_font, outlined_form, text_width
 
-
-def text_width(text: str, size: float, widths: dict[str, int] = _HELVETICA) -> float:
-    return sum(widths[ch] for ch in text) * size / 1000
-
-
-def _font(base: str) -> DictionaryObject:
-    return DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject(base),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-
+__all__ = ["Frame", "frame", "rectangle", "stamp_draft", "stamp_fingerprint", "stamp_page_number", "text_width"]
 
 # Resource names of our own: a page's names (/F1, /GS0…) stay as they are, ours cannot collide.
-_REGULAR, _BOLD, _ALPHA = NameObject("/ParapheF"), NameObject("/ParapheFB"), NameObject("/ParapheGS")
+_REGULAR, _ALPHA, _DRAFT = NameObject("/ParapheF"), NameObject("/ParapheGS"), NameObject("/ParapheDraft")
+
+# Marked-content tags of the artifacts (ISO 32000-1, table 330): page furniture, not content.
+FOOTER = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC "
+WATERMARK = b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC "
+HEADER = b"/Artifact <</Type /Pagination /Subtype /Header>> BDC "
+DRAFT_WORD = "PROJET"
+
+
+def _literal(text: str) -> str:
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+def _winansi_literal(text: str) -> bytes:
+    """`text` as a PDF string in the stamps' WinAnsi font (a character it lacks becomes « ? »)."""
+    return _literal(text).encode("cp1252", "replace")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def frame(page: PageObject) -> Frame:
     return Frame(width, height, (1, 0, 0, 1, left, bottom))
 
 
-def _overlay(page: PageObject, content: bytes, *, bold: bool = False, alpha: float | None = None) -> None:
+def _overlay(page: PageObject, content: bytes, *, draft: bool = False, alpha: float | None = None) -> None:
     """Draw `content` (in the shown page's coordinates) over the page, changing nothing it shares.
 
     Pages may share their content streams and resources (several annex pages drawn by one
@@ -84,8 +84,10 @@ def _overlay(page: PageObject, content: bytes, *, bold: bool = False, alpha: flo
     if writer is None or not hasattr(writer, "_add_object"):
         raise ValueError("a stamped page belongs to a PdfWriter")
     resources = _own_resources(page)
-    fonts = _own(resources, "/Font")
-    fonts[_BOLD if bold else _REGULAR] = _font("/Helvetica-Bold" if bold else "/Helvetica")
+    if draft:
+        _own(resources, "/XObject")[_DRAFT] = outlined_form(writer, DRAFT_WORD)[0]
+    else:
+        _own(resources, "/Font")[_REGULAR] = embedded_font(writer)
     if alpha is not None:
         _own(resources, "/ExtGState")[_ALPHA] = DictionaryObject(
             {NameObject("/ca"): FloatObject(alpha), NameObject("/CA"): FloatObject(alpha)}
@@ -94,9 +96,9 @@ def _overlay(page: PageObject, content: bytes, *, bold: bool = False, alpha: flo
     before, after = DecodedStreamObject(), DecodedStreamObject()
     # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
     before.set_data(b"q\n")
-    after.set_data(b"\nQ q " + cm.encode() + b" cm " + content + b" Q")
+    after.set_data(b"\nQ q " + cm.encode() + b" cm " + content + b" EMC Q")
     page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *_content_references(page, writer), writer._add_object(after)]
+        [writer._add_object(before), *_content_references(page, writer), writer._add_object(after.flate_encode())]
     )
 
 
@@ -129,41 +131,44 @@ def stamp_page_number(page: PageObject, number: int, total: int, *, right_margin
     text = f"{number} / {total}"
     size = 8.0
     x = frame(page).width - right_margin - text_width(text, size)
-    content = f"BT /ParapheF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td ({text}) Tj ET".encode()
-    _overlay(page, content)
+    content = f"BT /ParapheF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td {_literal(text)} Tj ET".encode()
+    _overlay(page, FOOTER + content)
 
 
 def stamp_fingerprint(page: PageObject, fingerprint: str, *, left_margin: float, baseline: float) -> None:
     """« Empreinte : … » under the footer, left-aligned: the build's provenance on every page."""
-    content = f"BT /ParapheF 6 Tf 0.45 g {left_margin:.2f} {baseline:.2f} Td (Empreinte : {fingerprint}) Tj ET".encode()
-    _overlay(page, content)
+    shown = _literal(f"Empreinte : {fingerprint}")
+    content = f"BT /ParapheF 6 Tf 0.45 g {left_margin:.2f} {baseline:.2f} Td {shown} Tj ET".encode()
+    _overlay(page, FOOTER + content)
 
 
 def stamp_reading_copy(page: PageObject, text: str, *, left_margin: float) -> None:
     """A reading copy's mark across the top of the page, in dark red: « Version consolidée … »."""
-    shown = frame(page)
-    encoded = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    y = shown.height - 18
-    content = b"BT /ParapheFB 8 Tf 0.6 0 0 rg " + f"{left_margin:.2f} {y:.2f} Td (".encode() + encoded + b") Tj ET"
-    _overlay(page, content, bold=True)
+    y = frame(page).height - 18
+    position = f"BT /ParapheF 8 Tf 0.6 0 0 rg {left_margin:.2f} {y:.2f} Td ".encode()
+    _overlay(page, HEADER + position + _winansi_literal(text) + b" Tj ET")
 
 
 def stamp_draft(page: PageObject) -> None:
-    """A large translucent diagonal « PROJET » across the page."""
-    text, size = "PROJET", 120.0
+    """A large translucent diagonal « PROJET » across the page, drawn as shapes, not text."""
+    size = 120.0
+    writer = page.indirect_reference.pdf if page.indirect_reference is not None else None
+    if not isinstance(writer, PdfWriter):
+        raise ValueError("a stamped page belongs to a PdfWriter")
+    width = outlined_form(writer, DRAFT_WORD)[1]
     shown = frame(page)
-    width, height = shown.width, shown.height
-    angle = math.atan2(height, width)
+    angle = math.atan2(shown.height, shown.width)
     cos, sin = math.cos(angle), math.sin(angle)
-    half = text_width(text, size, _HELVETICA_BOLD) / 2
+    half = width * size / 1000 / 2
     # Start point so the word's centre sits on the page's centre.
-    x = width / 2 - cos * half + sin * size * 0.35
-    y = height / 2 - sin * half - cos * size * 0.35
+    x = shown.width / 2 - cos * half + sin * size * 0.35
+    y = shown.height / 2 - sin * half - cos * size * 0.35
+    scale = size / 1000
     content = (
-        f"/ParapheGS gs 0.75 0 0 rg BT /ParapheFB {size:g} Tf "
-        f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm ({text}) Tj ET"
+        f"/ParapheGS gs 0.75 0 0 rg {cos * scale:.6f} {sin * scale:.6f} {-sin * scale:.6f} {cos * scale:.6f} "
+        f"{x:.2f} {y:.2f} cm /ParapheDraft Do"
     ).encode()
-    _overlay(page, content, bold=True, alpha=0.18)
+    _overlay(page, WATERMARK + content, draft=True, alpha=0.18)
 
 
 def rectangle(x0: float, y0: float, x1: float, y1: float) -> ArrayObject:

@@ -61,6 +61,9 @@ from paraphe.pipeline import BuildResult, BuildSummary, Event
     help="For avenants: build the convention as each leaves it, a reading copy marked « Version consolidée »"
     " with no signature field, into <avenant>-consolidee.pdf.",
 )
+@click.option(
+    "--no-pdfa", is_flag=True, help="Plain PDF instead of archival PDF/A-2 (no PDF/A claim, no output intent)."
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -75,10 +78,11 @@ def build(
     strict: bool,
     output_format: str,
     consolidated: bool,
+    no_pdfa: bool,
 ) -> int:
     """Build manifests into .docx and signature-ready .pdf (default: conventions/)."""
     try:
-        converter = pipeline.parse_converter(converter_spec)
+        converter = pipeline.parse_converter(converter_spec, pdfa=not no_pdfa)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--converter") from None
     # Nothing is built yet: a certification key that cannot be loaded is a bad option, as a missing path is.

@@ -36,18 +36,19 @@ class Converter:
 
     pool: tuple[Address, ...] = ()
     timeout: float = field(default_factory=soffice_timeout)  # a malformed setting: UsageError (io.setting)
+    pdfa: bool = True  # archival PDF/A-2 (`build --no-pdfa` turns it off)
 
     def convert(self, documents: Sequence[Document]) -> list[Outcome]:
         if self.pool:
-            return convert_on_pool(documents, self.pool, timeout=self.timeout)
-        return convert_documents(documents, timeout=self.timeout)
+            return convert_on_pool(documents, self.pool, timeout=self.timeout, pdfa=self.pdfa)
+        return convert_documents(documents, timeout=self.timeout, pdfa=self.pdfa)
 
     def __str__(self) -> str:
         return "unoserver://" + ",".join(str(a) for a in self.pool) if self.pool else LOCAL
 
 
-def parse_converter(spec: str) -> Converter:
+def parse_converter(spec: str, *, pdfa: bool = True) -> Converter:
     """`local` or `unoserver://HOST:PORT[,HOST:PORT…]`; ValueError says what is wrong."""
     if spec == LOCAL:
-        return Converter()
-    return Converter(parse_pool(spec))
+        return Converter(pdfa=pdfa)
+    return Converter(parse_pool(spec), pdfa=pdfa)

@@ -40,6 +40,13 @@ PDF_FILTER_OPTIONS = {
     "ExportNotes": {"type": "boolean", "value": "false"},
     "ExportFormFields": {"type": "boolean", "value": "false"},
 }
+# PDF/A-2b (ISO 19005-2): fonts embedded, XMP metadata, an sRGB output intent; assembly keeps it so.
+PDFA_OPTIONS = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+
+
+def filter_options(*, pdfa: bool = True) -> dict[str, dict[str, str]]:
+    """writer_pdf_Export's options: archival PDF/A-2 unless `pdfa` is off."""
+    return {**PDF_FILTER_OPTIONS, **(PDFA_OPTIONS if pdfa else {})}
 
 
 def soffice_timeout() -> float:
@@ -91,21 +98,23 @@ Outcome = bytes | ConversionError
 _RETRIED = {"convert.timeout", "convert.failed", "convert.no-output", "convert.bad-output"}
 
 
-def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """Convert a .docx (bytes) to PDF bytes; `name` is the document named in errors."""
-    outcome = convert_documents([Document(name, docx)], timeout=timeout)[0]
+def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True) -> bytes:
+    """Convert a .docx (bytes) to PDF bytes (PDF/A-2b unless `pdfa` is off); `name` is the document named in errors."""
+    outcome = convert_documents([Document(name, docx)], timeout=timeout, pdfa=pdfa)[0]
     if isinstance(outcome, ConversionError):
         raise outcome
     return outcome
 
 
-def convert_documents(documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT) -> list[Outcome]:
+def convert_documents(
+    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True
+) -> list[Outcome]:
     """Convert in one batch, then give each failed document a fresh LibreOffice of its own, once."""
-    outcomes = convert_batch(documents, timeout=timeout)
+    outcomes = convert_batch(documents, timeout=timeout, pdfa=pdfa)
     for index, outcome in enumerate(outcomes):
         if isinstance(outcome, ConversionError) and outcome.diagnostics[0].rule in _RETRIED:
             log.info("retrying %s alone: %s", documents[index].name, outcome.diagnostics[0].message)
-            retried = convert_batch([documents[index]], timeout=timeout)[0]
+            retried = convert_batch([documents[index]], timeout=timeout, pdfa=pdfa)[0]
             if isinstance(retried, ConversionError):
                 first = retried.diagnostics[0]
                 retried = ConversionError.at(first.location, f"{first.message} (tried twice)", first.rule)
@@ -113,7 +122,9 @@ def convert_documents(documents: Sequence[Document], *, timeout: float = DEFAULT
     return outcomes
 
 
-def convert_batch(documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT) -> list[Outcome]:
+def convert_batch(
+    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True
+) -> list[Outcome]:
     """Convert several documents with one LibreOffice process: its start-up is paid once.
 
     Each document gets its own outcome, PDF bytes or the error that names it; a process
@@ -138,7 +149,7 @@ def convert_batch(documents: Sequence[Document], *, timeout: float = DEFAULT_TIM
             source = folder / ("document.docx" if len(documents) == 1 else f"document-{index:04d}.docx")
             source.write_bytes(document.docx)
             sources.append(source)
-        run = _run_soffice(soffice, folder, sources, timeout)
+        run = _run_soffice(soffice, folder, sources, timeout, filter_options(pdfa=pdfa))
         outcomes: list[Outcome] = []
         for document, source in zip(documents, sources, strict=True):
             where = Location(document.name)
@@ -193,13 +204,15 @@ def start_soffice(command: list[str], folder: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _run_soffice(soffice: str, folder: Path, sources: list[Path], timeout: float) -> _Run:
+def _run_soffice(
+    soffice: str, folder: Path, sources: list[Path], timeout: float, options: dict[str, dict[str, str]]
+) -> _Run:
     """Run one soffice over `sources`, allowing it `timeout` seconds per document."""
     command = [
         *soffice_command(soffice, folder),
         "--nodefault",
         "--convert-to",
-        "pdf:writer_pdf_Export:" + json.dumps(PDF_FILTER_OPTIONS),
+        "pdf:writer_pdf_Export:" + json.dumps(options),
         "--outdir",
         str(folder / "out"),
         *(str(s) for s in sources),

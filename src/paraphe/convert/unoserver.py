@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from paraphe.convert.libreoffice import PDF_FILTER_OPTIONS, Document, Outcome
+from paraphe.convert.libreoffice import Document, Outcome, filter_options
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
 
@@ -58,24 +58,26 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         return connection
 
 
-def convert_on_pool(documents: Sequence[Document], pool: Sequence[Address], *, timeout: float) -> list[Outcome]:
+def convert_on_pool(
+    documents: Sequence[Document], pool: Sequence[Address], *, timeout: float, pdfa: bool = True
+) -> list[Outcome]:
     """Each document converted on one instance of `pool`, spread evenly, in parallel."""
     if not documents:
         return []
     with ThreadPoolExecutor(max_workers=len(pool)) as executor:
         futures = [
-            executor.submit(_convert_with_retry, document, pool, index % len(pool), timeout)
+            executor.submit(_convert_with_retry, document, pool, index % len(pool), timeout, pdfa)
             for index, document in enumerate(documents)
         ]
         return [future.result() for future in futures]
 
 
-def _convert_with_retry(document: Document, pool: Sequence[Address], first: int, timeout: float) -> Outcome:
-    outcome = _convert_one(document, pool[first], timeout)
+def _convert_with_retry(document: Document, pool: Sequence[Address], first: int, timeout: float, pdfa: bool) -> Outcome:
+    outcome = _convert_one(document, pool[first], timeout, pdfa)
     if isinstance(outcome, ConversionError):
         retry_on = pool[(first + 1) % len(pool)]
         log.info("retrying %s on %s: %s", document.name, retry_on, outcome.diagnostics[0].message)
-        retried = _convert_one(document, retry_on, timeout)
+        retried = _convert_one(document, retry_on, timeout, pdfa)
         if isinstance(retried, ConversionError):
             first_problem = retried.diagnostics[0]
             return ConversionError.at(
@@ -85,10 +87,10 @@ def _convert_with_retry(document: Document, pool: Sequence[Address], first: int,
     return outcome
 
 
-def _convert_one(document: Document, address: Address, timeout: float) -> Outcome:
+def _convert_one(document: Document, address: Address, timeout: float, pdfa: bool) -> Outcome:
     where = Location(document.name)
     proxy = xmlrpc.client.ServerProxy(f"http://{address}", allow_none=True, transport=_TimeoutTransport(timeout))
-    options = [f"{name}={spec['value']}" for name, spec in PDF_FILTER_OPTIONS.items()]
+    options = [f"{name}={spec['value']}" for name, spec in filter_options(pdfa=pdfa).items()]
     try:
         with proxy:
             result = proxy.convert(

@@ -38,8 +38,9 @@ class Row:
     heading: str = ""  # a group's « Axe 1 : Titre », or its title alone when it has no number
 
 
-# Turns PNG bytes and a width in millimetres into what the template prints (a docxtpl InlineImage).
-ImageMaker = Callable[[bytes, float], Any]
+# Turns PNG bytes, a width in millimetres and the image's description (its alternative text, read
+# out by screen readers) into what the template prints (a docxtpl InlineImage).
+ImageMaker = Callable[[bytes, float, str], Any]
 
 
 def build_context(convention: Convention, image: ImageMaker | None = None) -> dict[str, Any]:
@@ -102,11 +103,17 @@ def _figure_block(b: FigureBlock, image: ImageMaker | None) -> dict[str, Any]:
     from paraphe.render.charts import CHART_WIDTH_MM, block_chart
 
     png = block_chart(b) if image is not None else None
+    if image is None or png is None:
+        chart: Any = ""
+    else:
+        # What the chart shows, in words: its title and the figures it draws.
+        described = f"{NBSP}; ".join(_figure_line(i) for i in b.items)
+        chart = image(png, CHART_WIDTH_MM, f"Graphique – {fr_text(b.title)}{NBSP}: {described}")
     return {
         "title": fr_text(b.title) + (f" ({fr_text(b.source)})" if b.source else ""),
         "lines": [_figure_line(i) for i in b.items],
         "note": fr_text(b.note) if b.note else "",
-        "chart": image(png, CHART_WIDTH_MM) if image is not None and png is not None else "",
+        "chart": chart,
     }
 
 

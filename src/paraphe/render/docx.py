@@ -161,7 +161,21 @@ def _squeezed(text: str) -> str:
 def _image_maker(document: DocxTemplate) -> ImageMaker:
     """Charts enter the document as docxtpl inline images, which need the template being filled."""
 
-    def make(png: bytes, width_mm: float) -> InlineImage:
-        return InlineImage(document, io.BytesIO(png), width=Mm(width_mm))
+    def make(png: bytes, width_mm: float, description: str) -> InlineImage:
+        return _DescribedImage(document, io.BytesIO(png), width=Mm(width_mm), description=description)
 
     return make
+
+
+class _DescribedImage(InlineImage):  # type: ignore[misc]
+    """An inline image with its description (`wp:docPr/@descr`): Word's alternative text, which
+    LibreOffice exports as the PDF figure's /Alt for screen readers."""
+
+    def __init__(self, tpl: DocxTemplate, image: io.BytesIO, *, width: Mm, description: str) -> None:
+        super().__init__(tpl, image, width=width)
+        self.description = description
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        inline.docPr.set("descr", self.description)
+        return f'</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'

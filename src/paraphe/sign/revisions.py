@@ -259,8 +259,9 @@ def changed_information(reader: PdfFileReader, revisions: int) -> list[str]:
     return changed
 
 
-# Signing rewrites the XMP packet's modification date and producer (pyHanko's); nothing else.
-_XMP_VOLATILE = re.compile(rb'((?:xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)=")[^"]*"')
+# Signing rewrites the XMP packet's modification date and producer (pyHanko's, added when the
+# build wrote none, so that the document information and the XMP name the same producer); nothing else.
+_XMP_VOLATILE = re.compile(rb'\s(?:xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)="[^"]*"')
 
 
 def _xmp(reader: PdfFileReader, revision: int) -> bytes | None:
@@ -272,7 +273,7 @@ def _xmp(reader: PdfFileReader, revision: int) -> bytes | None:
         metadata = resolver(metadata.reference)
     if not isinstance(metadata, generic.StreamObject):
         return None
-    return _XMP_VOLATILE.sub(rb'\1"', metadata.data)
+    return _XMP_VOLATILE.sub(b"", metadata.data)
 
 
 def build_revision_record(reader: PdfFileReader) -> BuildRecord | None:

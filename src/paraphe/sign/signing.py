@@ -28,16 +28,17 @@ from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
 from paraphe.sign.report import VerificationReport
+from paraphe.sign.stamp_font import EmbeddedFont
 from paraphe.sign.verify import verify_bytes
 
 log = logging.getLogger(__name__)
 
 # How long a `sign` waits for another one signing the same OUTPUT before giving up, cleanly.
 LOCK_WAIT = 120.0
-
+# The font is embedded (a subset of Liberation Sans): PDF/A wants every font embedded.
 STAMP = TextStampStyle(
     stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",
-    text_box_style=TextBoxStyle(font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
+    text_box_style=TextBoxStyle(font=EmbeddedFont(), font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
     border_width=0,
     background_opacity=0,
 )

@@ -1,0 +1,227 @@
+"""PDF/A-2 (ISO 19005-2) through assembly: what the finished file claims, and only what it can.
+
+LibreOffice exports the body as PDF/A-2b (`SelectPdfVersion=2`): fonts embedded, an sRGB output
+intent, XMP metadata. Assembly replaces the XMP with one that says what the document is (title,
+subject, authors, language, dates equal to the document information's), gives the sRGB output
+intent the packaged profile, and claims PDF/A-2 only when the body claimed it and every annex is
+PDF/A itself: level U when every font maps to Unicode, else B. Never a false claim: without
+one, the XMP has no `pdfaid`.
+
+The XMP is written with pyHanko's own serialiser: signing (pyHanko) rereads and rewrites it,
+and `verify` compares the two versions, so both must be written the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyhanko.pdf_utils.metadata import model as xmp
+from pyhanko.pdf_utils.metadata.xmp_xml import parse_xmp, serialise_xmp
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
+
+PART = "2"
+LANGUAGE = "fr-FR"
+# sRGB profiles from Debian packages (icc-profiles-free, colord-data), in place of LibreOffice's.
+SRGB_PROFILES = (Path("/usr/share/color/icc/sRGB.icc"), Path("/usr/share/color/icc/colord/sRGB.icc"))
+SRGB = "sRGB IEC61966-2.1"
+_PDFAID = xmp.NS["pdfaid"]
+# The Adobe PDF schema's « Keywords » (pyHanko's own constant is spelt « keywords », no such property).
+_PDF_KEYWORDS = xmp.ExpandedName(xmp.NS["pdf"], "Keywords")
+_SIMPLE_ENCODINGS = {"/WinAnsiEncoding", "/MacRomanEncoding", "/StandardEncoding"}
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the document information and the XMP both say; one source, so they agree."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    creator: str
+    date: dt.datetime  # creation and modification: the manifest's, so the same inputs give the same bytes
+
+
+def _xmp_fields(metadata: StreamObject) -> dict[xmp.ExpandedName, xmp.XmpValue]:
+    try:
+        roots = parse_xmp(io.BytesIO(metadata.get_data()))
+    except Exception:  # noqa: BLE001 - unreadable metadata claims nothing
+        return {}
+    return {name: value for root in roots for name, value in root}
+
+
+def pdfa_claim(root: DictionaryObject) -> tuple[str, str] | None:
+    """(part, conformance) as a document's XMP claims them, e.g. ("2", "B"); None without a claim."""
+    metadata = root.get("/Metadata")
+    if metadata is None or not isinstance(metadata.get_object(), StreamObject):
+        return None
+    fields = _xmp_fields(metadata.get_object())
+    part = fields.get(xmp.ExpandedName(_PDFAID, "part"))
+    conformance = fields.get(xmp.ExpandedName(_PDFAID, "conformance"))
+    if part is None or not isinstance(part.value, str):
+        return None
+    level = conformance.value if conformance is not None and isinstance(conformance.value, str) else ""
+    return part.value.strip(), level.strip().upper()
+
+
+def annex_not_archival(annex: PdfReader) -> str | None:
+    """Why an annex's pages would break the document's PDF/A claim, or None when it is PDF/A itself."""
+    claim = pdfa_claim(annex.root_object)
+    if claim is None or claim[0] not in {"1", "2", "3"}:
+        return "is not PDF/A (its metadata claims no PDF/A conformance)"
+    for intent in _output_intents(annex.root_object):
+        profile = intent.get("/DestOutputProfile")
+        if profile is not None and int(profile.get_object().get("/N", 3)) != 3:
+            return "is PDF/A for a printing (CMYK) condition, not the screen's sRGB the document is made for"
+    return None
+
+
+def _output_intents(root: DictionaryObject) -> list[DictionaryObject]:
+    intents = root.get("/OutputIntents")
+    if intents is None:
+        return []
+    return [i.get_object() for i in intents.get_object() if isinstance(i.get_object(), DictionaryObject)]
+
+
+def ensure_output_intent(writer: PdfWriter) -> bool:
+    """The PDF/A output intent with the packaged sRGB profile; False when there is none to claim with.
+
+    LibreOffice embeds an sRGB profile it makes at export time, dated: its bytes change with
+    every build. The packaged profile (Debian's icc-profiles-free) takes its place, in the same
+    object, so the same inputs give the same bytes; without the package, LibreOffice's stays.
+    """
+    root = writer.root_object
+    existing = [i for i in _output_intents(root) if i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i]
+    profile = next((p for p in SRGB_PROFILES if p.is_file()), None)
+    if profile is None:
+        return bool(existing)
+    icc = DecodedStreamObject()
+    icc.set_data(profile.read_bytes())
+    stream = icc.flate_encode()
+    stream[NameObject("/N")] = NumberObject(3)
+    if existing:
+        reference = existing[0].raw_get("/DestOutputProfile")
+        if isinstance(reference, IndirectObject) and reference.pdf is writer:
+            writer._replace_object(reference, stream)
+            existing[0][NameObject("/OutputConditionIdentifier")] = TextStringObject(SRGB)
+            return True
+    intent = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFA1"),
+            NameObject("/OutputConditionIdentifier"): TextStringObject(SRGB),
+            NameObject("/Info"): TextStringObject(SRGB),
+            NameObject("/DestOutputProfile"): writer._add_object(stream),
+        }
+    )
+    root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    return True
+
+
+def _fonts(resources: object, seen: set[int]) -> Iterator[DictionaryObject]:
+    """Every font a resource dictionary uses, in its form XObjects too (each visited once)."""
+    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        return
+    seen.add(id(resources))
+    fonts = resources.get("/Font")
+    for font in fonts.get_object().values() if fonts is not None else ():
+        yield font.get_object()
+    xobjects = resources.get("/XObject")
+    for xobject in xobjects.get_object().values() if xobjects is not None else ():
+        inner = xobject.get_object()
+        if inner.get("/Subtype") == "/Form" and "/Resources" in inner:
+            yield from _fonts(inner["/Resources"].get_object(), seen)
+
+
+def maps_to_unicode(writer: PdfWriter) -> bool:
+    """Every font on every page says which Unicode characters its codes are (PDF/A-2u, 6.2.11.7.2)."""
+    seen: set[int] = set()
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        for font in _fonts(resources.get_object() if resources is not None else None, seen):
+            encoding = font.get("/Encoding")
+            simple = font.get("/Subtype") in {"/Type1", "/TrueType"} and encoding in _SIMPLE_ENCODINGS
+            if "/ToUnicode" not in font and not simple:
+                return False
+    return True
+
+
+def _date(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
+
+
+def _alternative(text: str) -> xmp.XmpValue:
+    default = xmp.Qualifiers.of((xmp.XML_LANG, xmp.XmpValue("x-default")))
+    return xmp.XmpValue(xmp.XmpArray.alternative([xmp.XmpValue(text, default)]))
+
+
+def xmp_packet(info: DocumentInfo, claim: tuple[str, str] | None) -> bytes:
+    """The XMP packet: PDF/A identification (with a claim), the dc, pdf and xmp properties of `info`."""
+    when = info.date.astimezone(dt.UTC).isoformat()
+    fields: dict[xmp.ExpandedName, xmp.XmpValue] = {}
+    if claim is not None:
+        fields[xmp.ExpandedName(_PDFAID, "part")] = xmp.XmpValue(claim[0])
+        fields[xmp.ExpandedName(_PDFAID, "conformance")] = xmp.XmpValue(claim[1])
+    fields[xmp.DC_TITLE] = _alternative(info.title)
+    fields[xmp.DC_DESCRIPTION] = _alternative(info.subject)
+    fields[xmp.DC_CREATOR] = xmp.XmpValue(xmp.XmpArray.ordered([xmp.XmpValue(info.author)]))
+    fields[xmp.ExpandedName(xmp.NS["dc"], "language")] = xmp.XmpValue(xmp.XmpArray.unordered([xmp.XmpValue(LANGUAGE)]))
+    fields[_PDF_KEYWORDS] = xmp.XmpValue(info.keywords)
+    fields[xmp.XMP_CREATORTOOL] = xmp.XmpValue(info.creator)
+    fields[xmp.XMP_CREATEDATE] = xmp.XmpValue(when)
+    fields[xmp.XMP_MODDATE] = xmp.XmpValue(when)
+    out = io.BytesIO()
+    serialise_xmp([xmp.XmpStructure(fields)], out)
+    return out.getvalue()
+
+
+def write_metadata(writer: PdfWriter, info: DocumentInfo, claim: tuple[str, str] | None) -> None:
+    """The document information and the XMP, saying the same; the language; the title in the window.
+
+    No producer is written: pyHanko names itself in both when it signs (and only then could
+    they disagree, its XMP naming it alone).
+    """
+    writer.add_metadata(
+        {
+            "/Title": info.title,
+            "/Subject": info.subject,
+            "/Author": info.author,
+            "/Keywords": info.keywords,
+            "/Creator": info.creator,
+            "/CreationDate": _date(info.date),
+            "/ModDate": _date(info.date),
+        }
+    )
+    information = writer._info.get_object() if writer._info is not None else None
+    if isinstance(information, DictionaryObject) and "/Producer" in information:
+        del information["/Producer"]
+    packet = DecodedStreamObject()  # never compressed: PDF/A wants the XMP readable as it is (6.6.2.1)
+    packet.set_data(xmp_packet(info, claim))
+    packet.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    root = writer.root_object
+    # In the place of LibreOffice's packet, which is dated at export: left behind, it would still be written.
+    previous = root.raw_get("/Metadata") if "/Metadata" in root else None
+    if isinstance(previous, IndirectObject) and previous.pdf is writer:
+        writer._replace_object(previous, packet)
+    else:
+        root[NameObject("/Metadata")] = writer._add_object(packet)
+    root[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+    preferences = root.get("/ViewerPreferences")
+    viewer = DictionaryObject(preferences.get_object() if preferences is not None else {})
+    viewer[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/ViewerPreferences")] = viewer
