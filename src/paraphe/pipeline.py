@@ -6,6 +6,7 @@ A build reads top to bottom as its stages:
                                   conventions it names and the articles their diff writes)
     render                        model → template context → filled .docx
     convert                       .docx → .pdf, several documents per LibreOffice
+    number_contents               a printed Sommaire: its page numbers, read from the PDF, filled, converted again
     assemble                      body + annexes → one PDF: outline, numbers, record, fields
     certify                       the secretariat's certification of a final document
     write                         atomically, with what the output depends on (`scheduler`)
@@ -236,6 +237,7 @@ def make_documents(
             rendered.append(render(job, convention, certifier))
     try:
         bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
+        rendered, bodies = number_contents(rendered, bodies, converter)  # only documents with a Sommaire
     except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
         bodies = [internal_error(Location(display_path(d.job.manifest)), exc) for d in rendered]
     for document, body in zip(rendered, bodies, strict=True):
@@ -272,6 +274,9 @@ class Rendered:
     docx: bytes
     inputs: dict[str, str]
     annexes: Mapping[Path, AnnexRead]  # read once: what the record's digests are of is what is inserted
+    template: Path
+    template_content: bytes | None  # read once: the bytes checked and hashed are the bytes filled again
+    contents_pages: tuple[str, ...] | None = None  # the Sommaire's page numbers once known
 
 
 def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
@@ -295,7 +300,8 @@ def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     read = [annexes[a.file][0] for a in convention.annexes if a.file is not None]
     digest = None if content is None else hashlib.sha256(content).hexdigest()
     record = record_for(convention, template, certifier, read, template_digest=digest)
-    return Rendered(job, convention, record, docx, depends_on(job.manifest, template, convention, record), annexes)
+    inputs = depends_on(job.manifest, template, convention, record)
+    return Rendered(job, convention, record, docx, inputs, annexes, template, content)
 
 
 def _template_bytes(template: Path) -> bytes | None:
@@ -330,6 +336,61 @@ def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[byt
     """The .docx files into PDF bodies, in order."""
     log.info("converting %d document(s) to PDF with LibreOffice (%s)", len(documents), converter)
     return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents])
+
+
+# A Sommaire's numbers are as wide as their placeholders: the second conversion settles them. A
+# number that grows a digit may move a line; the pages are then read again, at most this often.
+CONTENTS_ROUNDS = 3
+
+
+def number_contents(
+    documents: Sequence[Rendered], bodies: Sequence[bytes | ParapheError], converter: Converter
+) -> tuple[list[Rendered], list[bytes | ParapheError]]:
+    """Documents with a printed Sommaire, filled again with the pages where its headings were printed
+    and converted again, until the numbers printed are the pages read back; the others untouched.
+
+    The pages are read from the converted PDF (its headings' bookmarks), numbered as `assemble` will
+    number them (the cover and the inserted annex files counted): LibreOffice does not refresh a
+    Word table of contents, so the Sommaire is text, and its numbers are filled as text.
+    """
+    documents, bodies = list(documents), list(bodies)
+    for attempt in range(CONTENTS_ROUNDS + 1):
+        unsettled: dict[int, Rendered] = {}
+        for index, (document, body) in enumerate(zip(documents, bodies, strict=True)):
+            try:
+                refilled = _refill_contents(document, body)
+            except ParapheError as exc:  # `assemble` would refuse it for the same reason: it says so now
+                bodies[index] = exc
+                continue
+            if refilled is not None:
+                unsettled[index] = refilled
+        if not unsettled:
+            break
+        if attempt == CONTENTS_ROUNDS:  # never seen: a line that moves each time its number changes
+            log.warning("the Sommaire's page numbers of %d document(s) did not settle", len(unsettled))
+            break
+        for index, body in zip(unsettled, convert(list(unsettled.values()), converter), strict=True):
+            documents[index], bodies[index] = unsettled[index], body
+    return documents, bodies
+
+
+def _refill_contents(document: Rendered, body: bytes | ParapheError) -> Rendered | None:
+    """The document filled with the Sommaire's pages read from `body`; None when it has none, or when
+    the numbers it printed are those pages."""
+    from paraphe.assemble import contents_pages
+    from paraphe.render.context import contents_headings
+    from paraphe.render.docx import render_docx
+
+    listed = contents_headings(document.convention)
+    if not listed or isinstance(body, ParapheError):
+        return None
+    name = display_path(document.job.manifest)
+    pages = contents_pages(document.convention, body, name, document.annexes, listed)
+    if pages == document.contents_pages:
+        return None
+    log.info("%s: the Sommaire's page numbers filled in, to convert again", name)
+    docx = render_docx(document.convention, document.template, document.template_content, pages)
+    return replace(document, docx=docx, contents_pages=pages)
 
 
 def assemble(document: Rendered, body: bytes) -> Product:

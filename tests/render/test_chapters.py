@@ -71,6 +71,16 @@ def test_sommaire_lists_the_headings_in_order() -> None:
     assert lines[-2:] == [("Annexe 1 – Fiches actions", 0), ("Annexe 2 – Glossaire des sigles", 0)]
 
 
+def test_sommaire_lines_carry_their_pages_once_known() -> None:
+    convention = load_convention(SHAPE)
+    before = build_context(convention)["contents"]["lines"]
+    assert {line["page"] for line in before} == {"00"}  # as wide as the numbers: the layout they are read from
+    pages = [str(n) for n in range(3, 3 + len(before))]
+    after = build_context(convention, contents_pages=pages)["contents"]["lines"]
+    assert [line["page"] for line in after] == pages
+    assert [line["text"] for line in after] == [line["text"] for line in before]
+
+
 def test_fiches_follow_their_part_and_loose_sections_come_before_it(tmp_path: Path) -> None:
     source = SHAPE.read_text(encoding="utf-8")
     source = source.replace("  - {title: Fiches actions, generated: fiches}\n", "")

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -164,24 +164,16 @@ def _insert_annex_files(
     inserted: list[tuple[int, int]] = []
     warnings: list[Diagnostic] = []
     shift = 0
-    for number, annex in enumerate(convention.annexes, 1):
-        if annex.file is None:
-            continue
-        cover = find_heading(marks, annex_heading(number, annex.title))
-        if cover is None:
-            raise AssemblyError.at(
-                annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
-            )
-        reader = _read_annex(annex, annexes[annex.file])
+    for cover, reader, annex in _annex_files(convention, marks, annexes):
         problem = annex_not_archival(reader)
-        if problem is not None:
+        if problem is not None and annex.file is not None:
             message = f"annex {annex.file.name!r} {problem}: the built PDF cannot claim PDF/A; attach a PDF/A copy"
             warnings.append(Diagnostic(annex.location, message, "annex.not-pdfa"))
-        position = cover.page + 1 + shift
+        position = cover + 1 + shift
         for offset, page in enumerate(reader.pages):
             added = writer.insert_page(page, position + offset)
             _untag(added)
-        inserted.append((cover.page, len(reader.pages)))
+        inserted.append((cover, len(reader.pages)))
         shift += len(reader.pages)
     return inserted, tuple(warnings)
 
@@ -194,6 +186,48 @@ def _untag(page: PageObject) -> None:
         annotation = annotation.get_object()
         if "/StructParent" in annotation:
             del annotation["/StructParent"]
+
+
+def _annex_files(
+    convention: Convention, marks: list[Heading], annexes: Mapping[Path, AnnexRead]
+) -> list[tuple[int, PdfReader, Annex]]:
+    """Each file annex, read, with the body page of its cover (0-based), in the document's order."""
+    found: list[tuple[int, PdfReader, Annex]] = []
+    for number, annex in enumerate(convention.annexes, 1):
+        if annex.file is None:
+            continue
+        cover = find_heading(marks, annex_heading(number, annex.title))
+        if cover is None:
+            raise AssemblyError.at(
+                annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
+            )
+        found.append((cover.page, _read_annex(annex, annexes[annex.file]), annex))
+    return found
+
+
+def contents_pages(
+    convention: Convention, body: bytes, name: str, annexes: Mapping[Path, AnnexRead], listed: Sequence[str]
+) -> tuple[str, ...]:
+    """The page number, as the footer « N / M » will print it, of each heading `listed` (the Sommaire's
+    lines, in the document's order) in the converted `body`, once the annex files are inserted.
+
+    Read in order from the bookmarks LibreOffice exports for headings: two chapters with one title
+    (« Constats » in each part) each get their own page. A heading not found gets no number.
+    """
+    marks = headings(_read_body(body, name))
+    inserted = [(cover, len(reader.pages)) for cover, reader, _annex in _annex_files(convention, marks, annexes)]
+    final_page = _page_mapper(inserted)
+    pages: list[str] = []
+    start = 0
+    for heading in listed:
+        wanted = find_heading(marks[start:], heading)
+        if wanted is None:
+            log.warning("%s: the Sommaire's « %s » is not among the document's headings", name, heading)
+            pages.append("")
+            continue
+        start = marks.index(wanted, start) + 1
+        pages.append(str(final_page(wanted.page) + 1))
+    return tuple(pages)
 
 
 def _page_mapper(inserted: list[tuple[int, int]]) -> Callable[[int], int]:

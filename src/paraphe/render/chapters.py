@@ -7,7 +7,7 @@ every part when none does. The printed table of contents (« Sommaire ») lists 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from paraphe.manifest.model import Block, Convention, FigureBlock, Part, Section
@@ -71,8 +71,16 @@ def _block(block: Block, figures: FigureMaker) -> dict[str, Any]:
     }
 
 
-def contents(c: Convention, fiche_heading: Callable[[Section], str]) -> dict[str, Any] | None:
-    """The printed « Sommaire »: the headings a reader looks for, with their depth (0 or more)."""
+# A Sommaire's page number before the pages are known: as wide as a document of 10 to 99 pages numbers
+# them, so that the layout the numbers are read from is the layout they are printed in.
+PAGE_PLACEHOLDER = "00"
+
+
+def contents(
+    c: Convention, fiche_heading: Callable[[Section], str], pages: Sequence[str] | None = None
+) -> dict[str, Any] | None:
+    """The printed « Sommaire »: the headings a reader looks for, with their depth (0 or more) and the
+    page where each is printed (`pages`, in the lines' order; the placeholder until they are known)."""
     if c.contents_title is None:
         return None
     lines: list[dict[str, Any]] = []
@@ -98,4 +106,6 @@ def contents(c: Convention, fiche_heading: Callable[[Section], str]) -> dict[str
     add("Signatures", 0)
     for number, annex in enumerate(c.annexes, 1):
         lines.append({"text": annex_heading(number, annex.title), "depth": 0})
+    for index, line in enumerate(lines):
+        line["page"] = PAGE_PLACEHOLDER if pages is None or index >= len(pages) else pages[index]
     return {"title": fr_text(c.contents_title), "lines": lines}

@@ -6,7 +6,7 @@ secretariat editing the Word template never writes formatting logic.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +43,11 @@ class Row:
 ImageMaker = Callable[[bytes, float, str], Any]
 
 
-def build_context(convention: Convention, image: ImageMaker | None = None) -> dict[str, Any]:
-    """The template's variables; without `image`, charts are left out."""
+def build_context(
+    convention: Convention, image: ImageMaker | None = None, contents_pages: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The template's variables; without `image`, charts are left out. `contents_pages`: the page
+    number of each line of the Sommaire, once a first conversion has told them."""
     c = convention
     period = str(c.period)
     context = _common(c, period)
@@ -63,7 +66,7 @@ def build_context(convention: Convention, image: ImageMaker | None = None) -> di
         return {k: v for k, v in _fiche(c, section, sections[id(section)]).items() if k != "part"}
 
     context["body"] = body(c, body_fiche, lambda b: _figure_block(b, image), with_fiches=not fiches_in_annex)
-    context["contents"] = contents(c, lambda s: _fiche_heading(s))
+    context["contents"] = contents(c, lambda s: _fiche_heading(s), contents_pages)
     for annex in context["annexes"]:
         annex["fiches"] = [{**body_fiche(s), "in_part": True} for s in c.sections] if annex["is_fiches"] else []
     context["preamble_title"] = fr_text(c.preamble_title)
@@ -155,6 +158,12 @@ def _fiche(c: Convention, section: Section, index: int) -> dict[str, Any]:
         "columns": fr_text(enumeration([lv.plural or plural(lv.name) for lv in c.levels[section.depth + 1 :]])),
         "legend": legend_lines(section),
     }
+
+
+def contents_headings(convention: Convention) -> list[str]:
+    """The headings the Sommaire lists, in its order (none when it prints none): what its numbers are the pages of."""
+    printed = contents(convention, _fiche_heading)
+    return [] if printed is None else [line["text"] for line in printed["lines"]]
 
 
 def _fiche_heading(section: Section) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import zipfile
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,16 @@ from paraphe.resources import template_path
 __all__ = ["render_docx"]
 
 
-def render_docx(convention: Convention, template: Path | None = None, content: bytes | None = None) -> bytes:
+def render_docx(
+    convention: Convention,
+    template: Path | None = None,
+    content: bytes | None = None,
+    contents_pages: Sequence[str] | None = None,
+) -> bytes:
     """The filled .docx as bytes; nothing is written.
 
     `content`: the template's bytes when the caller has read them (`template` then only names it).
+    `contents_pages`: the Sommaire's page numbers, when a first conversion has told them.
     """
     template = template or template_path(convention.kind)
     where = Location(display_path(template))
@@ -44,7 +51,7 @@ def render_docx(convention: Convention, template: Path | None = None, content: b
     environment = _ENVIRONMENT
     try:
         document = ParapheTemplate(str(template) if content is None else io.BytesIO(content))
-        document.render(build_context(convention, _image_maker(document)), environment, autoescape=True)
+        document.render(build_context(convention, _image_maker(document), contents_pages), environment, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except jinja2.TemplateSyntaxError as exc:

@@ -160,6 +160,7 @@ DESCRIPTIONS: dict[str, str] = {
     "contents.lines": "Its lines, in the document's order.",
     "contents.lines[].text": "A heading (« I – Elément de contexte »).",
     "contents.lines[].depth": "0 for a chapter, 1 or more for what it holds.",
+    "contents.lines[].page": "The page number where it is printed, as the footer « N / M » numbers it.",
     "body": "The body in reading order: chapters (parts and sub-parts) and fiches, each with its `kind`.",
     "body[].depth": "A chapter's depth: 0 for a part, 1 for a sub-part…",
     "body[].subtitle": "A chapter's subtitle, or empty.",
