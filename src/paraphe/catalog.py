@@ -224,6 +224,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("sign.key-usage", "error", "The certificate's key usage allows signing documents (non-repudiation)."),
     Rule("sign.key-mismatch", "error", "The private key is the one of the certificate (a test signature verifies)."),
     Rule("sign.locked", "error", "No other `sign` is writing the same OUTPUT (waits for it, then gives up)."),
+    Rule("sign.level", "error", "The PAdES level asked for has what it needs (--timestamp-url, --trust)."),
     Rule("sign.self-check", "error", "The signed document verifies before it is written."),
     # verify: what cannot be verified at all (cases in tests/cases/verify/)
     Rule("verify.io", "error", "The PDF to verify can be read."),
@@ -236,7 +237,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.record-changed", "error", "The build record is the one the build wrote."),
     Rule("verify.info-changed", "error", "The document information (title, author…) is the one the build wrote."),
     Rule("verify.pages-changed", "error", "The pages are those the build made."),
-    Rule("verify.unsigned-update", "error", "Every update after the build is a signature."),
+    Rule(
+        "verify.unsigned-update",
+        "error",
+        "Every update after the build is a signature, or validation data only (a /DSS, a document timestamp).",
+    ),
     Rule("verify.trailing-data", "error", "Nothing follows the last revision (the last signature covers the file)."),
     Rule("verify.old-record", "error", "The build record is of this version (its digest covers all a page shows)."),
     Rule("verify.revision-changes", "error", "Each signed revision changes only signature fields, against the build."),
@@ -263,6 +268,10 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.wrong-signer", "error", "The certificate is that of the signatory whose field it signs."),
     Rule("verify.not-a-signatory", "error", "A signature is in a signatory's field, or is the certification."),
     Rule("verify.changed-after", "error", "After the signature, only later signatures were added."),
+    Rule(
+        "verify.timestamp", "error", "A timestamp matches what it stamps and, with --trust, its authority is trusted."
+    ),
+    Rule("verify.long-term", "error", "A timestamped signature whose certificate fails now holds at its proven time."),
     # verify --manifest: the document against its sources
     Rule("verify.manifest-mismatch", "error", "The PDF was built from the manifest given with --manifest."),
     Rule("verify.annex-mismatch", "error", "The annex files are those the PDF was built with."),

@@ -16,6 +16,7 @@ worker processes); `sign` and `verify` come after, on the written PDF.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -313,24 +314,38 @@ def load_credentials(
 
 
 def sign(
-    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
+    source: Path,
+    output: Path,
+    signatory_id: str,
+    credentials: Credentials,
+    *,
+    overwrite: bool = False,
+    level: str = "B-B",
+    timestamp_url: str | None = None,
+    trust: Sequence[Path] = (),
 ) -> SignResult:
     """One signatory signs `source`; `output` is written only if every check passes."""
-    from paraphe.sign import sign_document
+    from paraphe.sign import SigningOptions, load_trust_roots, sign_document
 
-    return sign_document(source, output, signatory_id, credentials, overwrite=overwrite)
+    options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)))
+    return sign_document(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
 
 
 def verify(
-    pdf: Path, manifest: Path | None = None, trust: Sequence[Path] = (), crls: Sequence[Path] = ()
+    pdf: Path,
+    manifest: Path | None = None,
+    trust: Sequence[Path] = (),
+    crls: Sequence[Path] = (),
+    at: dt.datetime | None = None,
 ) -> VerificationReport:
-    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it."""
+    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it; `at`:
+    as on that date rather than now."""
     from paraphe.sign import verify_pdf
 
     if manifest is None:
-        return verify_pdf(pdf, trust=trust, crls=crls)
+        return verify_pdf(pdf, trust=trust, crls=crls, at=at)
     convention = load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention)
+    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention, at=at)
 
 
 def write_output(path: Path, data: bytes) -> None:

@@ -21,6 +21,24 @@ from paraphe.cli.common import report as report_diagnostics
 @click.option("--cert", type=EXISTING_FILE, help="Signer's certificate (PEM/DER), with --key.")
 @click.option("--password-env", metavar="VAR", help="Environment variable holding the key's password.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT (other than INPUT).")
+@click.option(
+    "--timestamp-url",
+    metavar="URL",
+    help="RFC 3161 time-stamping authority: the signature carries its trusted time (PAdES B-T at least).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+    help="PAdES level: B-T adds the timestamp, B-LT the revocation information (OCSP/CRL, fetched now), "
+    "B-LTA a document timestamp over it all. Default: B-T with --timestamp-url, else B-B.",
+)
+@click.option(
+    "--trust",
+    type=EXISTING_FILE,
+    multiple=True,
+    metavar="CERT",
+    help="Trusted root (PEM/DER) the validation data is gathered along, for B-LT and B-LTA; repeat for several.",
+)
 def sign(
     source: Path,
     output: Path,
@@ -30,12 +48,25 @@ def sign(
     cert: Path | None,
     password_env: str | None,
     overwrite: bool,
+    timestamp_url: str | None,
+    level: str | None,
+    trust: tuple[Path, ...],
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
     signer = credentials(pkcs12, key, cert, password_env)
     if signer is None:
         raise click.UsageError("give the signer's --pkcs12 FILE, or --key FILE --cert FILE")
-    result = pipeline.sign(source, output, signatory_id, signer, overwrite=overwrite)
+    chosen = level or ("B-T" if timestamp_url else "B-B")
+    result = pipeline.sign(
+        source,
+        output,
+        signatory_id,
+        signer,
+        overwrite=overwrite,
+        level=chosen,
+        timestamp_url=timestamp_url,
+        trust=trust,
+    )
     click.echo(f"signed {result.output} for {result.signatory.id} ({result.signatory.name}) with {result.holder}'s key")
     if result.pending:
         click.echo("still to sign: " + ", ".join(s.id for s in result.pending))

@@ -2,11 +2,13 @@
 
 from paraphe.sign.credentials import Credentials, load_credentials, load_pem, load_pkcs12, password_from_env
 from paraphe.sign.report import SignatureReport, VerificationReport
-from paraphe.sign.signing import SignResult, certify_document, sign_document
-from paraphe.sign.verify import verify_pdf
+from paraphe.sign.signing import LEVELS, SigningOptions, SignResult, certify_document, sign_document
+from paraphe.sign.verify import load_trust_roots, verify_pdf
 
 __all__ = [
+    "LEVELS",
     "Credentials",
+    "SigningOptions",
     "SignResult",
     "SignatureReport",
     "VerificationReport",
@@ -15,6 +17,7 @@ __all__ = [
     "load_pem",
     "load_pkcs12",
     "password_from_env",
+    "load_trust_roots",
     "sign_document",
     "verify_pdf",
 ]

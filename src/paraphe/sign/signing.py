@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from asn1crypto import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
@@ -28,7 +31,7 @@ from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
 from paraphe.sign.report import VerificationReport
-from paraphe.sign.verify import verify_bytes
+from paraphe.sign.verify import Checks, verify_bytes
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,46 @@ STAMP = TextStampStyle(
     border_width=0,
     background_opacity=0,
 )
+
+
+# PAdES baseline levels: B-B (a signature), B-T (with a trusted timestamp), B-LT (and the validation
+# data: certificates, OCSP responses, CRLs), B-LTA (and a document timestamp over all of it).
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+# How long the time-stamping authority and the OCSP/CRL services may take to answer.
+SERVICE_TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class SigningOptions:
+    """How a signature is made beyond the key: its PAdES level, the time-stamping authority, and
+    the trusted roots its validation data is gathered along (B-LT and B-LTA)."""
+
+    level: str = "B-B"
+    timestamp_url: str | None = None
+    trust_roots: tuple[x509.Certificate, ...] = ()
+
+    def check(self, where: Location) -> None:
+        if self.level not in LEVELS:
+            raise SigningError.at(
+                where, f"unknown PAdES level {self.level!r}; one of {', '.join(LEVELS)}", "sign.level"
+            )
+        if self.level != "B-B" and self.timestamp_url is None:
+            raise SigningError.at(
+                where, f"PAdES {self.level} needs a time-stamping authority: give --timestamp-url", "sign.level"
+            )
+        if self.level in ("B-LT", "B-LTA") and not self.trust_roots:
+            message = f"PAdES {self.level} embeds the validation data of a chain to a trusted root: give --trust"
+            raise SigningError.at(where, message, "sign.level")
+
+    def apply(self, meta: PdfSignatureMetadata) -> tuple[PdfSignatureMetadata, HTTPTimeStamper | None]:
+        """`meta` with the validation data asked for, and the timestamper (None for B-B)."""
+        stamper = HTTPTimeStamper(self.timestamp_url, timeout=SERVICE_TIMEOUT) if self.timestamp_url else None
+        if self.level in ("B-LT", "B-LTA"):
+            context = ValidationContext(trust_roots=list(self.trust_roots), allow_fetching=True)
+            meta = replace(
+                meta, embed_validation_info=True, validation_context=context, use_pades_lta=self.level == "B-LTA"
+            )
+        return meta, stamper
 
 
 @dataclass(frozen=True)
@@ -57,7 +100,13 @@ def _now() -> dt.datetime:
 
 
 def sign_document(
-    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
+    source: Path,
+    output: Path,
+    signatory_id: str,
+    credentials: Credentials,
+    *,
+    overwrite: bool = False,
+    options: SigningOptions = SigningOptions(),
 ) -> SignResult:
     """Sign `source` in `signatory_id`'s field and write `output` atomically.
 
@@ -73,7 +122,7 @@ def sign_document(
         busy="another paraphe sign has been signing this file",
         rule="sign.locked",
     ):
-        return _sign_locked(source, output, signatory_id, credentials, overwrite=overwrite)
+        return _sign_locked(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
 
 
 def lock_path(output: Path) -> Path:
@@ -82,9 +131,10 @@ def lock_path(output: Path) -> Path:
 
 
 def _sign_locked(
-    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool
+    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool, options: SigningOptions
 ) -> SignResult:
     where = Location(str(source))
+    options.check(where)
     data = _read(source)
     report = verify_bytes(data, str(source))
     _refuse_unless_signable(report, where)
@@ -126,16 +176,16 @@ def _sign_locked(
             "already exists and may hold other signatures; choose another OUTPUT, or sign it in place",
             "sign.output-exists",
         )
-    signed = _sign(data, meta, credentials, params, where, existing_field=True)
-    _check_signed(signed, signatory_id, where)
+    signed = _sign(data, meta, credentials, params, where, existing_field=True, options=options)
+    _check_signed(signed, signatory_id, where, options)
     atomic_write_bytes(output, signed)
     pending = tuple(s for s in report.pending if s.id != signatory_id)
     return SignResult(output, signatory, credentials.holder, now, pending)
 
 
-def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
+def _check_signed(signed: bytes, signatory_id: str, where: Location, options: SigningOptions) -> None:
     """Verify what is about to be written: a signature `verify` rejects is never written."""
-    after = verify_bytes(signed, where.file)
+    after = verify_bytes(signed, where.file, Checks(trust_roots=options.trust_roots))
     found = [s for s in after.signatures if s.field == signatory_id]
     problems = [d.message for d in after.problems] + [d.message for s in after.signatures for d in s.problems]
     if not found or problems:
@@ -166,12 +216,15 @@ def _sign(
     where: Location,
     *,
     existing_field: bool,
+    options: SigningOptions = SigningOptions(),
 ) -> bytes:
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        meta, stamper = options.apply(meta)
         signer = PdfSigner(
             meta,
             signer=credentials.signer,
+            timestamper=stamper,
             stamp_style=STAMP,
             new_field_spec=None if existing_field else SigFieldSpec(CERTIFICATION_FIELD),
         )
