@@ -1,8 +1,9 @@
 """A local PKI with its services (pyHanko's own testing tool, certomancer), served on 127.0.0.1.
 
-A root, an issuing CA with its OCSP responder and CRL, a time-stamping authority, and one
-certificate per person named; every service answers real HTTP requests on an ephemeral port
-of the loopback address, from a thread started here and stopped when the `with` ends.
+A root, an issuing CA (valid 2020 to 2040) with its OCSP responder and CRL, a time-stamping
+authority (to 2040), and one certificate per person named, valid as the caller says; every
+service answers real HTTP requests on an ephemeral port of the loopback address, from a thread
+started here and stopped when the `with` ends.
 """
 
 from __future__ import annotations
@@ -91,17 +92,19 @@ def pki_config(
         },
         "ca": {
             "issuer": "root",
-            "validity": _validity("2000-01-01T00:00:00+0000", "2100-01-01T00:00:00+0000"),
+            # pyHanko validates in the past (with proof of existence) for an expired signer, not an expired CA.
+            "validity": _validity("2020-01-01T00:00:00+0000", "2040-01-01T00:00:00+0000"),
             "profiles": [{"id": "simple-ca", "params": {"max-path-len": 0, "crl-repo": "ca", "ocsp-service": "ca"}}],
         },
         "ocsp": {
             "issuer": "ca",
-            "validity": _validity("2000-01-01T00:00:00+0000", "2100-01-01T00:00:00+0000"),
+            "validity": _validity("2020-01-01T00:00:00+0000", "2030-01-01T00:00:00+0000"),
             "profiles": ["ocsp-responder"],
         },
         "tsa": {
             "issuer": "root",
-            "validity": _validity("2000-01-01T00:00:00+0000", "2100-01-01T00:00:00+0000"),
+            # The authority of the last document timestamp is judged when verifying: it outlives the rest.
+            "validity": _validity("2020-01-01T00:00:00+0000", "2040-01-01T00:00:00+0000"),
             "extensions": [
                 {
                     "id": "key_usage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -93,12 +94,26 @@ def sign(
     help="Certificate revocation list (DER/PEM) of a trusted CA, with --trust; repeat for several. "
     "Given, a certificate no list vouches for fails; without, revocation is « not checked ».",
 )
+@click.option(
+    "--at",
+    "at",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    metavar="DATE",
+    help="Verify as on DATE (YYYY-MM-DD, UTC) rather than now: certificates' validity, long-term validation.",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(
-    pdf: Path, manifest: Path | None, complete: bool, trust: tuple[Path, ...], crl: tuple[Path, ...], output_format: str
+    pdf: Path,
+    manifest: Path | None,
+    complete: bool,
+    trust: tuple[Path, ...],
+    crl: tuple[Path, ...],
+    at: dt.datetime | None,
+    output_format: str,
 ) -> int:
     """Verify PDF: every signature, the build record, pending signatories. Exit 0 when all holds."""
-    report = pipeline.verify(pdf, manifest, trust, crl)
+    moment = at.replace(tzinfo=dt.UTC) if at is not None else None
+    report = pipeline.verify(pdf, manifest, trust, crl, at=moment)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(complete), ensure_ascii=False, indent=2))
     else:

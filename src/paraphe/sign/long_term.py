@@ -6,6 +6,10 @@ time of the signature's timestamp; the signer's certificate is then validated at
 with that revocation information, offline. So a signature made with a certificate valid then
 still verifies after the certificate has expired.
 
+Revocation information is what was embedded when signing: it says whether the certificate was
+revoked then (a revocation after the signature does not undo it, as PAdES has it; `verify --crl`
+still reports a certificate that a list given then shows revoked).
+
 The time-stamping authority's own certificate is judged at the time of verification against the
 trusted roots, without revocation: the lists embedded with a timestamp are stale by then, and
 verification never goes online. That is the one thing this trusts beyond what the file proves.
@@ -38,6 +42,8 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 log = logging.getLogger(__name__)
 
+# Revocation information embedded at signing, taken as still fresh: for as long as a convention may be verified.
+REVOCATION_AS_EMBEDDED = dt.timedelta(days=365 * 50)
 _NO_REVOCATION = RevocationCheckingPolicy(RevocationCheckingRule.NO_CHECK, RevocationCheckingRule.NO_CHECK)
 
 
@@ -53,13 +59,34 @@ class LongTerm:
 def long_term_validation(
     sig: EmbeddedPdfSignature, trust_roots: Sequence[x509.Certificate], moment: dt.datetime
 ) -> LongTerm:
-    """Validate `sig` the AdES long-term way, as at `moment`, with what the document embeds."""
+    """Validate `sig` the AdES long-term way, as at `moment`, with what the document embeds.
+
+    First as AdES has it: revocation information is fresh for a short while after it was issued, so
+    once the signer's certificate has expired the validation slides back to the time the document
+    timestamps prove. Then, if that failed, with revocation information that stays fresh as long
+    as a convention lives: pyHanko reports a document holding several signers' OCSP responses as
+    lacking revocation information while their certificates are still valid, where it means stale.
+    """
+    first = _validate(sig, trust_roots, moment, freshness=None)
+    if first.ok:
+        return first
+    second = _validate(sig, trust_roots, moment, freshness=REVOCATION_AS_EMBEDDED)
+    return second if second.ok else first
+
+
+def _validate(
+    sig: EmbeddedPdfSignature,
+    trust_roots: Sequence[x509.Certificate],
+    moment: dt.datetime,
+    *,
+    freshness: dt.timedelta | None,
+) -> LongTerm:
     trust = SimpleTrustManager.build(trust_roots=list(trust_roots))
     signer_policy = CertValidationPolicySpec(
         trust_manager=trust,
-        # The signer's certificate needs revocation information, embedded, of the time it signed.
+        # The signer's certificate needs revocation information, embedded in the document.
         revinfo_policy=CertRevTrustPolicy(
-            REQUIRE_REVINFO, freshness=None, freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION
+            REQUIRE_REVINFO, freshness=freshness, freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION
         ),
     )
     tsa_policy = CertValidationPolicySpec(trust_manager=trust, revinfo_policy=CertRevTrustPolicy(_NO_REVOCATION))

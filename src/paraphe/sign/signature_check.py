@@ -83,13 +83,16 @@ def check_signature(
     proven = long_term.proven_time if long_term is not None and long_term.ok else None
     usable, found = _certificate_usable(certificate, holder, proven or moment)
     problems += found
+    trust, found = _trust(status, certificate, holder, crls=crls, chains_checked=chains_checked, usable=usable)
     if proven is not None:
-        trust: Trust = "trusted"
+        # Judged at its proven time; only a revocation list given now that shows it revoked still counts.
+        revoked = [problem for problem in found if problem[1] == "verify.revoked"]
+        trust = "untrusted" if revoked else "trusted"
+        problems += revoked
     else:
-        trust, found = _trust(status, certificate, holder, crls=crls, chains_checked=chains_checked, usable=usable)
         # Without long-term validation data a timestamped signature is judged as any other; when the
         # judgement fails, why the long-term one failed too is worth saying.
-        if found and long_term is not None:
+        if (found or not usable) and long_term is not None:
             found.append((f"its long-term validation fails too: {long_term.failure}", "verify.long-term"))
         problems += found
     problems += _claimed_time(status.signer_reported_dt, certificate, moment, earlier)
