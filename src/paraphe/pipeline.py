@@ -313,6 +313,13 @@ def load_credentials(
     return load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)
 
 
+def load_token_credentials(module: Path, token: str, key: str, pin: str) -> Credentials:
+    """A signer's key on a smart card or token (PKCS#11), its certificate read from the token."""
+    from paraphe.sign import load_pkcs11
+
+    return load_pkcs11(module, token, key, pin)
+
+
 def sign(
     source: Path,
     output: Path,
@@ -327,8 +334,11 @@ def sign(
     """One signatory signs `source`; `output` is written only if every check passes."""
     from paraphe.sign import SigningOptions, load_trust_roots, sign_document
 
-    options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)))
-    return sign_document(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
+    try:
+        options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)))
+        return sign_document(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
+    finally:
+        credentials.close()  # a token's session, a signing service's authorisation
 
 
 def verify(

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,10 @@ from asn1crypto import x509
 from click.testing import CliRunner, Result
 
 from paraphe.cli.main import cli
-from support import MINIMAL, require
-from support.pki import LocalPki, serve_pki
+from support import require
+from support.pki import SIGNING, LocalPki
 
 UTC = dt.UTC
-SIGNING = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LATER = dt.datetime(2031, 6, 1, tzinfo=UTC)  # every signer's certificate expired in 2027
 PEOPLE = {
     "prefete": "Valérie HATSCH",
@@ -36,21 +34,13 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
-    with time_machine.travel(SIGNING, tick=True):
-        with serve_pki(
-            tmp_path_factory.mktemp("pki"), PEOPLE, signers=("2026-01-01T00:00:00+0000", "2027-01-01T00:00:00+0000")
-        ) as served:
-            yield served
+def pki(local_pki: LocalPki) -> LocalPki:
+    return local_pki
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
-    out = tmp_path_factory.mktemp("built")
-    with time_machine.travel(SIGNING, tick=True):
-        result = run("build", str(MINIMAL), "--out", str(out), "--no-certify")
-    assert result.exit_code == 0, result.output
-    return next(out.rglob("sdsf-mini.pdf"))
+def built(minimal_built: Path) -> Path:
+    return minimal_built
 
 
 @pytest.fixture(scope="module")

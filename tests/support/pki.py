@@ -8,6 +8,7 @@ started here and stopped when the `with` ends.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +23,20 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from werkzeug.serving import make_server
 
 ARCH = "paraphe"
-SERVICES = ("root", "ca", "tsa", "ocsp")
+# The moment the signing tests sign (frozen), and who holds a certificate of this PKI.
+SIGNING = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+# The seven signatories of the Lozère SDSF (the minimal convention has three of them), by id.
+LOZERE_PEOPLE = {
+    "prefete": "Valérie HATSCH",
+    "president-ccss": "Philippe ROCHOUX",
+    "directrice-ccss": "Ghislaine CHARBONNEL",
+    "presidente-departement": "Sophie PANTEL",
+    "dasen": "Alexandre FALCO",
+    "directrice-msa": "Marie-Agnès GARCIA",
+    "president-udaf": "Michel CAPONI",
+}
+# Their certificates expire long before a convention stops mattering.
+SIGNER_VALIDITY = ("2026-01-01T00:00:00+0000", "2027-01-01T00:00:00+0000")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import click
@@ -12,15 +13,30 @@ from paraphe import pipeline
 from paraphe.cli.common import EXISTING_FILE, credentials
 from paraphe.cli.common import report as report_diagnostics
 
+# Named here: the command line reads it; the core library is given the PIN itself.
+PIN_VARIABLE = "PARAPHE_PKCS11_PIN"
+
 
 @click.command()
 @click.argument("source", metavar="INPUT", type=EXISTING_FILE)
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--signatory", "signatory_id", required=True, help="Id of the signatory whose field is signed.")
 @click.option("--pkcs12", type=EXISTING_FILE, help="Signer's key and certificate (.p12/.pfx).")
-@click.option("--key", type=EXISTING_FILE, help="Signer's private key (PEM/DER), with --cert.")
+@click.option(
+    "--key",
+    metavar="FILE|LABEL",
+    help="Signer's private key (PEM/DER), with --cert; with --pkcs11-module, the label of the key on the token.",
+)
 @click.option("--cert", type=EXISTING_FILE, help="Signer's certificate (PEM/DER), with --key.")
 @click.option("--password-env", metavar="VAR", help="Environment variable holding the key's password.")
+@click.option(
+    "--pkcs11-module",
+    type=EXISTING_FILE,
+    metavar="LIB",
+    help="PKCS#11 module of a smart card or token (e.g. libsofthsm2.so), with --token and --key; "
+    "the PIN is read from $PARAPHE_PKCS11_PIN, or asked for.",
+)
+@click.option("--token", "token_label", metavar="LABEL", help="Label of the token holding the key (PKCS#11).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT (other than INPUT).")
 @click.option(
     "--timestamp-url",
@@ -45,18 +61,29 @@ def sign(
     output: Path,
     signatory_id: str,
     pkcs12: Path | None,
-    key: Path | None,
+    key: str | None,
     cert: Path | None,
     password_env: str | None,
+    pkcs11_module: Path | None,
+    token_label: str | None,
     overwrite: bool,
     timestamp_url: str | None,
     level: str | None,
     trust: tuple[Path, ...],
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
-    signer = credentials(pkcs12, key, cert, password_env)
+    signer: pipeline.Credentials | None
+    if pkcs11_module is not None:
+        signer = _token_signer(pkcs11_module, token_label, key, others=(pkcs12, cert, password_env))
+    else:
+        if token_label is not None:
+            raise click.UsageError("--token goes with --pkcs11-module")
+        key_file = EXISTING_FILE.convert(key, None, click.get_current_context()) if key is not None else None
+        signer = credentials(pkcs12, key_file, cert, password_env)
     if signer is None:
-        raise click.UsageError("give the signer's --pkcs12 FILE, or --key FILE --cert FILE")
+        raise click.UsageError(
+            "give the signer's --pkcs12 FILE, --key FILE --cert FILE, or --pkcs11-module LIB --token LABEL --key LABEL"
+        )
     chosen = level or ("B-T" if timestamp_url else "B-B")
     result = pipeline.sign(
         source,
@@ -122,3 +149,18 @@ def verify(
         report_diagnostics(report.diagnostics(complete))
         click.echo(report.bottom_line(complete))
     return 0 if report.ok(complete) else 1
+
+
+def _token_signer(
+    module: Path, token: str | None, key: str | None, *, others: tuple[object, ...]
+) -> pipeline.Credentials:
+    """The key on a token; its PIN from $PARAPHE_PKCS11_PIN, or asked for (never an argument: it would show
+    in the process list and the shell's history)."""
+    if token is None or key is None:
+        raise click.UsageError("--pkcs11-module needs --token LABEL and --key LABEL")
+    if any(other is not None for other in others):
+        raise click.UsageError("--pkcs11-module goes without --pkcs12, --cert and --password-env")
+    pin = os.environ.get(PIN_VARIABLE)
+    if pin is None:
+        pin = click.prompt(f"PIN of token {token}", hide_input=True, err=True)
+    return pipeline.load_token_credentials(module, token, key, pin)

@@ -3,6 +3,7 @@
 from paraphe.sign.credentials import Credentials, load_credentials, load_pem, load_pkcs12, password_from_env
 from paraphe.sign.report import SignatureReport, VerificationReport
 from paraphe.sign.signing import LEVELS, SigningOptions, SignResult, certify_document, sign_document
+from paraphe.sign.smartcard import load_pkcs11
 from paraphe.sign.verify import load_trust_roots, verify_pdf
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "certify_document",
     "load_credentials",
     "load_pem",
+    "load_pkcs11",
     "load_pkcs12",
     "password_from_env",
     "load_trust_roots",

@@ -1,6 +1,7 @@
-"""A signer's key and certificate, from a PKCS#12 file or a PEM/DER key and certificate.
+"""A signer's key and certificate: a PKCS#12 file, a PEM/DER key and certificate, or a key on a
+smart card or token (PKCS#11) whose private half never leaves it.
 
-Loading fails with a located `SigningError` (the file named) rather than pyHanko's
+Loading fails with a located `SigningError` (the file or token named) rather than pyHanko's
 None-or-log behaviour, so `sign` can refuse before anything is written.
 """
 
@@ -10,7 +11,8 @@ import asyncio
 import datetime as dt
 import os
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import keys, x509
@@ -30,11 +32,13 @@ from paraphe.errors import SigningError
 
 @dataclass(frozen=True)
 class Credentials:
-    """A loaded signer; `source` names the file(s) in messages."""
+    """A loaded signer; `source` names the file(s) or the token in messages; `close` ends what the
+    signer holds open (a token's session)."""
 
-    signer: SimpleSigner
+    signer: Signer
     certificate: x509.Certificate
     source: str
+    close: Callable[[], None] = field(default=lambda: None, compare=False)
 
     @property
     def holder(self) -> str:

@@ -1,0 +1,32 @@
+"""What the signing tests share: a local PKI with its services (certomancer), the minimal convention
+built once, both at the same frozen moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import time_machine
+from click.testing import CliRunner
+
+from paraphe.cli.main import cli
+from support import MINIMAL
+from support.pki import LOZERE_PEOPLE, SIGNER_VALIDITY, SIGNING, LocalPki, serve_pki
+
+
+@pytest.fixture(scope="session")
+def local_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
+    with time_machine.travel(SIGNING, tick=True):
+        with serve_pki(tmp_path_factory.mktemp("local-pki"), LOZERE_PEOPLE, signers=SIGNER_VALIDITY) as served:
+            yield served
+
+
+@pytest.fixture(scope="session")
+def minimal_built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    """The minimal convention, final, not certified (only signatures protect it)."""
+    out = tmp_path_factory.mktemp("minimal-built")
+    with time_machine.travel(SIGNING, tick=True):
+        result = CliRunner().invoke(cli, ["build", str(MINIMAL), "--out", str(out), "--no-certify"])
+    assert result.exit_code == 0, result.output
+    return next(out.rglob("sdsf-mini.pdf"))
