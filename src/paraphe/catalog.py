@@ -226,6 +226,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("sign.locked", "error", "No other `sign` is writing the same OUTPUT (waits for it, then gives up)."),
     Rule("sign.pkcs11", "error", "The PKCS#11 module loads and holds the token, key and certificate named."),
     Rule("sign.pkcs11-pin", "error", "The token's PIN is right and not locked."),
+    Rule("sign.remote", "error", "The signing service (CSC API, over https) gives the credential's certificate."),
     Rule("sign.level", "error", "The PAdES level asked for has what it needs (--timestamp-url, --trust)."),
     Rule("sign.self-check", "error", "The signed document verifies before it is written."),
     # verify: what cannot be verified at all (cases in tests/cases/verify/)

@@ -313,6 +313,13 @@ def load_credentials(
     return load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)
 
 
+def load_remote_credentials(url: str, credential: str, *, token: str | None, pin: str | None) -> Credentials:
+    """A signer's key held by a remote signing service (Cloud Signature Consortium API)."""
+    from paraphe.sign import load_csc
+
+    return load_csc(url, credential, token=token, pin=pin)
+
+
 def load_token_credentials(module: Path, token: str, key: str, pin: str) -> Credentials:
     """A signer's key on a smart card or token (PKCS#11), its certificate read from the token."""
     from paraphe.sign import load_pkcs11

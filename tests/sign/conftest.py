@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from paraphe.cli.main import cli
 from support import MINIMAL
+from support.csc import serve_csc
 from support.pki import LOZERE_PEOPLE, SIGNER_VALIDITY, SIGNING, LocalPki, serve_pki
 
 
@@ -30,3 +31,10 @@ def minimal_built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Pat
         result = CliRunner().invoke(cli, ["build", str(MINIMAL), "--out", str(out), "--no-certify"])
     assert result.exit_code == 0, result.output
     return next(out.rglob("sdsf-mini.pdf"))
+
+
+@pytest.fixture(scope="session")
+def csc_service(local_pki: LocalPki) -> Iterator[str]:
+    """A remote signing service (CSC API) holding the keys of the local PKI."""
+    with serve_csc(local_pki) as url:
+        yield url

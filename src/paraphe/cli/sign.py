@@ -15,6 +15,8 @@ from paraphe.cli.common import report as report_diagnostics
 
 # Named here: the command line reads it; the core library is given the PIN itself.
 PIN_VARIABLE = "PARAPHE_PKCS11_PIN"
+CSC_TOKEN_VARIABLE = "PARAPHE_CSC_TOKEN"
+CSC_PIN_VARIABLE = "PARAPHE_CSC_PIN"
 
 
 @click.command()
@@ -36,6 +38,13 @@ PIN_VARIABLE = "PARAPHE_PKCS11_PIN"
     help="PKCS#11 module of a smart card or token (e.g. libsofthsm2.so), with --token and --key; "
     "the PIN is read from $PARAPHE_PKCS11_PIN, or asked for.",
 )
+@click.option(
+    "--csc-url",
+    metavar="URL",
+    help="Remote signing service (Cloud Signature Consortium API), with --csc-credential; "
+    "its OAuth token from $PARAPHE_CSC_TOKEN, the credential's PIN from $PARAPHE_CSC_PIN, if it needs them.",
+)
+@click.option("--csc-credential", metavar="ID", help="Identifier of the signer's credential at the --csc-url service.")
 @click.option("--token", "token_label", metavar="LABEL", help="Label of the token holding the key (PKCS#11).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT (other than INPUT).")
 @click.option(
@@ -65,6 +74,8 @@ def sign(
     cert: Path | None,
     password_env: str | None,
     pkcs11_module: Path | None,
+    csc_url: str | None,
+    csc_credential: str | None,
     token_label: str | None,
     overwrite: bool,
     timestamp_url: str | None,
@@ -73,7 +84,9 @@ def sign(
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
     signer: pipeline.Credentials | None
-    if pkcs11_module is not None:
+    if csc_url is not None or csc_credential is not None:
+        signer = _remote_signer(csc_url, csc_credential, others=(pkcs12, key, cert, password_env, pkcs11_module))
+    elif pkcs11_module is not None:
         signer = _token_signer(pkcs11_module, token_label, key, others=(pkcs12, cert, password_env))
     else:
         if token_label is not None:
@@ -82,7 +95,8 @@ def sign(
         signer = credentials(pkcs12, key_file, cert, password_env)
     if signer is None:
         raise click.UsageError(
-            "give the signer's --pkcs12 FILE, --key FILE --cert FILE, or --pkcs11-module LIB --token LABEL --key LABEL"
+            "give the signer's --pkcs12 FILE, --key FILE --cert FILE, --pkcs11-module LIB --token LABEL --key LABEL, "
+            "or --csc-url URL --csc-credential ID"
         )
     chosen = level or ("B-T" if timestamp_url else "B-B")
     result = pipeline.sign(
@@ -149,6 +163,16 @@ def verify(
         report_diagnostics(report.diagnostics(complete))
         click.echo(report.bottom_line(complete))
     return 0 if report.ok(complete) else 1
+
+
+def _remote_signer(url: str | None, credential: str | None, *, others: tuple[object, ...]) -> pipeline.Credentials:
+    """A credential at a signing service; its secrets from the environment, never arguments."""
+    if url is None or credential is None:
+        raise click.UsageError("--csc-url and --csc-credential go together")
+    if any(other is not None for other in others):
+        raise click.UsageError("--csc-url goes without --pkcs12, --key, --cert, --password-env and --pkcs11-module")
+    token, pin = os.environ.get(CSC_TOKEN_VARIABLE), os.environ.get(CSC_PIN_VARIABLE)
+    return pipeline.load_remote_credentials(url, credential, token=token, pin=pin)
 
 
 def _token_signer(

@@ -1,6 +1,7 @@
 """PAdES signing and verification (pyHanko): sign a signatory's field, certify a build, verify a PDF."""
 
 from paraphe.sign.credentials import Credentials, load_credentials, load_pem, load_pkcs12, password_from_env
+from paraphe.sign.remote import load_csc
 from paraphe.sign.report import SignatureReport, VerificationReport
 from paraphe.sign.signing import LEVELS, SigningOptions, SignResult, certify_document, sign_document
 from paraphe.sign.smartcard import load_pkcs11
@@ -15,6 +16,7 @@ __all__ = [
     "VerificationReport",
     "certify_document",
     "load_credentials",
+    "load_csc",
     "load_pem",
     "load_pkcs11",
     "load_pkcs12",
