@@ -3,6 +3,7 @@ the key imported with its certificate issued by the local PKI; PIN from the envi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_signs_with_the_key_on_the_token(
                   "--trust", str(local_pki.root_cert), pin=token.pin)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "for prefete (Valérie HATSCH) with Valérie HATSCH's key" in result.output
-    with time_machine.travel(SIGNING, tick=True):
+    with time_machine.travel(SIGNING + dt.timedelta(hours=1), tick=True):
         check = CliRunner().invoke(cli, ["verify", str(out), "--trust", str(local_pki.root_cert), "--format", "json"])
     assert check.exit_code == 0, check.output
     report = json.loads(check.output)

@@ -3,6 +3,7 @@ test service (certomancer-csc-dummy) on 127.0.0.1, started and stopped by the te
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_signs_with_the_service_s_key(
     result = sign(minimal_built, out, *service, *level)
     assert result.exit_code == 0, result.output
     assert "for directrice-ccss (Ghislaine CHARBONNEL) with Ghislaine CHARBONNEL's key" in result.output
-    with time_machine.travel(SIGNING, tick=True):
+    with time_machine.travel(SIGNING + dt.timedelta(hours=1), tick=True):
         check = CliRunner().invoke(cli, ["verify", str(out), "--trust", str(local_pki.root_cert), "--format", "json"])
     assert check.exit_code == 0, check.output
     signature = json.loads(check.output)["signatures"][0]
