@@ -19,7 +19,8 @@ from support.pki import LOZERE_PEOPLE, SIGNER_VALIDITY, SIGNING, LocalPki, serve
 @pytest.fixture(scope="session")
 def local_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
     with time_machine.travel(SIGNING, tick=True):
-        with serve_pki(tmp_path_factory.mktemp("local-pki"), LOZERE_PEOPLE, signers=SIGNER_VALIDITY) as served:
+        people = {**LOZERE_PEOPLE, "secretariat": "Secrétariat du SDSF"}
+        with serve_pki(tmp_path_factory.mktemp("local-pki"), people, signers=SIGNER_VALIDITY) as served:
             yield served
 
 

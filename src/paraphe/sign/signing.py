@@ -31,7 +31,7 @@ from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, same_person
 from paraphe.sign.report import VerificationReport
-from paraphe.sign.verify import Checks, verify_bytes
+from paraphe.sign.verify import verify_bytes
 
 log = logging.getLogger(__name__)
 
@@ -177,15 +177,16 @@ def _sign_locked(
             "sign.output-exists",
         )
     signed = _sign(data, meta, credentials, params, where, existing_field=True, options=options)
-    _check_signed(signed, signatory_id, where, options)
+    _check_signed(signed, signatory_id, where)
     atomic_write_bytes(output, signed)
     pending = tuple(s for s in report.pending if s.id != signatory_id)
     return SignResult(output, signatory, credentials.holder, now, pending)
 
 
-def _check_signed(signed: bytes, signatory_id: str, where: Location, options: SigningOptions) -> None:
-    """Verify what is about to be written: a signature `verify` rejects is never written."""
-    after = verify_bytes(signed, where.file, Checks(trust_roots=options.trust_roots))
+def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
+    """Verify what is about to be written: a signature `verify` rejects is never written. (Its chain was
+    validated by pyHanko when gathering the validation data of B-LT and B-LTA; not again here.)"""
+    after = verify_bytes(signed, where.file)
     found = [s for s in after.signatures if s.field == signatory_id]
     problems = [d.message for d in after.problems] + [d.message for s in after.signatures for d in s.problems]
     if not found or problems:
