@@ -218,6 +218,9 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("sign.unknown", "error", "The signatory is one of the document's."),
     Rule("sign.already-signed", "error", "The signatory's field is still empty."),
     Rule("sign.wrong-person", "error", "The certificate is the signatory's own (same name)."),
+    Rule(
+        "sign.not-registered", "error", "The certificate is the one the manifest registers for the signatory."
+    ),
     Rule("sign.output-exists", "error", "OUTPUT is new, INPUT itself, or replaced on purpose (--overwrite)."),
     Rule("sign.failed", "error", "pyHanko signs without an error."),
     Rule("sign.holder-ambiguous", "error", "The certificate names one person: a single common name."),
@@ -269,6 +272,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("verify.revocation-unknown", "error", "With --crl, a revocation list vouches for the certificate."),
     Rule("verify.claimed-time", "error", "The signing time claimed is within the certificate's validity, not ahead."),
     Rule("verify.wrong-signer", "error", "The certificate is that of the signatory whose field it signs."),
+    Rule("verify.not-registered", "error", "The certificate is the one the manifest registered for the signatory."),
     Rule("verify.not-a-signatory", "error", "A signature is in a signatory's field, or is the certification."),
     Rule("verify.changed-after", "error", "After the signature, only later signatures were added."),
     Rule(

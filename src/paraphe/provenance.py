@@ -34,6 +34,8 @@ class SignatoryRecord:
     name: str
     title: str
     organisation: str
+    certificate: str = ""  # SHA-256 of the one certificate registered for the signatory ("": any bearing the name)
+    email: str = ""  # an address the certificate must carry ("": none asked)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,10 @@ def record_for(
         manifest=convention.source_digest,
         template=sha256_file(template),
         annexes=digests,
-        signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
+        signatories=tuple(
+            SignatoryRecord(s.id, s.name, s.title, s.organisation.label, s.certificate or "", s.email or "")
+            for s in convention.signatories
+        ),
         place=convention.signature_place,
         final=convention.is_final,
         certifier=certifier if convention.is_final else "",

@@ -19,8 +19,11 @@ from support.pki import LOZERE_PEOPLE, SIGNER_VALIDITY, SIGNING, LocalPki, serve
 @pytest.fixture(scope="session")
 def local_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
     with time_machine.travel(SIGNING, tick=True):
-        people = {**LOZERE_PEOPLE, "secretariat": "Secrétariat du SDSF"}
-        with serve_pki(tmp_path_factory.mktemp("local-pki"), people, signers=SIGNER_VALIDITY) as served:
+        # « homonym »: another Valérie HATSCH, certified by the same authority.
+        people = {**LOZERE_PEOPLE, "secretariat": "Secrétariat du SDSF", "homonym": "Valérie HATSCH"}
+        emails = {"prefete": "valerie.hatsch@lozere.gouv.fr", "homonym": "valerie.hatsch@example.org"}
+        folder = tmp_path_factory.mktemp("local-pki")
+        with serve_pki(folder, people, signers=SIGNER_VALIDITY, emails=emails) as served:
             yield served
 
 

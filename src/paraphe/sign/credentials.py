@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import os
 import unicodedata
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.provenance import SignatoryRecord
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,38 @@ def key_matches_certificate(signer: Signer, certificate: x509.Certificate) -> bo
     return True
 
 
+def registration_problem(signatory: SignatoryRecord, certificate: x509.Certificate) -> str | None:
+    """Why `certificate` is not the one the manifest registered for `signatory` (its SHA-256, an
+    e-mail address it must carry), or None. A homonym's certificate bears the same name: only
+    what is registered tells them apart."""
+    fingerprint = hashlib.sha256(certificate.dump()).hexdigest()
+    if signatory.certificate and fingerprint != signatory.certificate:
+        return (
+            f"its certificate (SHA-256 {fingerprint[:16]}…) is not the one registered for {signatory.id} "
+            f"in the manifest ({signatory.certificate[:16]}…): another certificate, or a homonym's"
+        )
+    if signatory.email and signatory.email.lower() not in certificate_emails(certificate):
+        return f"its certificate does not carry {signatory.email}, the address registered for {signatory.id}"
+    return None
+
+
+def certificate_emails(certificate: x509.Certificate) -> set[str]:
+    """The e-mail addresses a certificate carries: in its subject and its alternative names."""
+    found = {
+        str(attribute["value"].native).lower()
+        for rdn in certificate.subject.chosen
+        for attribute in rdn
+        if attribute["type"].native == "email_address"
+    }
+    alternative = certificate.subject_alt_name_value
+    if alternative is not None:
+        found |= {str(name.native).lower() for name in alternative if name.name == "rfc822_name"}
+    return found
+
+
 def same_person(name: str, holder: str) -> bool:
-    """Whether a certificate's name is the signatory's: same words, any order, case and accents aside."""
+    """Whether a certificate's name is the signatory's: same words, any order, case and accents aside,
+    as French civil status writes a name (« FAURE Bruno » is « Bruno FAURE », « Hélène » is « HELENE »)."""
     return _words(name) == _words(holder)
 
 

@@ -25,7 +25,13 @@ from pyhanko_certvalidator import ValidationContext
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.provenance import BuildRecord, SignatoryRecord
-from paraphe.sign.credentials import certificate_holder, common_names, key_usage_problem, same_person
+from paraphe.sign.credentials import (
+    certificate_holder,
+    common_names,
+    key_usage_problem,
+    registration_problem,
+    same_person,
+)
 from paraphe.sign.long_term import long_term_validation
 from paraphe.sign.report import SignatureReport, TimestampReport, Trust
 from paraphe.sign.revisions import ALLOWED_AFTER_SIGNING, MODIFICATION_WORDS
@@ -98,7 +104,7 @@ def check_signature(
     problems += _claimed_time(status.signer_reported_dt, certificate, moment, earlier)
     problems += _timestamp_problems(status, chains_checked=chains_checked and proven is None)
     holder_is_signatory, found = _holder_is_signatory(
-        signatory, holder, ambiguous=ambiguous, certification=certification
+        signatory, holder, certificate, ambiguous=ambiguous, certification=certification
     )
     problems += found
     changes, found = _changes_after(status)
@@ -278,7 +284,12 @@ def _claimed_time(
 
 
 def _holder_is_signatory(
-    signatory: SignatoryRecord | None, holder: str, *, ambiguous: bool, certification: bool
+    signatory: SignatoryRecord | None,
+    holder: str,
+    certificate: x509.Certificate,
+    *,
+    ambiguous: bool,
+    certification: bool,
 ) -> tuple[bool | None, list[Problem]]:
     """Whether the certificate is that of the signatory the build named for this field (None: no one
     was named, as for the certification)."""
@@ -288,9 +299,14 @@ def _holder_is_signatory(
         return None, [("signature in a field that is not one of the document's signatories", "verify.not-a-signatory")]
     if ambiguous:
         return False, []  # said as what it is (verify.holder-ambiguous): no one person to compare
-    if same_person(signatory.name, holder):
-        return True, []
-    return False, [(f"signed with the certificate of {holder}, not that of {signatory.name}", "verify.wrong-signer")]
+    if not same_person(signatory.name, holder):
+        return False, [
+            (f"signed with the certificate of {holder}, not that of {signatory.name}", "verify.wrong-signer")
+        ]
+    registered = registration_problem(signatory, certificate)
+    if registered is not None:
+        return False, [(registered, "verify.not-registered")]
+    return True, []
 
 
 def _changes_after(status: PdfSignatureStatus) -> tuple[str, list[Problem]]:

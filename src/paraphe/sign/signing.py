@@ -29,7 +29,7 @@ from paraphe.fsutil import atomic_write_bytes, exclusive_lock, read_regular_file
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
-from paraphe.sign.credentials import Credentials, same_person
+from paraphe.sign.credentials import Credentials, registration_problem, same_person
 from paraphe.sign.report import VerificationReport
 from paraphe.sign.verify import verify_bytes
 
@@ -157,6 +157,9 @@ def _sign_locked(
             f"this certificate is {credentials.holder}'s, not {signatory.name}'s ({signatory_id})",
             "sign.wrong-person",
         )
+    registered = registration_problem(signatory, credentials.certificate)
+    if registered is not None:
+        raise SigningError.at(Location(credentials.source), f"{signatory_id}: {registered}", "sign.not-registered")
     meta = PdfSignatureMetadata(
         field_name=signatory_id,
         md_algorithm="sha256",
