@@ -218,9 +218,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("sign.unknown", "error", "The signatory is one of the document's."),
     Rule("sign.already-signed", "error", "The signatory's field is still empty."),
     Rule("sign.wrong-person", "error", "The certificate is the signatory's own (same name)."),
-    Rule(
-        "sign.not-registered", "error", "The certificate is the one the manifest registers for the signatory."
-    ),
+    Rule("sign.not-registered", "error", "The certificate is the one the manifest registers for the signatory."),
     Rule("sign.output-exists", "error", "OUTPUT is new, INPUT itself, or replaced on purpose (--overwrite)."),
     Rule("sign.failed", "error", "pyHanko signs without an error."),
     Rule("sign.holder-ambiguous", "error", "The certificate names one person: a single common name."),
@@ -230,6 +228,8 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("sign.pkcs11", "error", "The PKCS#11 module loads and holds the token, key and certificate named."),
     Rule("sign.pkcs11-pin", "error", "The token's PIN is right and not locked."),
     Rule("sign.remote", "error", "The signing service (CSC API, over https) gives the credential's certificate."),
+    Rule("sign.image", "error", "The visible signature's --image is a PNG or JPEG image that opens."),
+    Rule("font.missing", "error", "Liberation Sans, the font paraphe embeds, is installed."),
     Rule("sign.level", "error", "The PAdES level asked for has what it needs (--timestamp-url, --trust)."),
     Rule("sign.self-check", "error", "The signed document verifies before it is written."),
     # verify: what cannot be verified at all (cases in tests/cases/verify/)

@@ -337,12 +337,13 @@ def sign(
     level: str = "B-B",
     timestamp_url: str | None = None,
     trust: Sequence[Path] = (),
+    image: Path | None = None,
 ) -> SignResult:
     """One signatory signs `source`; `output` is written only if every check passes."""
     from paraphe.sign import SigningOptions, load_trust_roots, sign_document
 
     try:
-        options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)))
+        options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)), image)
         return sign_document(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
     finally:
         credentials.close()  # a token's session, a signing service's authorisation

@@ -65,6 +65,12 @@ CSC_PIN_VARIABLE = "PARAPHE_CSC_PIN"
     metavar="CERT",
     help="Trusted root (PEM/DER) the validation data is gathered along, for B-LT and B-LTA; repeat for several.",
 )
+@click.option(
+    "--image",
+    type=EXISTING_FILE,
+    metavar="FILE",
+    help="PNG or JPEG shown under the visible signature's text (a scanned signature, the body's stamp).",
+)
 def sign(
     source: Path,
     output: Path,
@@ -81,6 +87,7 @@ def sign(
     timestamp_url: str | None,
     level: str | None,
     trust: tuple[Path, ...],
+    image: Path | None,
 ) -> None:
     """Sign INPUT in one signatory's field and write OUTPUT (an incremental update; OUTPUT may be INPUT)."""
     signer: pipeline.Credentials | None
@@ -108,6 +115,7 @@ def sign(
         level=chosen,
         timestamp_url=timestamp_url,
         trust=trust,
+        image=image,
     )
     click.echo(f"signed {result.output} for {result.signatory.id} ({result.signatory.name}) with {result.holder}'s key")
     if result.pending:

@@ -13,10 +13,14 @@ import io
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509
+from pyhanko.pdf_utils.content import PdfContent
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -25,6 +29,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.fonts import font_path
 from paraphe.fsutil import atomic_write_bytes, exclusive_lock, read_regular_file
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
@@ -38,12 +43,75 @@ log = logging.getLogger(__name__)
 # How long a `sign` waits for another one signing the same OUTPUT before giving up, cleanly.
 LOCK_WAIT = 120.0
 
-STAMP = TextStampStyle(
-    stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",
-    text_box_style=TextBoxStyle(font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
-    border_width=0,
-    background_opacity=0,
-)
+STAMP_TEXT = "Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s"
+
+
+def stamp_style(image: Path | None = None) -> TextStampStyle:
+    """The visible signature: who signed, as what, when, in Liberation Sans embedded in the document
+    (subset), over the signer's image if given (a scanned signature, the body's stamp)."""
+    font = _EmbeddedFont(str(font_path()), font_size=7)
+    return TextStampStyle(
+        stamp_text=STAMP_TEXT,
+        text_box_style=TextBoxStyle(font=font, font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
+        border_width=0,
+        background=_image(image) if image is not None else None,
+        background_opacity=0.35 if image is not None else 0,
+    )
+
+
+class _ThousandUnitGlyphs(GlyphAccumulator):
+    """pyHanko's glyph accumulator in the PDF's glyph space of 1000 units an em.
+
+    pyHanko writes a TrueType font's widths (/W) and positions in the font's own units, right
+    only for fonts of 1000 units an em; Liberation Sans has 2048, and readers then space its
+    letters twice too far apart. HarfBuzz is asked for positions at 1000 units an em, and each
+    width is scaled the same way.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._to_thousand = 1000 / self.units_per_em
+        self.hb_font.scale = (1000, 1000)
+        self.units_per_em = 1000
+
+    def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+        if glyph_id in self._glyphs:
+            return self._glyphs[glyph_id]
+        cid, width = super()._get_cid_and_width(glyph_id)
+        self._glyphs[glyph_id] = scaled = (cid, round(width * self._to_thousand))
+        return scaled
+
+
+class _EmbeddedFont(GlyphAccumulatorFactory):
+    """pyHanko's OpenType font engine, given the font's bytes rather than a file it never closes."""
+
+    def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: Any = None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return _ThousandUnitGlyphs(
+            writer=writer,
+            font_handle=io.BytesIO(Path(self.font_file).read_bytes()),
+            font_size=self.font_size,
+            ot_script_tag=self.ot_script_tag,
+            ot_language_tag=self.ot_language_tag,
+            writing_direction=self.writing_direction,
+            bcp47_lang_code=self.bcp47_lang_code,
+            obj_stream=obj_stream,
+        )
+
+
+def _image(path: Path) -> PdfContent:
+    from PIL import Image, UnidentifiedImageError
+    from pyhanko.pdf_utils.images import PdfImage
+
+    try:
+        with Image.open(path) as opened:
+            if opened.format not in ("PNG", "JPEG"):
+                raise SigningError.at(Location(str(path)), f"a {opened.format} image; give a PNG or JPEG", "sign.image")
+            opened.load()
+            return PdfImage(opened.copy())
+    except (OSError, UnidentifiedImageError) as exc:
+        raise SigningError.at(Location(str(path)), f"cannot open the image: {exc}", "sign.image") from None
 
 
 # PAdES baseline levels: B-B (a signature), B-T (with a trusted timestamp), B-LT (and the validation
@@ -61,6 +129,7 @@ class SigningOptions:
     level: str = "B-B"
     timestamp_url: str | None = None
     trust_roots: tuple[x509.Certificate, ...] = ()
+    image: Path | None = None  # shown under the visible signature's text
 
     def check(self, where: Location) -> None:
         if self.level not in LEVELS:
@@ -169,9 +238,9 @@ def _sign_locked(
         name=signatory.name,
     )
     params = {
-        "person": _winansi(signatory.name),
-        "quality": _winansi(signatory.title),
-        "date": _winansi(f"{fr_date(now.date())} à {now:%H} h {now:%M} (UTC)"),
+        "person": signatory.name,
+        "quality": signatory.title,
+        "date": f"{fr_date(now.date())} à {now.hour}\u00a0h\u00a0{now:%M} (UTC)",
     }
     if output.exists() and not overwrite and not _same_file(output, source):
         raise SigningError.at(
@@ -229,7 +298,7 @@ def _sign(
             meta,
             signer=credentials.signer,
             timestamper=stamper,
-            stamp_style=STAMP,
+            stamp_style=stamp_style(options.image),
             new_field_spec=None if existing_field else SigFieldSpec(CERTIFICATION_FIELD),
         )
         out = signer.sign_pdf(writer, existing_fields_only=existing_field, appearance_text_params=params or None)
@@ -267,16 +336,3 @@ def _read(source: Path) -> bytes:
         return read_regular_file(source)
     except OSError as exc:
         raise SigningError.at(Location(str(source)), f"cannot read: {exc.strerror}", "sign.io") from None
-
-
-_PLAIN = str.maketrans({"’": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
-
-
-def _winansi(text: str) -> str:
-    """Text the stamp's standard PDF font shows as written.
-
-    pyHanko writes stamp text in PDFDocEncoding and falls back to UTF-16 (shown as
-    « þÿ » and spaced-out letters) for any character outside it, no-break spaces
-    and typographic apostrophes included.
-    """
-    return text.translate(_PLAIN)
