@@ -278,6 +278,7 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule(
         "verify.timestamp", "error", "A timestamp matches what it stamps and, with --trust, its authority is trusted."
     ),
+    Rule("verify.date-stated", "warning", "A signature is made on the day the document states it is signed."),
     Rule("verify.long-term", "error", "A timestamped signature whose certificate fails now holds at its proven time."),
     # verify --manifest: the document against its sources
     Rule("verify.manifest-mismatch", "error", "The PDF was built from the manifest given with --manifest."),

@@ -54,6 +54,9 @@ class BuildRecord:
     # SHA-256 of the certificate that certifies the build ("": not to be certified). Written before
     # the certification, under every signature: cutting the certification off cannot go unseen.
     certifier: str = ""
+    # The date the document states it is signed (« Fait à Mende, le 9 octobre 2020 »), ISO 8601;
+    # "": it states none. Signatures made on another day are pointed out by `verify`.
+    date: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -79,6 +82,7 @@ class BuildRecord:
             final=bool(data.get("final", True)),
             content=str(data.get("content", "")),
             certifier=str(data.get("certifier", "")),
+            date=str(data.get("date", "")),
         )
 
 
@@ -115,6 +119,7 @@ def record_for(
         place=convention.signature_place,
         final=convention.is_final,
         certifier=certifier if convention.is_final else "",
+        date=convention.signature_date.isoformat() if convention.signature_date else "",
     )
 
 

@@ -75,6 +75,12 @@ def test_signatures_carry_trusted_time_and_validation_data(signed: Path, pki: Lo
         assert signature["long_term"] is True and signature["revocation"] == "embedded", signature
         stamped = dt.datetime.fromisoformat(signature["timestamp"])
         assert SIGNING <= stamped < SIGNING + dt.timedelta(minutes=10)
+    # The minimal convention states « Fait à Mende, le 9 octobre 2020 »: said, as a warning.
+    dated = [p for p in report["problems"] if p["rule"] == "verify.date-stated"]
+    assert len(dated) == 3 and all(p["severity"] == "warning" for p in dated), report["problems"]
+    assert "prefete: signed on 2 mars 2026 (timestamped), but the document states it is signed on 9 octobre 2020" in (
+        dated[0]["message"].replace("\u00a0", " ")
+    )
     timestamps = report["timestamps"]
     assert isinstance(timestamps, list) and len(timestamps) == 2  # one per B-LTA signature
     assert all(t["authority"] == "Horodatage de test paraphe" and t["valid"] for t in timestamps)

@@ -70,9 +70,9 @@ def test_wrong_pin_is_refused_before_anything_is_written(minimal_built: Path, to
 
 def test_unknown_key_and_token_are_located(minimal_built: Path, token: SoftHsm, tmp_path: Path) -> None:
     out = tmp_path / "signed.pdf"
-    result = sign(minimal_built, out, token, key="dasen", pin=token.pin)
+    result = sign(minimal_built, out, token, key="nobody", pin=token.pin)
     assert result.exit_code == 1
-    assert "pkcs11:paraphe-test/dasen: error: no key and certificate labelled 'dasen'" in result.output
+    assert "pkcs11:paraphe-test/nobody: error: no key and certificate labelled 'nobody'" in result.output
     other = CliRunner().invoke(cli, ["sign", str(minimal_built), str(out), "--signatory", "prefete",
                                      "--pkcs11-module", str(token.module), "--token", "no-such-token", "--key", "x"],
                                env={PIN_VARIABLE: token.pin})  # fmt: skip

@@ -85,7 +85,8 @@ def make_documents(folder: Path) -> Documents:
     }
     crl = root.revocation_list([odd["revoked"].cert], pki / "root.crl", now=now)
     manifests = folder / "conventions"
-    text = MINIMAL.read_text(encoding="utf-8")
+    # Dated the day the documents are signed: the cases say nothing of the date the document states.
+    text = MINIMAL.read_text(encoding="utf-8").replace('date: "2020-10-09"', f'date: "{MOMENT:%Y-%m-%d}"')
     for status in ("final", "draft"):
         (manifests / status).mkdir(parents=True)
         (manifests / status / "sdsf-mini.yaml").write_text(text.replace("status: final", f"status: {status}"))

@@ -260,7 +260,8 @@ def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
     validated by pyHanko when gathering the validation data of B-LT and B-LTA; not again here.)"""
     after = verify_bytes(signed, where.file)
     found = [s for s in after.signatures if s.field == signatory_id]
-    problems = [d.message for d in after.problems] + [d.message for s in after.signatures for d in s.problems]
+    # Errors only: a warning (a signature on another day than the document states) is verify's to say.
+    problems = [d.message for d in after.diagnostics() if d.severity == "error"]
     if not found or problems:
         details = "; ".join(problems) or f"no signature in the field of {signatory_id}"
         message = f"the signed document would not verify ({details}); nothing written"
@@ -320,8 +321,9 @@ def _refuse_unless_signable(report: VerificationReport, where: Location) -> None
         raise SigningError.at(where, f"earlier signatures no longer verify ({details})", "sign.broken-earlier")
     if report.content_unchanged is False:
         raise SigningError.at(where, "the document was changed since it was built; rebuild it", "sign.changed")
-    if report.problems:
-        raise SigningError.at(where, "; ".join(d.message for d in report.problems), "sign.document")
+    errors = [d for d in report.problems if d.severity == "error"]
+    if errors:
+        raise SigningError.at(where, "; ".join(d.message for d in errors), "sign.document")
 
 
 def _same_file(a: Path, b: Path) -> bool:

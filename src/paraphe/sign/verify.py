@@ -22,6 +22,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509
@@ -46,6 +47,7 @@ from paraphe.provenance import (
     content_digest,
     read_record,
 )
+from paraphe.render.typography import fr_date
 from paraphe.resources import template_path
 from paraphe.sign.report import ManifestCheck, SignatureReport, VerificationReport
 from paraphe.sign.revisions import (
@@ -154,6 +156,7 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
     problems += _field_problems(parsed, signatures, where)
     pending, found = _pending(parsed, signatures, where)
     problems += found
+    problems += _stated_date(parsed.record, signatures, where)
     return VerificationReport(
         name,
         parsed.record,
@@ -308,6 +311,34 @@ def _field_problems(parsed: _Parsed, signatures: Sequence[SignatureReport], wher
             message = f"field {field_name} holds a signature that cannot be read"
             problems.append(Diagnostic(where, message, "verify.unreadable-signature"))
     return problems
+
+
+# The day a signature is made, as the signatories count it.
+SIGNING_ZONE = ZoneInfo("Europe/Paris")
+
+
+def _stated_date(
+    record: BuildRecord | None, signatures: Sequence[SignatureReport], where: Location
+) -> list[Diagnostic]:
+    """Signatures made on another day than the one the document states (« Fait à …, le … »): a
+    warning, since the document then says something the signatures do not."""
+    if record is None or not record.date:
+        return []
+    stated = dt.date.fromisoformat(record.date)
+    found = []
+    for signature in signatures:
+        when = signature.timestamp or signature.signed_at
+        if signature.certification or when is None:
+            continue
+        day = when.astimezone(SIGNING_ZONE).date()
+        if day != stated:
+            how = "timestamped" if signature.timestamp else "claimed"
+            message = (
+                f"{signature.field}: signed on {fr_date(day)} ({how}), "
+                f"but the document states it is signed on {fr_date(stated)}"
+            )
+            found.append(Diagnostic(where, message, "verify.date-stated"))
+    return found
 
 
 def _pending(
