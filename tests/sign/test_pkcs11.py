@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from paraphe.cli.main import cli
 from support.pki import SIGNING, LocalPki
+from support.signing_cases import assert_case
 from support.softhsm import SoftHsm
 
 PIN_VARIABLE = "PARAPHE_PKCS11_PIN"
@@ -64,7 +65,7 @@ def test_wrong_pin_is_refused_before_anything_is_written(minimal_built: Path, to
     out = tmp_path / "signed.pdf"
     result = sign(minimal_built, out, token, pin="0000")
     assert result.exit_code == 1
-    assert "pkcs11:paraphe-test/prefete: error: wrong PIN for this token [sign.pkcs11-pin]" in result.output
+    assert_case("token-wrong-pin", result.output)
     assert "Traceback" not in result.output and not out.exists()
 
 
@@ -72,7 +73,7 @@ def test_unknown_key_and_token_are_located(minimal_built: Path, token: SoftHsm, 
     out = tmp_path / "signed.pdf"
     result = sign(minimal_built, out, token, key="nobody", pin=token.pin)
     assert result.exit_code == 1
-    assert "pkcs11:paraphe-test/nobody: error: no key and certificate labelled 'nobody'" in result.output
+    assert_case("token-unknown-key", result.output)
     other = CliRunner().invoke(cli, ["sign", str(minimal_built), str(out), "--signatory", "prefete",
                                      "--pkcs11-module", str(token.module), "--token", "no-such-token", "--key", "x"],
                                env={PIN_VARIABLE: token.pin})  # fmt: skip

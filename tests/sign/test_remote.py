@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from paraphe.cli.main import cli
 from support.csc import credential
 from support.pki import SIGNING, LocalPki
+from support.signing_cases import assert_case
 
 
 def sign(built: Path, out: Path, *args: str, signatory: str = "directrice-ccss") -> Result:
@@ -51,13 +52,11 @@ def test_unknown_credential_is_located(minimal_built: Path, csc_service: str, tm
     out = tmp_path / "signed.pdf"
     result = sign(minimal_built, out, "--csc-url", csc_service, "--csc-credential", "paraphe/nobody")
     assert result.exit_code == 1
-    assert f"{csc_service}#paraphe/nobody: error: the signing service did not give this credential's certificate" in (
-        result.output
-    )
+    assert_case("remote-unknown-credential", result.output, url=csc_service)
     assert not out.exists()
 
 
 def test_service_in_clear_text_is_refused(minimal_built: Path, tmp_path: Path) -> None:
     result = sign(minimal_built, tmp_path / "x.pdf", "--csc-url", "http://sign.example.org", "--csc-credential", "a")
     assert result.exit_code == 1
-    assert "a signing service is reached over https" in result.output
+    assert_case("remote-in-clear-text", result.output)

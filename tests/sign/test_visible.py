@@ -7,13 +7,16 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import time_machine
 from click.testing import CliRunner, Result
 from PIL import Image
 
+from paraphe import fonts
 from paraphe.cli.main import cli
 from support import pdf_text, require
 from support.pki import SIGNING, LocalPki
+from support.signing_cases import assert_case
 
 
 def sign(built: Path, out: Path, pki: LocalPki, *extra: str) -> Result:
@@ -67,5 +70,14 @@ def test_an_image_that_is_not_one_is_refused(minimal_built: Path, local_pki: Loc
     out = tmp_path / "signed.pdf"
     result = sign(minimal_built, out, local_pki, "--image", str(image))
     assert result.exit_code == 1
-    assert f"{image}: error: cannot open the image" in result.output and "[sign.image]" in result.output
+    assert_case("image-not-an-image", result.output, image=str(image))
     assert not out.exists()
+
+
+def test_missing_font_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fontconfig and nothing where Debian puts the font: a located error, not a traceback."""
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(fonts, "_KNOWN", {False: Path("/nonexistent.ttf"), True: Path("/nonexistent-bold.ttf")})
+    with pytest.raises(fonts.FontError) as raised:
+        fonts.font_path.__wrapped__(False)
+    assert_case("font-missing", "\n".join(str(d) for d in raised.value.diagnostics))

@@ -292,6 +292,7 @@ def _sign(
     existing_field: bool,
     options: SigningOptions = SigningOptions(),
 ) -> bytes:
+    style = stamp_style(options.image)  # a bad image or a missing font is said as such, not as pyHanko's
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         meta, stamper = options.apply(meta)
@@ -299,7 +300,7 @@ def _sign(
             meta,
             signer=credentials.signer,
             timestamper=stamper,
-            stamp_style=stamp_style(options.image),
+            stamp_style=style,
             new_field_spec=None if existing_field else SigFieldSpec(CERTIFICATION_FIELD),
         )
         out = signer.sign_pdf(writer, existing_fields_only=existing_field, appearance_text_params=params or None)
