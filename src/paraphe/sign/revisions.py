@@ -153,7 +153,9 @@ def unsigned_updates(
 
 
 def _validation_data_only(reader: PdfFileReader, revision: int) -> bool:
-    """Whether `revision` adds only validation data or a document timestamp to the one before it."""
+    """Whether `revision` adds validation data or a document timestamp, and nothing else, to the one before it."""
+    if not _adds_validation_data(reader, revision):
+        return False  # an update that adds nothing of the kind is no validation data, however harmless
     try:
         result = DEFAULT_DIFF_POLICY.apply(
             reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
@@ -167,6 +169,15 @@ def _validation_data_only(reader: PdfFileReader, revision: int) -> bool:
     kept = {key for key in before.keys() | after.keys() if key not in _WRITER_VOLATILE}
     same_info = all(before.get(key) == after.get(key) for key in kept)
     return same_info and _xmp(reader, revision - 1) == _xmp(reader, revision)
+
+
+def _adds_validation_data(reader: PdfFileReader, revision: int) -> bool:
+    """A document timestamp signs this revision, or the revision writes the catalog's /DSS dictionary."""
+    if any(sig.signed_revision == revision for sig in reader.embedded_timestamp_signatures):
+        return True
+    root = reader.get_historical_resolver(revision).root
+    dss = root.raw_get("/DSS") if "/DSS" in root else None
+    return isinstance(dss, generic.IndirectObject) and dss.reference in reader.xrefs.explicit_refs_in_revision(revision)
 
 
 def _fields_changed(result: object, reader: PdfFileReader, revision: int) -> bool:
