@@ -1,10 +1,13 @@
-"""Shared fixtures: real LibreOffice, found once; a test that needs it is marked `soffice`."""
+"""Shared fixtures: real LibreOffice, found once (a test that needs it is marked `soffice`); a SoftHSM2 token."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from support.softhsm import SoftHsm, make_softhsm
 
 # Messages follow the locale (paraphe.i18n): the tests compare English ones to the letter, so they
 # run in the C locale, and so does every process they start. Tests of French set it themselves.
@@ -28,3 +31,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "soffice" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.soffice)
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsm]:
+    """A SoftHSM2 token, initialised here before any test loads the module (which reads its
+    configuration once per process)."""
+    previous = os.environ.get("SOFTHSM2_CONF")
+    made = make_softhsm(tmp_path_factory.mktemp("softhsm"))
+    if made is None:
+        pytest.skip("SoftHSM2 is not installed (run `make setup`)")
+    yield made
+    if previous is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = previous

@@ -18,6 +18,7 @@ worker processes); `sign` and `verify` come after, on the written PDF.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -452,13 +453,40 @@ def load_credentials(
     return load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)
 
 
+def load_remote_credentials(url: str, credential: str, *, token: str | None, pin: str | None) -> Credentials:
+    """A signer's key held by a remote signing service (Cloud Signature Consortium API)."""
+    from paraphe.sign import load_csc
+
+    return load_csc(url, credential, token=token, pin=pin)
+
+
+def load_token_credentials(module: Path, token: str, key: str, pin: str) -> Credentials:
+    """A signer's key on a smart card or token (PKCS#11), its certificate read from the token."""
+    from paraphe.sign import load_pkcs11
+
+    return load_pkcs11(module, token, key, pin)
+
+
 def sign(
-    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
+    source: Path,
+    output: Path,
+    signatory_id: str,
+    credentials: Credentials,
+    *,
+    overwrite: bool = False,
+    level: str = "B-B",
+    timestamp_url: str | None = None,
+    trust: Sequence[Path] = (),
+    image: Path | None = None,
 ) -> SignResult:
     """One signatory signs `source`; `output` is written only if every check passes."""
-    from paraphe.sign import sign_document
+    from paraphe.sign import SigningOptions, load_trust_roots, sign_document
 
-    return sign_document(source, output, signatory_id, credentials, overwrite=overwrite)
+    try:
+        options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)), image)
+        return sign_document(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
+    finally:
+        credentials.close()  # a token's session, a signing service's authorisation
 
 
 def verify(
@@ -467,13 +495,15 @@ def verify(
     trust: Sequence[Path] = (),
     crls: Sequence[Path] = (),
     original: Path | None = None,
+    at: dt.datetime | None = None,
 ) -> VerificationReport:
     """Verify a PDF's signatures and build record; with `manifest`, that it was built from it; with
-    `original`, for an avenant, that this is the signed convention it amends, fully signed."""
+    `original`, for an avenant, that this is the signed convention it amends, fully signed; `at`:
+    as on that date rather than now."""
     from paraphe.sign import verify_pdf
 
     convention = None if manifest is None else load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention, original=original)
+    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention, original=original, at=at)
 
 
 def convention_status(paths: Sequence[Path], out: Path = DEFAULT_OUT) -> list[ConventionStatus]:

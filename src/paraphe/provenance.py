@@ -34,6 +34,8 @@ class SignatoryRecord:
     name: str
     title: str
     organisation: str
+    certificate: str = ""  # SHA-256 of the one certificate registered for the signatory ("": any bearing the name)
+    email: str = ""  # an address the certificate must carry ("": none asked)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class BuildRecord:
     # the certification, under every signature: cutting the certification off cannot go unseen.
     certifier: str = ""
     amends: AmendsRecord | None = None  # an avenant's: the convention it amends
+    # The date the document states it is signed (« Fait à Mende, le 9 octobre 2020 »), ISO 8601;
+    # "": it states none. Signatures made on another day are pointed out by `verify`.
+    date: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -107,6 +112,7 @@ class BuildRecord:
             content=str(data.get("content", "")),
             certifier=str(data.get("certifier", "")),
             amends=AmendsRecord.from_json(data["amends"]) if data.get("amends") else None,
+            date=str(data.get("date", "")),
         )
 
 
@@ -141,11 +147,15 @@ def record_for(
         manifest=convention.source_digest,
         template=sha256_file(template) if template_digest is None else template_digest,
         annexes=digests,
-        signatories=tuple(SignatoryRecord(s.id, s.name, s.title, s.organisation.label) for s in convention.signatories),
+        signatories=tuple(
+            SignatoryRecord(s.id, s.name, s.title, s.organisation.label, s.certificate or "", s.email or "")
+            for s in convention.signatories
+        ),
         place=convention.signature_place,
         final=convention.is_final and convention.reading_copy is None,
         certifier=certifier if convention.is_final and convention.reading_copy is None else "",
         amends=_amends(convention),
+        date=convention.signature_date.isoformat() if convention.signature_date else "",
     )
 
 

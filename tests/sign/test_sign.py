@@ -349,7 +349,7 @@ def _sign_with_someone_else(pdf: Path, out: Path, pki: Pki) -> None:
         (_strip_last_revision, "president-udaf: Monsieur le Président de l'UDAF (Michel CAPONI) has not signed yet"),
         (_forge_record, "the build record was changed after the build"),
         (_append_overlay_field, "signature field zz-note was not made by the build"),
-        (_append_open_action, "update(s) appended after the build are not signatures"),
+        (_append_open_action, "update(s) appended after the build are neither signatures nor validation data"),
     ],
     ids=[
         "flipped-byte",

@@ -86,7 +86,8 @@ def make_documents(folder: Path) -> Documents:
     }
     crl = root.revocation_list([odd["revoked"].cert], pki / "root.crl", now=now)
     manifests = folder / "conventions"
-    text = MINIMAL.read_text(encoding="utf-8")
+    # Dated the day the documents are signed: the cases say nothing of the date the document states.
+    text = MINIMAL.read_text(encoding="utf-8").replace('date: "2020-10-09"', f'date: "{MOMENT:%Y-%m-%d}"')
     for status in ("final", "draft"):
         (manifests / status).mkdir(parents=True)
         (manifests / status / "sdsf-mini.yaml").write_text(text.replace("status: final", f"status: {status}"))
@@ -854,6 +855,49 @@ def out_of_order(docs: Documents, out: Path) -> None:
     _claiming(MOMENT - dt.timedelta(hours=12), docs, out, docs.signed, "directrice-ccss")
 
 
+def _dss(writer: IncrementalPdfFileWriter, docs: Documents) -> None:
+    """A /DSS in the catalog holding the root's certificate, as long-term validation data does."""
+    from pyhanko.keys import load_cert_from_pemder
+
+    cert = writer.add_object(generic.StreamObject(stream_data=load_cert_from_pemder(str(docs.root)).dump()))
+    dss = generic.DictionaryObject({generic.NameObject("/Certs"): generic.ArrayObject([cert])})
+    writer.root[generic.NameObject("/DSS")] = writer.add_object(dss)
+    writer.update_root()
+
+
+def dss_only_update(docs: Documents, out: Path) -> None:
+    """Validation data appended after the préfète's signature by pyHanko itself (B-LT): allowed."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.sign.validation import DocumentSecurityStore
+
+    signed_pdf = io.BytesIO(docs.signed.read_bytes())
+    certs = [load_cert_from_pemder(str(docs.root)), load_cert_from_pemder(str(docs.people["prefete"].cert))]
+    DocumentSecurityStore.add_dss(signed_pdf, b"", certs=certs)  # no signature contents: no /VRI
+    (out / "document.pdf").write_bytes(signed_pdf.getvalue())
+
+
+def dss_with_content(docs: Documents, out: Path) -> None:
+    """An update dressed as validation data (a /DSS) that also draws a red box on page 1."""
+    writer = _incremental(docs.signed)
+    _dss(writer, docs)
+    stream = generic.StreamObject(stream_data=b"q 1 0 0 rg 100 400 200 50 re f Q")
+    writer.add_stream_to_page(0, writer.add_object(stream))
+    _write(writer, out / "document.pdf")
+
+
+def dss_with_field_value(docs: Documents, out: Path) -> None:
+    """An update dressed as validation data (a /DSS) that also rewrites the annex's amount field."""
+    writer = _incremental(docs.form_signed)
+    _dss(writer, docs)
+    pages = writer.root["/Pages"]["/Kids"]
+    for ref in (a for page in pages for a in page.get_object().get("/Annots") or ()):
+        field = ref.get_object()
+        if field.get("/T") == "montant":
+            field[generic.NameObject("/V")] = generic.TextStringObject("9 999 999 EUR")
+            writer.update_container(field)
+    _write(writer, out / "document.pdf")
+
+
 RECIPES: dict[str, Callable[[Documents, Path], None]] = {
     recipe.__name__.replace("_", "-"): recipe
     for recipe in (
@@ -911,5 +955,8 @@ RECIPES: dict[str, Callable[[Documents, Path], None]] = {
         convention_with_original,
         avenant_with_another_original,
         avenant_with_original_not_fully_signed,
+        dss_only_update,
+        dss_with_content,
+        dss_with_field_value,
     )
 }

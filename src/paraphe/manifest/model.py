@@ -210,6 +210,8 @@ class Signatory:
     name: str
     delegation: str | None = None
     designation: str | None = None  # « le Président de son Conseil d'administration », for role-first parties
+    certificate: str | None = None  # SHA-256 of the one certificate that signs for this person (lowercase hex)
+    email: str | None = None  # an address the signing certificate must carry
 
     @property
     def title(self) -> str:

@@ -143,6 +143,8 @@ def build_model(loaded: LoadedManifest) -> Convention:
             s["name"],
             s.get("delegation"),
             s.get("designation"),
+            s["certificate"].replace(":", "").lower() if "certificate" in s else None,
+            s.get("email"),
         )
         for s in data["signatories"]
     )

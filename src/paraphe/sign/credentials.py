@@ -1,6 +1,7 @@
-"""A signer's key and certificate, from a PKCS#12 file or a PEM/DER key and certificate.
+"""A signer's key and certificate: a PKCS#12 file, a PEM/DER key and certificate, or a key on a
+smart card or token (PKCS#11) whose private half never leaves it.
 
-Loading fails with a located `SigningError` (the file named) rather than pyHanko's
+Loading fails with a located `SigningError` (the file or token named) rather than pyHanko's
 None-or-log behaviour, so `sign` can refuse before anything is written.
 """
 
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import os
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import keys, x509
@@ -26,15 +29,18 @@ from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.provenance import SignatoryRecord
 
 
 @dataclass(frozen=True)
 class Credentials:
-    """A loaded signer; `source` names the file(s) in messages."""
+    """A loaded signer; `source` names the file(s) or the token in messages; `close` ends what the
+    signer holds open (a token's session)."""
 
-    signer: SimpleSigner
+    signer: Signer
     certificate: x509.Certificate
     source: str
+    close: Callable[[], None] = field(default=lambda: None, compare=False)
 
     @property
     def holder(self) -> str:
@@ -206,8 +212,38 @@ def key_matches_certificate(signer: Signer, certificate: x509.Certificate) -> bo
     return True
 
 
+def registration_problem(signatory: SignatoryRecord, certificate: x509.Certificate) -> str | None:
+    """Why `certificate` is not the one the manifest registered for `signatory` (its SHA-256, an
+    e-mail address it must carry), or None. A homonym's certificate bears the same name: only
+    what is registered tells them apart."""
+    fingerprint = hashlib.sha256(certificate.dump()).hexdigest()
+    if signatory.certificate and fingerprint != signatory.certificate:
+        return (
+            f"its certificate (SHA-256 {fingerprint[:16]}…) is not the one registered for {signatory.id} "
+            f"in the manifest ({signatory.certificate[:16]}…): another certificate, or a homonym's"
+        )
+    if signatory.email and signatory.email.lower() not in certificate_emails(certificate):
+        return f"its certificate does not carry {signatory.email}, the address registered for {signatory.id}"
+    return None
+
+
+def certificate_emails(certificate: x509.Certificate) -> set[str]:
+    """The e-mail addresses a certificate carries: in its subject and its alternative names."""
+    found = {
+        str(attribute["value"].native).lower()
+        for rdn in certificate.subject.chosen
+        for attribute in rdn
+        if attribute["type"].native == "email_address"
+    }
+    alternative = certificate.subject_alt_name_value
+    if alternative is not None:
+        found |= {str(name.native).lower() for name in alternative if name.name == "rfc822_name"}
+    return found
+
+
 def same_person(name: str, holder: str) -> bool:
-    """Whether a certificate's name is the signatory's: same words, any order, case and accents aside."""
+    """Whether a certificate's name is the signatory's: same words, any order, case and accents aside,
+    as French civil status writes a name (« FAURE Bruno » is « Bruno FAURE », « Hélène » is « HELENE »)."""
     return _words(name) == _words(holder)
 
 

@@ -30,7 +30,9 @@ class SignatureReport:
     problems: tuple[Diagnostic, ...]  # each message begins with the field's name
     fingerprint: str = ""  # SHA-256 of the signer's certificate: who signed, beyond a name
     issuer: str = ""
-    revocation: Literal["checked", "not checked"] = "not checked"
+    revocation: Literal["checked", "embedded", "not checked"] = "not checked"
+    timestamp: dt.datetime | None = None  # the time a time-stamping authority vouches for (B-T and above)
+    long_term: bool = False  # validated at that time with the validation data the document embeds
 
     @property
     def ok(self) -> bool:
@@ -46,15 +48,18 @@ class SignatureReport:
             if self.signatory
             else "unknown signatory"
         )
-        # No trusted timestamp yet: the time is the signer's own clock, and says so.
+        # Without a timestamp, the time is the signer's own clock, and says so.
         when = "at no stated time"
-        if self.signed_at:
+        if self.timestamp:
+            when = f"on {self.timestamp:%Y-%m-%d %H:%M %Z} (timestamped)"
+        elif self.signed_at:
             when = f"on {self.signed_at:%Y-%m-%d %H:%M %Z} (as claimed by the signer)"
+        revocation = "embedded, checked at the time of signing" if self.long_term else self.revocation
         intact = "intact" if self.intact else "NOT INTACT"
         certificate = f" (certificate {self.fingerprint[:16]}… issued by {self.issuer})" if self.fingerprint else ""
         return (
             f"{mark} {self.field}: {who}, signed by {self.holder}{certificate} {when}; {intact}; "
-            f"chain {self.trust}; revocation {self.revocation}; after it: {self.changes_after}"
+            f"chain {self.trust}; revocation {revocation}; after it: {self.changes_after}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -64,7 +69,9 @@ class SignatureReport:
             "signatory": self.signatory.name if self.signatory else None,
             "holder": self.holder,
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
-            "signed_at_is_claimed": True,  # the signer's clock: no trusted timestamp is read yet
+            "signed_at_is_claimed": True,  # the signer's clock; `timestamp` is the authority's
+            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
+            "long_term": self.long_term,
             "certificate_sha256": self.fingerprint,
             "issuer": self.issuer,
             "revocation": self.revocation,
@@ -74,6 +81,31 @@ class SignatureReport:
             "changes_after": self.changes_after,
             "valid": self.ok,
             "problems": [d.as_json() for d in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class TimestampReport:
+    """A document timestamp (PAdES B-LTA): no one's signature, a time-stamping authority's proof of the time."""
+
+    field: str
+    time: dt.datetime | None
+    authority: str
+    trusted: bool
+    problems: tuple[Diagnostic, ...]
+
+    def summary(self) -> str:
+        mark = "✓" if not self.problems else "✗"
+        when = f"{self.time:%Y-%m-%d %H:%M %Z}" if self.time else "?"
+        return f"{mark} document timestamp on {when} by {self.authority}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "time": self.time.isoformat() if self.time else None,
+            "authority": self.authority,
+            "trusted": self.trusted,
+            "valid": not self.problems,
         }
 
 
@@ -114,6 +146,7 @@ class VerificationReport:
     chains_checked: bool = False  # trusted roots were given: « untrusted » means something
     revocation_checked: bool = False  # revocation lists were given: a revoked certificate is seen
     original: OriginalCheck | None = None  # an avenant's: the signed convention it amends, when given
+    timestamps: tuple[TimestampReport, ...] = ()  # document timestamps (B-LTA), in order
 
     @property
     def draft(self) -> bool:
@@ -128,6 +161,8 @@ class VerificationReport:
         found = list(self.problems)
         for signature in self.signatures:
             found += signature.problems
+        for timestamp in self.timestamps:
+            found += timestamp.problems
         if self.manifest is not None:
             found += self.manifest.problems
         if self.original is not None:
@@ -165,6 +200,7 @@ class VerificationReport:
             lines.append("  a draft (« PROJET »): no signature fields, not meant to be signed")
         lines.append("  certified by the secretariat" if self.certified else "  not certified")
         lines += [f"  {signature.summary()}" for signature in self.signatures]
+        lines += [f"  {timestamp.summary()}" for timestamp in self.timestamps]
         lines += [f"  … {s.id}: {s.title} ({s.name}) has not signed yet" for s in self.pending]
         return lines
 
@@ -174,7 +210,8 @@ class VerificationReport:
         summary = f"{signed} of {expected} signed"
         if self.ok(complete):
             unchecked = [] if self.chains_checked else ["chains not checked: no --trust"]
-            unchecked += [] if self.revocation_checked else ["revocation not checked: no --crl"]
+            embedded = bool(self.signatures) and all(s.long_term for s in self.signatures)
+            unchecked += [] if self.revocation_checked or embedded else ["revocation not checked: no --crl"]
             return f"valid: {summary}" + (f" ({'; '.join(unchecked)})" if unchecked else "")
         return f"NOT VALID: {summary}, {len(self.diagnostics(complete))} problem(s)"
 
@@ -194,6 +231,7 @@ class VerificationReport:
             "amends": None if record is None or record.amends is None else _amends_json(record),
             "original": None if self.original is None else self.original.as_json(),
             "signatures": [s.as_json() for s in self.signatures],
+            "timestamps": [t.as_json() for t in self.timestamps],
             "pending": [s.id for s in self.pending],
             "problems": [d.as_json() for d in self.diagnostics(complete)],
         }

@@ -122,20 +122,74 @@ def end_of_file(data: bytes, reader: PdfFileReader, embedded: Sequence[EmbeddedP
     return []
 
 
-def unsigned_updates(embedded: Sequence[EmbeddedPdfSignature], revisions: int) -> list[tuple[str, str]]:
-    """Every revision after the build's must be a signature: anything else (an object, an action,
-    a field, an appearance) changed the document, whatever the pages look like."""
-    unsigned = sorted(set(range(1, revisions)) - {sig.signed_revision for sig in embedded})
+def unsigned_updates(
+    reader: PdfFileReader, embedded: Sequence[EmbeddedPdfSignature], revisions: int
+) -> list[tuple[str, str]]:
+    """Every revision after the build's must be a signature or long-term validation data: anything
+    else (an object, an action, a field, an appearance) changed the document, whatever the pages
+    look like.
+
+    Validation data (PAdES B-LT, B-LTA) is what pyHanko's difference analysis classes as such
+    against the revision just before: a /DSS with its /VRI, a document timestamp. A revision that
+    calls itself one and changes anything more is an unsigned update like any other.
+    """
+    signatures = {sig.signed_revision for sig in embedded if not is_document_timestamp(sig)}
+    unsigned = []
+    for revision in range(1, revisions):
+        if revision in signatures:
+            continue
+        if not _validation_data_only(reader, revision):
+            unsigned.append(revision)
     if not unsigned:
         return []
     shown = ", ".join(str(r + 1) for r in unsigned[:10]) + (", …" if len(unsigned) > 10 else "")
     return [
         (
-            f"{len(unsigned)} update(s) appended after the build are not signatures "
+            f"{len(unsigned)} update(s) appended after the build are neither signatures nor validation data "
             f"(revision {shown} of {revisions}): the document was changed",
             "verify.unsigned-update",
         )
     ]
+
+
+def _validation_data_only(reader: PdfFileReader, revision: int) -> bool:
+    """Whether `revision` adds validation data or a document timestamp, and nothing else, to the one before it."""
+    if not _adds_validation_data(reader, revision):
+        return False  # an update that adds nothing of the kind is no validation data, however harmless
+    try:
+        result = DEFAULT_DIFF_POLICY.apply(
+            reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
+        )
+    except Exception:  # SuspiciousModification, or a revision the analysis cannot read
+        return False
+    if result.modification_level > ModificationLevel.LTA_UPDATES or _fields_changed(result, reader, revision):
+        return False
+    # The difference analysis leaves the document information and the XMP metadata aside.
+    before, after = _info(reader, revision - 1), _info(reader, revision)
+    kept = {key for key in before.keys() | after.keys() if key not in _WRITER_VOLATILE}
+    same_info = all(before.get(key) == after.get(key) for key in kept)
+    return same_info and _xmp(reader, revision - 1) == _xmp(reader, revision)
+
+
+def _adds_validation_data(reader: PdfFileReader, revision: int) -> bool:
+    """A document timestamp signs this revision, or the revision writes the catalog's /DSS dictionary."""
+    if any(sig.signed_revision == revision for sig in reader.embedded_timestamp_signatures):
+        return True
+    root = reader.get_historical_resolver(revision).root
+    dss = root.raw_get("/DSS") if "/DSS" in root else None
+    return isinstance(dss, generic.IndirectObject) and dss.reference in reader.xrefs.explicit_refs_in_revision(revision)
+
+
+def _fields_changed(result: object, reader: PdfFileReader, revision: int) -> bool:
+    """Form fields the revision changed, other than the document timestamp it adds."""
+    changed = set(getattr(result, "changed_form_fields", ()))
+    added = {sig.field_name for sig in reader.embedded_timestamp_signatures if sig.signed_revision == revision}
+    return bool(changed - added)
+
+
+def is_document_timestamp(sig: EmbeddedPdfSignature) -> bool:
+    """A document timestamp (PAdES B-LTA): a time-stamping authority's token over the document, no signer."""
+    return sig.sig_object_type == "/DocTimeStamp"
 
 
 def _review_policy(*, certified: bool) -> StandardDiffPolicy:
@@ -172,14 +226,15 @@ def review_revisions(reader: PdfFileReader, embedded: Sequence[EmbeddedPdfSignat
     this does, for the first signer too, certified document or not.
     """
     base = reader.get_historical_resolver(0)
-    signed_in = {sig.signed_revision: sig.field_name for sig in embedded}
+    signed_in = {sig.signed_revision: sig.field_name for sig in embedded if not is_document_timestamp(sig)}
     policy = _REVIEW[bool(embedded) and certifies(embedded[0])]
-    filled: set[str] = set()
+    # Document timestamps add their own fields; that they change nothing else is unsigned_updates'.
+    filled: set[str] = {sig.field_name for sig in embedded if is_document_timestamp(sig)}
     messages = []
     for revision in range(1, revisions):
         field_name = signed_in.get(revision)
         if field_name is None:
-            continue  # an unsigned update is reported as such (verify.unsigned-update)
+            continue  # validation data, or an unsigned update reported as such (verify.unsigned-update)
         filled.add(field_name)
         what = f"revision {revision + 1} of {revisions} ({field_name}'s signature)"
         try:
@@ -231,8 +286,10 @@ def certification_problems(
     return []
 
 
+# What any incremental update by pyHanko rewrites in the document information.
+_WRITER_VOLATILE = frozenset({"/Producer", "/ModDate"})
 # What signing rewrites in the document information; the record has its own check.
-_INFO_VOLATILE = frozenset({"/Producer", "/ModDate", RECORD_KEY})
+_INFO_VOLATILE = _WRITER_VOLATILE | {RECORD_KEY}
 
 
 def _info(reader: PdfFileReader, revision: int) -> dict[str, str]:

@@ -14,18 +14,26 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
+from typing import Literal
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.provenance import BuildRecord, SignatoryRecord
-from paraphe.sign.credentials import certificate_holder, common_names, key_usage_problem, same_person
-from paraphe.sign.report import SignatureReport, Trust
+from paraphe.sign.credentials import (
+    certificate_holder,
+    common_names,
+    key_usage_problem,
+    registration_problem,
+    same_person,
+)
+from paraphe.sign.long_term import long_term_validation
+from paraphe.sign.report import SignatureReport, TimestampReport, Trust
 from paraphe.sign.revisions import ALLOWED_AFTER_SIGNING, MODIFICATION_WORDS
 
 log = logging.getLogger(__name__)
@@ -45,12 +53,19 @@ def check_signature(
     *,
     moment: dt.datetime,
     crls: Sequence[asn1_crl.CertificateList],
-    chains_checked: bool,
+    trust_roots: Sequence[x509.Certificate],
     certification: bool,
     earlier: SignatureReport | None,
 ) -> SignatureReport:
     """The report of `sig` at `moment`; `context` validates it (the trusted roots, the revocation
-    lists `crls`); `earlier` is the report of the signature it follows, if any."""
+    lists `crls`); `earlier` is the report of the signature it follows, if any.
+
+    A signature with a trusted timestamp and its validation data in the document (PAdES B-LT,
+    B-LTA) is also validated the long-term way: when that holds, its certificate is judged at
+    the time the timestamp proves, with the revocation information embedded then, so it still
+    verifies once the certificate has expired.
+    """
+    chains_checked = bool(trust_roots)
     field_name = sig.field_name
     signatory = None if certification or record is None else record.signatory(field_name)
 
@@ -70,13 +85,26 @@ def check_signature(
     holder, ambiguous, problems = _holder(certificate)
     intact, found = _integrity(status)
     problems += found
-    usable, found = _certificate_usable(certificate, holder, moment)
+    long_term = long_term_validation(sig, trust_roots, moment) if chains_checked and _timestamped(status) else None
+    proven = long_term.proven_time if long_term is not None and long_term.ok else None
+    usable, found = _certificate_usable(certificate, holder, proven or moment)
     problems += found
     trust, found = _trust(status, certificate, holder, crls=crls, chains_checked=chains_checked, usable=usable)
-    problems += found
+    if proven is not None:
+        # Judged at its proven time; only a revocation list given now that shows it revoked still counts.
+        revoked = [problem for problem in found if problem[1] == "verify.revoked"]
+        trust = "untrusted" if revoked else "trusted"
+        problems += revoked
+    else:
+        # Without long-term validation data a timestamped signature is judged as any other; when the
+        # judgement fails, why the long-term one failed too is worth saying.
+        if (found or not usable) and long_term is not None:
+            found.append((f"its long-term validation fails too: {long_term.failure}", "verify.long-term"))
+        problems += found
     problems += _claimed_time(status.signer_reported_dt, certificate, moment, earlier)
+    problems += _timestamp_problems(status, chains_checked=chains_checked and proven is None)
     holder_is_signatory, found = _holder_is_signatory(
-        signatory, holder, ambiguous=ambiguous, certification=certification
+        signatory, holder, certificate, ambiguous=ambiguous, certification=certification
     )
     problems += found
     changes, found = _changes_after(status)
@@ -94,8 +122,65 @@ def check_signature(
         located(problems),
         fingerprint=hashlib.sha256(certificate.dump()).hexdigest(),
         issuer=_issuer(certificate),
-        revocation="checked" if crls and chains_checked else "not checked",
+        revocation=_revocation(crls, chains_checked=chains_checked, long_term=proven is not None),
+        timestamp=_timestamp_time(status),
+        long_term=proven is not None,
     )
+
+
+def _revocation(
+    crls: Sequence[asn1_crl.CertificateList], *, chains_checked: bool, long_term: bool
+) -> Literal["checked", "embedded", "not checked"]:
+    if long_term:
+        return "embedded"
+    return "checked" if crls and chains_checked else "not checked"
+
+
+def _timestamped(status: PdfSignatureStatus) -> bool:
+    return status.timestamp_validity is not None
+
+
+def _timestamp_time(status: PdfSignatureStatus) -> dt.datetime | None:
+    token = status.timestamp_validity
+    return token.timestamp if token is not None and token.intact and token.valid else None
+
+
+def _timestamp_problems(status: PdfSignatureStatus, *, chains_checked: bool) -> list[Problem]:
+    """The signature's own timestamp token: intact, and (with --trust) from a trusted authority."""
+    token = status.timestamp_validity
+    if token is None:
+        return []
+    if not (token.intact and token.valid):
+        return [("its timestamp token does not match the signature or its authority", "verify.timestamp")]
+    if chains_checked and not token.trusted:
+        return [("its timestamp is not from a trusted time-stamping authority", "verify.timestamp")]
+    return []
+
+
+def check_timestamp(
+    sig: EmbeddedPdfSignature, context: ValidationContext, where: Location, *, chains_checked: bool
+) -> TimestampReport:
+    """A document timestamp (B-LTA): intact, from a trusted authority when roots are given."""
+    try:
+        status: DocumentTimestampStatus = validate_pdf_timestamp(sig, context)
+    except Exception as exc:  # a malformed timestamp must be reported, not crash the report
+        log.debug("validation of %s failed", sig.field_name, exc_info=True)
+        message = f"{sig.field_name}: document timestamp cannot be validated ({exc})"
+        return TimestampReport(sig.field_name, None, "?", False, (Diagnostic(where, message, "verify.timestamp"),))
+    authority = _issuer_subject(status.signing_cert)
+    problems: list[Diagnostic] = []
+    if not (status.intact and status.valid):
+        message = f"{sig.field_name}: the document timestamp does not match the document or its authority"
+        problems.append(Diagnostic(where, message, "verify.timestamp"))
+    elif chains_checked and not status.trusted:
+        message = f"{sig.field_name}: the document timestamp of {authority} does not lead to a trusted root"
+        problems.append(Diagnostic(where, message, "verify.timestamp"))
+    return TimestampReport(sig.field_name, status.timestamp, authority, bool(status.trusted), tuple(problems))
+
+
+def _issuer_subject(certificate: x509.Certificate) -> str:
+    subject = certificate.subject.native
+    return str(subject.get("common_name") or certificate.subject.human_friendly)
 
 
 def _holder(certificate: x509.Certificate) -> tuple[str, bool, list[Problem]]:
@@ -199,7 +284,12 @@ def _claimed_time(
 
 
 def _holder_is_signatory(
-    signatory: SignatoryRecord | None, holder: str, *, ambiguous: bool, certification: bool
+    signatory: SignatoryRecord | None,
+    holder: str,
+    certificate: x509.Certificate,
+    *,
+    ambiguous: bool,
+    certification: bool,
 ) -> tuple[bool | None, list[Problem]]:
     """Whether the certificate is that of the signatory the build named for this field (None: no one
     was named, as for the certification)."""
@@ -209,9 +299,14 @@ def _holder_is_signatory(
         return None, [("signature in a field that is not one of the document's signatories", "verify.not-a-signatory")]
     if ambiguous:
         return False, []  # said as what it is (verify.holder-ambiguous): no one person to compare
-    if same_person(signatory.name, holder):
-        return True, []
-    return False, [(f"signed with the certificate of {holder}, not that of {signatory.name}", "verify.wrong-signer")]
+    if not same_person(signatory.name, holder):
+        return False, [
+            (f"signed with the certificate of {holder}, not that of {signatory.name}", "verify.wrong-signer")
+        ]
+    registered = registration_problem(signatory, certificate)
+    if registered is not None:
+        return False, [(registered, "verify.not-registered")]
+    return True, []
 
 
 def _changes_after(status: PdfSignatureStatus) -> tuple[str, list[Problem]]:

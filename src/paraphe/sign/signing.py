@@ -11,14 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from asn1crypto import x509
+from pyhanko.pdf_utils.content import PdfContent
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
@@ -26,7 +30,7 @@ from paraphe.fsutil import atomic_write_bytes, exclusive_lock, read_regular_file
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
-from paraphe.sign.credentials import Credentials, same_person
+from paraphe.sign.credentials import Credentials, registration_problem, same_person
 from paraphe.sign.report import VerificationReport
 from paraphe.sign.stamp_font import EmbeddedFont
 from paraphe.sign.verify import verify_bytes
@@ -35,13 +39,76 @@ log = logging.getLogger(__name__)
 
 # How long a `sign` waits for another one signing the same OUTPUT before giving up, cleanly.
 LOCK_WAIT = 120.0
-# The font is embedded (a subset of Liberation Sans): PDF/A wants every font embedded.
-STAMP = TextStampStyle(
-    stamp_text="Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s",
-    text_box_style=TextBoxStyle(font=EmbeddedFont(), font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
-    border_width=0,
-    background_opacity=0,
-)
+
+STAMP_TEXT = "Signé électroniquement par\n%(person)s\n%(quality)s\nle %(date)s"
+
+
+def stamp_style(image: Path | None = None) -> TextStampStyle:
+    """The visible signature: who signed, as what, when, in Liberation Sans embedded in the document
+    (subset), over the signer's image if given (a scanned signature, the body's stamp)."""
+    font = EmbeddedFont(font_size=7)  # PDF/A wants every font embedded
+    return TextStampStyle(
+        stamp_text=STAMP_TEXT,
+        text_box_style=TextBoxStyle(font=font, font_size=7, leading=9, text_color=(0.0, 0.2, 0.55)),
+        border_width=0,
+        background=_image(image) if image is not None else None,
+        background_opacity=0.35 if image is not None else 0,
+    )
+
+
+def _image(path: Path) -> PdfContent:
+    from PIL import Image, UnidentifiedImageError
+    from pyhanko.pdf_utils.images import PdfImage
+
+    try:
+        with Image.open(path) as opened:
+            if opened.format not in ("PNG", "JPEG"):
+                raise SigningError.at(Location(str(path)), f"a {opened.format} image; give a PNG or JPEG", "sign.image")
+            opened.load()
+            return PdfImage(opened.copy())
+    except (OSError, UnidentifiedImageError) as exc:
+        raise SigningError.at(Location(str(path)), f"cannot open the image: {exc}", "sign.image") from None
+
+
+# PAdES baseline levels: B-B (a signature), B-T (with a trusted timestamp), B-LT (and the validation
+# data: certificates, OCSP responses, CRLs), B-LTA (and a document timestamp over all of it).
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+# How long the time-stamping authority and the OCSP/CRL services may take to answer.
+SERVICE_TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class SigningOptions:
+    """How a signature is made beyond the key: its PAdES level, the time-stamping authority, and
+    the trusted roots its validation data is gathered along (B-LT and B-LTA)."""
+
+    level: str = "B-B"
+    timestamp_url: str | None = None
+    trust_roots: tuple[x509.Certificate, ...] = ()
+    image: Path | None = None  # shown under the visible signature's text
+
+    def check(self, where: Location) -> None:
+        if self.level not in LEVELS:
+            raise SigningError.at(
+                where, f"unknown PAdES level {self.level!r}; one of {', '.join(LEVELS)}", "sign.level"
+            )
+        if self.level != "B-B" and self.timestamp_url is None:
+            raise SigningError.at(
+                where, f"PAdES {self.level} needs a time-stamping authority: give --timestamp-url", "sign.level"
+            )
+        if self.level in ("B-LT", "B-LTA") and not self.trust_roots:
+            message = f"PAdES {self.level} embeds the validation data of a chain to a trusted root: give --trust"
+            raise SigningError.at(where, message, "sign.level")
+
+    def apply(self, meta: PdfSignatureMetadata) -> tuple[PdfSignatureMetadata, HTTPTimeStamper | None]:
+        """`meta` with the validation data asked for, and the timestamper (None for B-B)."""
+        stamper = HTTPTimeStamper(self.timestamp_url, timeout=SERVICE_TIMEOUT) if self.timestamp_url else None
+        if self.level in ("B-LT", "B-LTA"):
+            context = ValidationContext(trust_roots=list(self.trust_roots), allow_fetching=True)
+            meta = replace(
+                meta, embed_validation_info=True, validation_context=context, use_pades_lta=self.level == "B-LTA"
+            )
+        return meta, stamper
 
 
 @dataclass(frozen=True)
@@ -58,7 +125,13 @@ def _now() -> dt.datetime:
 
 
 def sign_document(
-    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool = False
+    source: Path,
+    output: Path,
+    signatory_id: str,
+    credentials: Credentials,
+    *,
+    overwrite: bool = False,
+    options: SigningOptions = SigningOptions(),
 ) -> SignResult:
     """Sign `source` in `signatory_id`'s field and write `output` atomically.
 
@@ -74,7 +147,7 @@ def sign_document(
         busy="another paraphe sign has been signing this file",
         rule="sign.locked",
     ):
-        return _sign_locked(source, output, signatory_id, credentials, overwrite=overwrite)
+        return _sign_locked(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
 
 
 def lock_path(output: Path) -> Path:
@@ -83,9 +156,10 @@ def lock_path(output: Path) -> Path:
 
 
 def _sign_locked(
-    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool
+    source: Path, output: Path, signatory_id: str, credentials: Credentials, *, overwrite: bool, options: SigningOptions
 ) -> SignResult:
     where = Location(str(source))
+    options.check(where)
     data = _read(source)
     report = verify_bytes(data, str(source))
     _refuse_unless_signable(report, where)
@@ -108,6 +182,9 @@ def _sign_locked(
             f"this certificate is {credentials.holder}'s, not {signatory.name}'s ({signatory_id})",
             "sign.wrong-person",
         )
+    registered = registration_problem(signatory, credentials.certificate)
+    if registered is not None:
+        raise SigningError.at(Location(credentials.source), f"{signatory_id}: {registered}", "sign.not-registered")
     meta = PdfSignatureMetadata(
         field_name=signatory_id,
         md_algorithm="sha256",
@@ -117,9 +194,9 @@ def _sign_locked(
         name=signatory.name,
     )
     params = {
-        "person": _winansi(signatory.name),
-        "quality": _winansi(signatory.title),
-        "date": _winansi(f"{fr_date(now.date())} à {now:%H} h {now:%M} (UTC)"),
+        "person": signatory.name,
+        "quality": signatory.title,
+        "date": f"{fr_date(now.date())} à {now.hour}\u00a0h\u00a0{now:%M} (UTC)",
     }
     if output.exists() and not overwrite and not _same_file(output, source):
         raise SigningError.at(
@@ -127,7 +204,7 @@ def _sign_locked(
             "already exists and may hold other signatures; choose another OUTPUT, or sign it in place",
             "sign.output-exists",
         )
-    signed = _sign(data, meta, credentials, params, where, existing_field=True)
+    signed = _sign(data, meta, credentials, params, where, existing_field=True, options=options)
     _check_signed(signed, signatory_id, where)
     atomic_write_bytes(output, signed)
     pending = tuple(s for s in report.pending if s.id != signatory_id)
@@ -135,10 +212,12 @@ def _sign_locked(
 
 
 def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
-    """Verify what is about to be written: a signature `verify` rejects is never written."""
+    """Verify what is about to be written: a signature `verify` rejects is never written. (Its chain was
+    validated by pyHanko when gathering the validation data of B-LT and B-LTA; not again here.)"""
     after = verify_bytes(signed, where.file)
     found = [s for s in after.signatures if s.field == signatory_id]
-    problems = [d.message for d in after.problems] + [d.message for s in after.signatures for d in s.problems]
+    # Errors only: a warning (a signature on another day than the document states) is verify's to say.
+    problems = [d.message for d in after.diagnostics() if d.severity == "error"]
     if not found or problems:
         details = "; ".join(problems) or f"no signature in the field of {signatory_id}"
         message = f"the signed document would not verify ({details}); nothing written"
@@ -167,13 +246,17 @@ def _sign(
     where: Location,
     *,
     existing_field: bool,
+    options: SigningOptions = SigningOptions(),
 ) -> bytes:
+    style = stamp_style(options.image)  # a bad image or a missing font is said as such, not as pyHanko's
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        meta, stamper = options.apply(meta)
         signer = PdfSigner(
             meta,
             signer=credentials.signer,
-            stamp_style=STAMP,
+            timestamper=stamper,
+            stamp_style=style,
             new_field_spec=None if existing_field else SigFieldSpec(CERTIFICATION_FIELD),
         )
         out = signer.sign_pdf(writer, existing_fields_only=existing_field, appearance_text_params=params or None)
@@ -195,8 +278,9 @@ def _refuse_unless_signable(report: VerificationReport, where: Location) -> None
         raise SigningError.at(where, f"earlier signatures no longer verify ({details})", "sign.broken-earlier")
     if report.content_unchanged is False:
         raise SigningError.at(where, "the document was changed since it was built; rebuild it", "sign.changed")
-    if report.problems:
-        raise SigningError.at(where, "; ".join(d.message for d in report.problems), "sign.document")
+    errors = [d for d in report.problems if d.severity == "error"]
+    if errors:
+        raise SigningError.at(where, "; ".join(d.message for d in errors), "sign.document")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -211,16 +295,3 @@ def _read(source: Path) -> bytes:
         return read_regular_file(source)
     except OSError as exc:
         raise SigningError.at(Location(str(source)), f"cannot read: {exc.strerror}", "sign.io") from None
-
-
-_PLAIN = str.maketrans({"’": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
-
-
-def _winansi(text: str) -> str:
-    """Text the stamp's standard PDF font shows as written.
-
-    pyHanko writes stamp text in PDFDocEncoding and falls back to UTF-16 (shown as
-    « þÿ » and spaced-out letters) for any character outside it, no-break spaces
-    and typographic apostrophes included.
-    """
-    return text.translate(_PLAIN)

@@ -22,6 +22,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509
@@ -46,6 +47,7 @@ from paraphe.provenance import (
     content_digest,
     read_record,
 )
+from paraphe.render.typography import fr_date
 from paraphe.resources import template_path
 from paraphe.sign.report import ManifestCheck, OriginalCheck, SignatureReport, VerificationReport
 from paraphe.sign.revisions import (
@@ -54,13 +56,14 @@ from paraphe.sign.revisions import (
     certifies,
     changed_information,
     end_of_file,
+    is_document_timestamp,
     refuse_too_many_revisions,
     refuse_unfinished_update,
     review_revisions,
     revision_budget,
     unsigned_updates,
 )
-from paraphe.sign.signature_check import check_signature
+from paraphe.sign.signature_check import check_signature, check_timestamp
 
 
 def load_trust_roots(paths: Sequence[Path]) -> list[x509.Certificate]:
@@ -99,7 +102,7 @@ class Checks:
 
     trust_roots: Sequence[x509.Certificate] = ()
     crls: Sequence[asn1_crl.CertificateList] = ()
-    moment: dt.datetime | None = None  # now, unless a test says otherwise
+    moment: dt.datetime | None = None  # now, unless `verify --at` (or a test) says otherwise
 
     def at(self) -> dt.datetime:
         return self.moment or dt.datetime.now(dt.UTC)
@@ -112,9 +115,11 @@ def verify_pdf(
     crls: Sequence[Path] = (),
     convention: Convention | None = None,
     original: Path | None = None,
+    at: dt.datetime | None = None,
 ) -> VerificationReport:
     """Verify the PDF at `pdf`; with a `convention`, also that it was built from its manifest; with
-    `original`, for an avenant, that this signed PDF is the convention it amends, fully signed."""
+    `original`, for an avenant, that this signed PDF is the convention it amends, fully signed; `at`:
+    as on that date (the certificates' validity, the long-term validation data)."""
     shown = display_path(pdf)
     if crls and not trust:
         raise SigningError.at(
@@ -122,7 +127,7 @@ def verify_pdf(
             "revocation is checked along a chain to a trusted root: give --trust with --crl",
             "verify.crl",
         )
-    checks = Checks(load_trust_roots(trust), load_crls(crls))
+    checks = Checks(load_trust_roots(trust), load_crls(crls), at)
     try:
         data = read_regular_file(pdf)
     except OSError as exc:
@@ -191,10 +196,16 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
     content_unchanged, found = _record_problems(parsed, where)
     problems += found
     signatures = _check_signatures(parsed, checks, where)
+    timestamps = tuple(
+        check_timestamp(sig, _context(checks), where, chains_checked=bool(checks.trust_roots))
+        for sig in parsed.embedded
+        if is_document_timestamp(sig)
+    )
     problems += _revision_problems(parsed, signatures, where)
     problems += _field_problems(parsed, signatures, where)
     pending, found = _pending(parsed, signatures, where)
     problems += found
+    problems += _stated_date(parsed.record, signatures, where)
     return VerificationReport(
         name,
         parsed.record,
@@ -205,6 +216,7 @@ def verify_bytes(data: bytes, name: str, checks: Checks | None = None) -> Verifi
         tuple(problems),
         chains_checked=bool(checks.trust_roots),
         revocation_checked=bool(checks.crls),
+        timestamps=timestamps,
     )
 
 
@@ -281,9 +293,8 @@ def _record_problems(parsed: _Parsed, where: Location) -> tuple[bool | None, lis
     return True, problems
 
 
-def _check_signatures(parsed: _Parsed, checks: Checks, where: Location) -> list[SignatureReport]:
-    """Every embedded signature, in the order of the revisions it signs; only the first may certify."""
-    context = ValidationContext(
+def _context(checks: Checks) -> ValidationContext:
+    return ValidationContext(
         trust_roots=list(checks.trust_roots),
         crls=list(checks.crls),
         allow_fetching=False,
@@ -292,8 +303,15 @@ def _check_signatures(parsed: _Parsed, checks: Checks, where: Location) -> list[
         revocation_mode="require" if checks.crls else "soft-fail",
         moment=checks.at(),
     )
+
+
+def _check_signatures(parsed: _Parsed, checks: Checks, where: Location) -> list[SignatureReport]:
+    """Every embedded signature, in the order of the revisions it signs; only the first may certify.
+    Document timestamps (B-LTA) are not signatures of anyone: check_timestamp reports them."""
+    context = _context(checks)
     signatures: list[SignatureReport] = []
-    for index, sig in enumerate(parsed.embedded):
+    regular = [sig for sig in parsed.embedded if not is_document_timestamp(sig)]
+    for index, sig in enumerate(regular):
         signatures.append(
             check_signature(
                 sig,
@@ -302,7 +320,7 @@ def _check_signatures(parsed: _Parsed, checks: Checks, where: Location) -> list[
                 where,
                 moment=checks.at(),
                 crls=checks.crls,
-                chains_checked=bool(checks.trust_roots),
+                trust_roots=checks.trust_roots,
                 certification=index == 0 and certifies(sig),
                 earlier=signatures[-1] if signatures else None,
             )
@@ -313,7 +331,7 @@ def _check_signatures(parsed: _Parsed, checks: Checks, where: Location) -> list[
 def _revision_problems(parsed: _Parsed, signatures: Sequence[SignatureReport], where: Location) -> list[Diagnostic]:
     """Every revision after the build's held to it: each a signature, changing only its field, and the
     certification the record announces."""
-    found = unsigned_updates(parsed.embedded, parsed.revisions)
+    found = unsigned_updates(parsed.reader, parsed.embedded, parsed.revisions)
     found += [
         (m, "verify.revision-changes") for m in review_revisions(parsed.reader, parsed.embedded, parsed.revisions)
     ]
@@ -327,6 +345,7 @@ def _field_problems(parsed: _Parsed, signatures: Sequence[SignatureReport], wher
     problems: list[Diagnostic] = []
     if parsed.record is not None:
         expected = {s.id for s in parsed.record.signatories} | {s.field for s in signatures if s.certification}
+        expected |= {sig.field_name for sig in parsed.embedded if is_document_timestamp(sig)}
         for extra in sorted(set(parsed.fields) - expected):
             problems.append(
                 Diagnostic(where, f"signature field {extra} was not made by the build", "verify.unknown-field")
@@ -335,12 +354,40 @@ def _field_problems(parsed: _Parsed, signatures: Sequence[SignatureReport], wher
     for repeated in sorted({n for n in names if names.count(n) > 1}):
         message = f"{names.count(repeated)} signature fields are named {repeated}: which one a reader shows is a guess"
         problems.append(Diagnostic(where, message, "verify.duplicate-field"))
-    signed = {s.field for s in signatures}
+    signed = {s.field for s in signatures} | {sig.field_name for sig in parsed.embedded}
     for field_name, value in parsed.fields.items():
         if field_name not in signed and value is not None:
             message = f"field {field_name} holds a signature that cannot be read"
             problems.append(Diagnostic(where, message, "verify.unreadable-signature"))
     return problems
+
+
+# The day a signature is made, as the signatories count it.
+SIGNING_ZONE = ZoneInfo("Europe/Paris")
+
+
+def _stated_date(
+    record: BuildRecord | None, signatures: Sequence[SignatureReport], where: Location
+) -> list[Diagnostic]:
+    """Signatures made on another day than the one the document states (« Fait à …, le … »): a
+    warning, since the document then says something the signatures do not."""
+    if record is None or not record.date:
+        return []
+    stated = dt.date.fromisoformat(record.date)
+    found = []
+    for signature in signatures:
+        when = signature.timestamp or signature.signed_at
+        if signature.certification or when is None:
+            continue
+        day = when.astimezone(SIGNING_ZONE).date()
+        if day != stated:
+            how = "timestamped" if signature.timestamp else "claimed"
+            message = (
+                f"{signature.field}: signed on {fr_date(day)} ({how}), "
+                f"but the document states it is signed on {fr_date(stated)}"
+            )
+            found.append(Diagnostic(where, message, "verify.date-stated"))
+    return found
 
 
 def _pending(
