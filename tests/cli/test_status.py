@@ -35,7 +35,8 @@ def make_final(path: Path) -> None:
     for signatory in data["signatories"]:
         signatory["name"] = PEOPLE[signatory["id"]]
         signatory["civility"] = "Monsieur" if signatory["id"] == "directeur-caf" else "Madame"
-    data["signature"] = {"place": "Mauriac", "date": "2025-06-12"}
+    # Signed today, as the document states (verify points out a signature made on another day).
+    data["signature"] = {"place": "Mauriac", "date": dt.datetime.now(dt.UTC).date().isoformat()}
     data["sections"][0]["title"] = "Accueillir les jeunes enfants"
     data["sections"][0]["diagnostic"] = ["Une offre d'accueil à consolider."]
     data["sections"][0]["sections"][0]["title"] = "Renforcer l'offre"

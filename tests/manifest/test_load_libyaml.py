@@ -111,7 +111,10 @@ def test_every_yaml_of_the_repository_read_and_placed_alike() -> None:
 def test_a_refusal_is_worded_by_the_pure_python_parser(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as caught:
         load_manifest_bytes(b"a: b: c\n", path=tmp_path / "m.yaml", shown="m.yaml")
-    assert str(caught.value) == "m.yaml:1:5: error: mapping values are not allowed here [yaml.syntax]"
+    assert str(caught.value) == (
+        "m.yaml:1:5: error: mapping values are not allowed here; likely cause: a text that contains ': ' must be"
+        ' between quotes ("…") [yaml.syntax]'
+    )
 
 
 def test_without_libyaml_the_same_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import io
 
-import docx
-
 from paraphe.manifest.model import AmendmentParagraph, Convention
-from paraphe.render.docx import render_docx
 from paraphe.resources import template_path
 
 ARTICLE_STYLE = "Titre d’article"
@@ -28,6 +25,11 @@ def printed_articles(c: Convention) -> Printed:
     """Each article's paragraphs by key, as printed; empty when the template does not print them all."""
     if not c.articles:
         return {}
+    # Imported here: python-docx and docxtpl are for avenants that are read, not for every command.
+    import docx
+
+    from paraphe.render.docx import render_docx
+
     document = docx.Document(io.BytesIO(render_docx(c, template_path(c.kind, c.source))))
     bodies: list[list[AmendmentParagraph]] = []
     for paragraph in document.paragraphs:

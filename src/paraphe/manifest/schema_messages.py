@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # jsonschema is imported when a manifest is validated, not when a command starts
+    from jsonschema.exceptions import ValidationError
 
 from paraphe.i18n import N_, _
 

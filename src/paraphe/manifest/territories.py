@@ -14,15 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
 from paraphe.i18n import N_, _
 from paraphe.manifest.load import SourceMap, load_manifest
 from paraphe.resources import TERRITORIES_SCHEMA_PATH
+
+if TYPE_CHECKING:
+    import jsonschema
 
 TERRITORIES_FILE = "territories.yaml"
 _FIELDS = {"departement", "code", "since", "source", "territories"}
@@ -98,6 +99,8 @@ def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # when a territories list is read, not when a command starts
+
     schema = json.loads(TERRITORIES_SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
