@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.annexes.limits import CPU_LIMIT, MAX_ANNEX_BYTES, MEMORY_LIMIT, WALL_LIMIT, Problem, limit_problem
+from paraphe.i18n import _
 from paraphe.names import RESERVED_FIELDS
 from paraphe.procutil import kill_group
 
@@ -123,7 +124,7 @@ def _inspect_in_child(data: bytes) -> Inspection:
             start_new_session=True,
         )
     except OSError as exc:
-        why = f"cannot start {sys.executable}: {exc.strerror}"
+        why = _("cannot start {executable}: {strerror}", executable=sys.executable, strerror=exc.strerror)
         return Inspection(((f"could not be inspected ({why})", "annex.unsafe"),))
     try:
         stdout, stderr = process.communicate(data, timeout=WALL_LIMIT)

@@ -22,6 +22,7 @@ _STATES = {
     "not checked": N_("not checked"),
     "checked": N_("checked"),
     "embedded": N_("embedded"),
+    "unknown": N_("unknown"),
 }
 
 
@@ -84,7 +85,7 @@ class SignatureReport:
             intact=intact,
             trust=_(_STATES[self.trust]),
             revocation=revocation,
-            changes=self.changes_after,
+            changes=_(self.changes_after),
         )
 
     def as_json(self) -> dict[str, object]:
