@@ -119,3 +119,10 @@ def test_sign_refusals_in_french(stranger: Path, tmp_path: Path) -> None:
     assert not output.exists()
     english = run(ENGLISH, *args, "--pkcs12", str(key))
     assert "error: not a document built by paraphe (no build record) [sign.not-built]" in english.stderr
+
+
+def test_the_help_of_the_new_commands_in_french() -> None:
+    assert "Écrit en PATH un premier projet commenté de convention KIND" in run(FRENCH, "new", "--help").output
+    assert "Où en est chaque convention\u00a0: projet ou définitive" in run(FRENCH, "status", "--help").output
+    assert "Niveau PAdES\u00a0: B-T ajoute l’horodatage" in run(FRENCH, "sign", "--help").output
+    assert "Where each convention stands: draft or final" in run(ENGLISH, "status", "--help").output
