@@ -14,6 +14,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Location
 from paraphe.errors import ParapheError
+from paraphe.i18n import _
 
 FAMILY = "Liberation Sans"
 _FILES = {False: "LiberationSans-Regular.ttf", True: "LiberationSans-Bold.ttf"}
@@ -46,9 +47,12 @@ def _find(bold: bool, configured: str | None) -> Path:
     if found is not None and found.name == name:
         return found
     if configured:
-        where, message = Location(FONT_DIR_SETTING), f"{name} is not in this folder"
+        where, message = Location(FONT_DIR_SETTING), _("{name} is not in this folder", name=name)
     else:
-        where, message = Location(FAMILY), f"{name} is not installed: install fonts-liberation (`make setup`)"
+        where, message = (
+            Location(FAMILY),
+            _("{name} is not installed: install fonts-liberation (`make setup`)", name=name),
+        )
     raise ParapheError.at(where, message, "build.font")
 
 

@@ -19,6 +19,7 @@ from paraphe import incremental
 from paraphe.diagnostics import Diagnostic, printable
 from paraphe.discovery import discover
 from paraphe.errors import ManifestError, ParapheError
+from paraphe.i18n import _
 from paraphe.manifest.convention import load_convention
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path, output_stem
@@ -63,18 +64,27 @@ class CopyStatus:
 
     def lines(self) -> list[str]:
         shown = printable(display_path(self.path))
-        state = "valid" if self.valid else "NOT VALID"
+        state = _("valid") if self.valid else _("NOT VALID")
         if self.matches_manifest is False:
-            state += ", DOES NOT MATCH the manifest"
+            state = _("{state}, DOES NOT MATCH the manifest", state=state)
         elif self.matches_manifest:
-            state += ", matches the manifest"
+            state = _("{state}, matches the manifest", state=state)
         if self.draft:
-            return [f"  {shown}: a draft, not to be signed; {state}"]
-        lines = [f"  {shown}: {len(self.signed)} of {len(self.signed) + len(self.pending)} signed; {state}"]
+            return [_("  {file}: a draft, not to be signed; {state}", file=shown, state=state)]
+        total = len(self.signed) + len(self.pending)
+        lines = [
+            _(
+                "  {file}: {signed} of {total} signed; {state}",
+                file=shown,
+                signed=len(self.signed),
+                total=total,
+                state=state,
+            )
+        ]
         if self.signed:
-            lines.append("    signed: " + ", ".join(map(str, self.signed)))
+            lines.append(_("    signed: {people}", people=", ".join(map(str, self.signed))))
         if self.pending:
-            lines.append("    to sign: " + ", ".join(map(str, self.pending)))
+            lines.append(_("    to sign: {people}", people=", ".join(map(str, self.pending))))
         lines += [f"    {d}" for d in self.problems]
         return lines
 
@@ -111,11 +121,22 @@ class ConventionStatus:
     def lines(self) -> list[str]:
         shown = printable(display_path(self.manifest))
         errors = sum(d.severity == "error" for d in self.diagnostics)
-        state = "valid" if self.valid else f"INVALID, {errors} error(s) (paraphe validate says where)"
-        what = f"{self.kind} {self.status}, {state}" if self.kind else state
+        state = (
+            _("valid") if self.valid else _("INVALID, {errors} error(s) (paraphe validate says where)", errors=errors)
+        )
+        what = state
+        if self.kind and self.status == "draft":
+            what = _("{kind} draft, {state}", kind=self.kind, state=state)
+        elif self.kind:
+            what = _("{kind} final, {state}", kind=self.kind, state=state)
         built = printable(display_path(self.pdf))
-        build = {"up to date": f"built, up to date: {built}", "out of date": f"built, OUT OF DATE: {built}"}
-        lines = [f"{shown}: {what}; {build.get(self.build, 'not built')}"]
+        if self.build == "up to date":
+            build = _("built, up to date: {pdf}", pdf=built)
+        elif self.build == "out of date":
+            build = _("built, OUT OF DATE: {pdf}", pdf=built)
+        else:
+            build = _("not built")
+        lines = [_("{manifest}: {what}; {build}", manifest=shown, what=what, build=build)]
         for copy in self.copies:
             lines += copy.lines()
         return lines

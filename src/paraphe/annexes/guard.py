@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.annexes.limits import CPU_LIMIT, MAX_ANNEX_BYTES, MEMORY_LIMIT, WALL_LIMIT, Problem, limit_problem
+from paraphe.i18n import _
 from paraphe.names import RESERVED_FIELDS
 from paraphe.procutil import kill_group
 
@@ -38,32 +39,55 @@ def read_annex(path: Path, shown: str, reserved: Collection[str] = ()) -> tuple[
 
     Reads only a regular file (never blocks on a FIFO or a device) of at most MAX_ANNEX_BYTES.
     """
-    name = f"annex {shown!r}"
     try:
         data = _read_regular(path)
     except _NotRegular:
-        return b"", [(f"{name} is not a regular file", "annex.not-file")]
+        return b"", [(_("annex {name!r} is not a regular file", name=shown), "annex.not-file")]
     except _TooLarge as exc:
-        return b"", [(f"{name} is too large ({exc.size} bytes; the limit is {MAX_ANNEX_BYTES})", "annex.size")]
+        return b"", [
+            (
+                _(
+                    "annex {name!r} is too large ({size} bytes; the limit is {limit})",
+                    name=shown,
+                    size=exc.size,
+                    limit=MAX_ANNEX_BYTES,
+                ),
+                "annex.size",
+            )
+        ]
     except OSError as exc:
-        return b"", [(f"cannot read {name}: {exc.strerror}", "annex.unreadable")]
+        return b"", [
+            (_("cannot read annex {name!r}: {strerror}", name=shown, strerror=exc.strerror), "annex.unreadable")
+        ]
     found = inspect_pdf(data)
-    problems = [(f"{name} {message}", rule) for message, rule in found.problems]
+    problems = [
+        # In English for now: the child words them, and its findings are cached by content, not by language.
+        (f"annex {shown!r} {message}", rule)
+        for message, rule in found.problems
+    ]
     ours = set(reserved) | set(RESERVED_FIELDS)
     for field, is_signature in found.fields:
         if field in ours:
             problems.append(
                 (
-                    f"{name} has a form field {field!r}, the name of one of this convention's signature fields; "
-                    "attach a flattened copy (print it to PDF)",
+                    _(
+                        "annex {name!r} has a form field {field!r}, the name of one of this convention's signature "
+                        "fields; attach a flattened copy (print it to PDF)",
+                        name=shown,
+                        field=field,
+                    ),
                     "annex.field-clash",
                 )
             )
         elif is_signature:
             problems.append(
                 (
-                    f"{name} has a signature field {field!r}, which cannot stay valid inside the convention; "
-                    "attach a flattened copy (print it to PDF)",
+                    _(
+                        "annex {name!r} has a signature field {field!r}, which cannot stay valid inside the "
+                        "convention; attach a flattened copy (print it to PDF)",
+                        name=shown,
+                        field=field,
+                    ),
                     "annex.signature-field",
                 )
             )

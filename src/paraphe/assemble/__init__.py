@@ -44,6 +44,7 @@ from paraphe.assemble.layout import (
 from paraphe.assemble.stamp import stamp_draft, stamp_fingerprint, stamp_page_number, stamp_reading_copy
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
+from paraphe.i18n import _
 from paraphe.manifest.model import Annex, Convention
 from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError, content_digest
 from paraphe.render.blocks import annex_heading
@@ -116,7 +117,7 @@ def assemble(
     except DigestError as exc:  # only an annex can nest so deep: the body is ours
         raise AssemblyError.at(
             Location(name),
-            f"exceeds the limits set to read an annex ({exc}); attach a normal copy (print it to PDF)",
+            _("exceeds the limits set to read an annex ({exc}); attach a normal copy (print it to PDF)", exc=exc),
             "annex.too-large",
         ) from None
     writer.add_metadata({RECORD_KEY: finished.to_json(), "/ParapheFingerprint": finished.fingerprint})
@@ -131,10 +132,10 @@ def _read_body(body: bytes, name: str) -> PdfReader:
         pages = len(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ConversionError.at(
-            Location(name), f"LibreOffice wrote a PDF that cannot be read ({exc})", "convert.bad-output"
+            Location(name), _("LibreOffice wrote a PDF that cannot be read ({exc})", exc=exc), "convert.bad-output"
         ) from None
     if pages == 0:
-        raise ConversionError.at(Location(name), "LibreOffice wrote a PDF with no page", "convert.bad-output")
+        raise ConversionError.at(Location(name), _("LibreOffice wrote a PDF with no page"), "convert.bad-output")
     return reader
 
 
@@ -167,7 +168,11 @@ def _insert_annex_files(
     for cover, reader, annex in _annex_files(convention, marks, annexes):
         problem = annex_not_archival(reader)
         if problem is not None and annex.file is not None:
-            message = f"annex {annex.file.name!r} {problem}: the built PDF cannot claim PDF/A; attach a PDF/A copy"
+            message = _(
+                "annex {name!r} {problem}: the built PDF cannot claim PDF/A; attach a PDF/A copy",
+                name=annex.file.name,
+                problem=problem,
+            )
             warnings.append(Diagnostic(annex.location, message, "annex.not-pdfa"))
         position = cover + 1 + shift
         for offset, page in enumerate(reader.pages):
@@ -199,7 +204,9 @@ def _annex_files(
         cover = find_heading(marks, annex_heading(number, annex.title))
         if cover is None:
             raise AssemblyError.at(
-                annex.location, f"cover page of annex {number} not found in the rendered document", "annex.cover"
+                annex.location,
+                _("cover page of annex {number} not found in the rendered document", number=number),
+                "annex.cover",
             )
         found.append((cover.page, _read_annex(annex, annexes[annex.file]), annex))
     return found
@@ -248,20 +255,24 @@ def _read_annex(annex: Annex, read: AnnexRead) -> PdfReader:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise AssemblyError.at(
-                where, f"annex {annex.file.name!r} is encrypted; attach an unprotected copy", "annex.encrypted"
+                where,
+                _("annex {name!r} is encrypted; attach an unprotected copy", name=annex.file.name),
+                "annex.encrypted",
             )
         if len(reader.pages) == 0:
-            raise AssemblyError.at(where, f"annex {annex.file.name!r} has no page", "annex.empty")
+            raise AssemblyError.at(where, _("annex {name!r} has no page", name=annex.file.name), "annex.empty")
         return reader
     except AssemblyError:
         raise
     except OSError as exc:
         raise AssemblyError.at(
-            where, f"cannot read annex {annex.file.name!r}: {exc.strerror}", "annex.unreadable"
+            where,
+            _("cannot read annex {name!r}: {strerror}", name=annex.file.name, strerror=exc.strerror),
+            "annex.unreadable",
         ) from None
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise AssemblyError.at(
-            where, f"annex {annex.file.name!r} is not a readable PDF ({exc})", "annex.invalid"
+            where, _("annex {name!r} is not a readable PDF ({exc})", name=annex.file.name, exc=exc), "annex.invalid"
         ) from None
 
 

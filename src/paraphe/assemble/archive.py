@@ -34,6 +34,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from paraphe.i18n import _
+
 PART = "2"
 LANGUAGE = "fr-FR"
 # sRGB profiles from Debian packages (icc-profiles-free, colord-data), in place of LibreOffice's.
@@ -83,11 +85,11 @@ def annex_not_archival(annex: PdfReader) -> str | None:
     """Why an annex's pages would break the document's PDF/A claim, or None when it is PDF/A itself."""
     claim = pdfa_claim(annex.root_object)
     if claim is None or claim[0] not in {"1", "2", "3"}:
-        return "is not PDF/A (its metadata claims no PDF/A conformance)"
+        return _("is not PDF/A (its metadata claims no PDF/A conformance)")
     for intent in _output_intents(annex.root_object):
         profile = intent.get("/DestOutputProfile")
         if profile is not None and int(profile.get_object().get("/N", 3)) != 3:
-            return "is PDF/A for a printing (CMYK) condition, not the screen's sRGB the document is made for"
+            return _("is PDF/A for a printing (CMYK) condition, not the screen's sRGB the document is made for")
     return None
 
 

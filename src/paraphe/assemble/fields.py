@@ -24,6 +24,7 @@ from paraphe.assemble.stamp import rectangle
 from paraphe.assemble.tagging import tag_annotation
 from paraphe.diagnostics import Location
 from paraphe.errors import AssemblyError
+from paraphe.i18n import _
 from paraphe.manifest.model import Convention
 from paraphe.render.typography import fr_text
 
@@ -44,7 +45,9 @@ def locate_signature_fields(
 ) -> list[SignatureField]:
     start = find_heading(marks, SIGNATURES_HEADING)
     if start is None:
-        raise AssemblyError.at(Location(name), "the rendered document has no « Signatures » heading", "signature.page")
+        raise AssemblyError.at(
+            Location(name), _("the rendered document has no « Signatures » heading"), "signature.page"
+        )
     later = [m.page for m in marks if m.level == 0 and m.page > start.page]
     end = min(later) if later else len(reader.pages)
     pages = {index: fragments(reader.pages[index]) for index in range(start.page, max(end, start.page + 1))}
@@ -57,7 +60,7 @@ def locate_signature_fields(
         if field is None:
             raise AssemblyError.at(
                 Location(name),
-                f"signatory block of {signatory.name!r} not found on the signature page",
+                _("signatory block of {name!r} not found on the signature page", name=signatory.name),
                 "signature.block",
             )
         fields.append(field)

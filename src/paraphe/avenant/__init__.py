@@ -18,6 +18,7 @@ from paraphe.avenant.chain import Chain, read_chain, require_shape
 from paraphe.avenant.compose import avenant_model, consolidated_mark
 from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
+from paraphe.i18n import _
 from paraphe.manifest.convention import from_loaded
 from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
@@ -55,7 +56,7 @@ def load_consolidated(path: Path, *, strict: bool = False) -> Convention:
     loaded = load_manifest(path)
     if not is_avenant(loaded):
         where = loaded.source.locate(("kind",))
-        message = "a consolidated copy is the convention as an avenant leaves it: give avenants (kind: avenant)"
+        message = _("a consolidated copy is the convention as an avenant leaves it: give avenants (kind: avenant)")
         raise ManifestError.at(where, message, "avenant.kind")
     avenant, chain = _avenant(loaded, strict)
     assert avenant.amendment is not None

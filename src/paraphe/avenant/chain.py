@@ -14,6 +14,7 @@ from pathlib import Path
 
 from paraphe.avenant.states import State, read_manifest, read_state, resolve, signed_record_fingerprint
 from paraphe.errors import ManifestError, ParapheError
+from paraphe.i18n import _
 from paraphe.manifest.load import LoadedManifest, load_manifest
 from paraphe.manifest.model import EarlierAvenant
 from paraphe.manifest.validate import is_avenant, validate_avenant_shape
@@ -51,7 +52,11 @@ def read_chain(avenant: LoadedManifest) -> Chain:
         reads += before
     elif number > 1:
         where = avenant.source.locate(("number",))
-        message = f"avenant n° {number} amends the convention as avenant n° {number - 1} left it: name it in 'previous'"
+        message = _(
+            "avenant n° {number} amends the convention as avenant n° {previous} left it: name it in 'previous'",
+            number=number,
+            previous=number - 1,
+        )
         raise ManifestError.at(where, message, "avenant.number")
     new = read_state(avenant, "amended")
     _same_convention(avenant, original, new)
@@ -67,17 +72,24 @@ def _previous(
     where = avenant.source.locate(("previous", "manifest"))
     previous = read_manifest(avenant, "previous")
     if not is_avenant(previous):
-        raise ManifestError.at(where, f"{previous.source.file} is not an avenant (kind: avenant)", "avenant.chain")
+        raise ManifestError.at(
+            where, _("{file} is not an avenant (kind: avenant)", file=previous.source.file), "avenant.chain"
+        )
     require_shape(previous)
     if previous.data["number"] != number - 1:
-        message = (
-            f"avenant n° {number} follows n° {number - 1}, but {previous.source.file} is avenant"
-            f" n° {previous.data['number']}"
+        message = _(
+            "avenant n° {number} follows n° {previous}, but {file} is avenant n° {found}",
+            number=number,
+            previous=number - 1,
+            file=previous.source.file,
+            found=previous.data["number"],
         )
         raise ManifestError.at(where, message, "avenant.number")
     chain = read_chain(previous)  # terminates: each step's number is one less, and n° 1 names none
     if chain.original.convention.source_digest != original.convention.source_digest:
-        message = f"{previous.source.file} amends another convention (or another version of it) than 'amends' names"
+        message = _(
+            "{file} amends another convention (or another version of it) than 'amends' names", file=previous.source.file
+        )
         raise ManifestError.at(where, message, "avenant.chain")
     signed_on = _date(avenant.data["previous"].get("signed_on"))
     if signed_on is None:
@@ -91,9 +103,14 @@ def _same_convention(avenant: LoadedManifest, original: State, new: State) -> No
     a, b = original.convention, new.convention
     if (a.id, a.kind) != (b.id, b.kind):
         where = avenant.source.locate(("amended", "manifest"))
-        message = (
-            f"{new.name} is not a version of {original.name}: it is {b.kind} {b.id!r}, the convention amended is"
-            f" {a.kind} {a.id!r}"
+        message = _(
+            "{name} is not a version of {name2}: it is {kind} {id!r}, the convention amended is {kind2} {id2!r}",
+            name=new.name,
+            name2=original.name,
+            kind=b.kind,
+            id=b.id,
+            kind2=a.kind,
+            id2=a.id,
         )
         raise ManifestError.at(where, message, "avenant.chain")
 
@@ -111,7 +128,9 @@ def _no_twin(avenant: LoadedManifest) -> None:
             continue
         amends = sibling.data.get("amends")
         if isinstance(amends, dict) and _same_file(sibling, amends.get("manifest"), original):
-            message = f"{display_path(other)} is also avenant n° {number} of this convention"
+            message = _(
+                "{other} is also avenant n° {number} of this convention", other=display_path(other), number=number
+            )
             raise ManifestError.at(avenant.source.locate(("number",)), message, "avenant.duplicate")
 
 

@@ -18,6 +18,7 @@ from paraphe.avenant.changes import Found, found_changes
 from paraphe.avenant.wording import Block, blocks, purpose_items
 from paraphe.diagnostics import Diagnostic
 from paraphe.french import enumeration, feminine_noun, with_article
+from paraphe.i18n import _
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.model import (
     AmendedState,
@@ -39,7 +40,9 @@ def avenant_model(loaded: LoadedManifest, chain: Chain) -> tuple[Convention, lis
     problems: list[Diagnostic] = []
     if not found:
         where = loaded.source.locate(("amended", "manifest"))
-        problems.append(Diagnostic(where, f"{chain.new.name} changes nothing the convention says", "avenant.no-change"))
+        problems.append(
+            Diagnostic(where, _("{name} changes nothing the convention says", name=chain.new.name), "avenant.no-change")
+        )
     manual = data.get("articles", [])
     problems += _covers_problems(loaded, manual, found)
     covered = {key for article in manual for key in article.get("covers", ())}
@@ -207,7 +210,11 @@ def _covers_problems(loaded: LoadedManifest, manual: list[dict[str, Any]], found
             if key not in keys:
                 where = loaded.source.locate(("articles", i, "covers", j))
                 known = ", ".join(repr(k) for k in keys) or "none"
-                message = f"{key!r} did not change: an article covers only what the avenant changes (changes: {known})"
+                message = _(
+                    "{key!r} did not change: an article covers only what the avenant changes (changes: {known})",
+                    key=key,
+                    known=known,
+                )
                 problems.append(Diagnostic(where, message, "avenant.unchanged"))
     return problems
 
@@ -218,9 +225,12 @@ def _uncovered(item: Found, chain: Chain) -> Diagnostic:
     state = chain.old if removed else chain.new
     steps = tuple(int(s) if s.isdigit() else s for s in change.pointer.strip("/").split("/") if s)
     where = state.source.locate(steps)
-    message = (
-        f"{change.path} ({change.op}): no article of the avenant writes this change; write one in the avenant's"
-        f" 'articles' with covers: [{item.key!r}]"
+    message = _(
+        "{path} ({op}): no article of the avenant writes this change; write one in the "
+        "avenant's 'articles' with covers: [{key!r}]",
+        path=change.path,
+        op=change.op,
+        key=item.key,
     )
     return Diagnostic(where, message, "avenant.uncovered")
 

@@ -17,6 +17,7 @@ from typing import Any
 from paraphe.diagnostics import Location
 from paraphe.diff import sources
 from paraphe.errors import ManifestError
+from paraphe.i18n import _
 from paraphe.manifest.convention import from_loaded
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
@@ -56,7 +57,7 @@ def read_manifest(avenant: LoadedManifest, field: str) -> LoadedManifest:
         content = sources.git_show(path, revision, avenant.source.locate(pointer + ("revision",)))
         return load_manifest_bytes(content, path=path, shown=f"{revision}:{shown}")
     if not path.is_file():
-        raise ManifestError.at(where, f"no such manifest {display_path(path)!r}", "avenant.path")
+        raise ManifestError.at(where, _("no such manifest {path!r}", path=display_path(path)), "avenant.path")
     return load_manifest(path)
 
 
@@ -66,7 +67,7 @@ def read_state(avenant: LoadedManifest, field: str) -> State:
     loaded = read_manifest(avenant, field)
     if isinstance(loaded.data, dict) and loaded.data.get("kind") == "avenant":
         where = avenant.source.locate(pointer + ("manifest",))
-        message = f"{loaded.source.file} is an avenant: name the convention's manifest here"
+        message = _("{file} is an avenant: name the convention's manifest here", file=loaded.source.file)
         raise ManifestError.at(where, message, "avenant.kind")
     from_disk = avenant.data[field].get("revision") is None
     return State(from_loaded(loaded), loaded.source, loaded.source.file, from_disk)
@@ -92,15 +93,19 @@ def signed_record_fingerprint(
         data = path.read_bytes()
         record = read_record(PdfReader(io.BytesIO(data)))
     except (OSError, PdfReadError, ValueError) as exc:
-        raise ManifestError.at(where, f"cannot read the signed convention {shown!r}: {exc}", "avenant.signed") from None
+        raise ManifestError.at(
+            where, _("cannot read the signed convention {shown!r}: {exc}", shown=shown, exc=exc), "avenant.signed"
+        ) from None
     if record is None:
-        raise ManifestError.at(where, f"{shown} holds no paraphe build record", "avenant.signed")
+        raise ManifestError.at(where, _("{shown} holds no paraphe build record", shown=shown), "avenant.signed")
     if record.convention != original.id or record.manifest != original.source_digest:
         why = (
             f"its build record names convention {record.convention!r}"
             if record.convention != original.id
             else "it was built from another version of that manifest"
         )
-        message = f"{shown} was not built from {display_path(original.source)}: {why}"
+        message = _(
+            "{shown} was not built from {source}: {why}", shown=shown, source=display_path(original.source), why=why
+        )
         raise ManifestError.at(where, message, "avenant.signed")
     return record.fingerprint, ((path, hashlib.sha256(data).hexdigest()),)

@@ -11,6 +11,7 @@ import click
 from paraphe import pipeline
 from paraphe.cli.common import OUTPUT_FORMAT, emit, quiet
 from paraphe.diagnostics import printable
+from paraphe.i18n import _
 
 
 @click.command()
@@ -41,13 +42,21 @@ def new(kind: str, path: Path, territory: str | None, start: int | None, output_
         emit({"file": shown, "kind": draft.kind, "territory": draft.territory, "schema": draft.schema})
         return
     if not quiet():
-        click.echo(f"wrote {shown}: a {draft.kind} draft for {draft.territory}; fill in each « [à compléter] »")
-    if not draft.schema_found:
-        click.echo(
-            f"hint: editors check the draft against {draft.schema} (its yaml-language-server line); "
-            f"write that file once with: paraphe schema -o {printable(os.path.normpath(draft.schema_file))}",
-            err=True,
+        message = _(
+            "wrote {file}: a {kind} draft for {territory}; fill in each « [à compléter] »",
+            file=shown,
+            kind=draft.kind,
+            territory=draft.territory,
         )
+        click.echo(message)
+    if not draft.schema_found:
+        hint = _(
+            "hint: editors check the draft against {schema} (its yaml-language-server line); "
+            "write that file once with: paraphe schema -o {file}",
+            schema=draft.schema,
+            file=printable(os.path.normpath(draft.schema_file)),
+        )
+        click.echo(hint, err=True)
 
 
 @click.command()
@@ -88,4 +97,4 @@ def schema(name: str, output: Path | None) -> None:
         return
     pipeline.write_output(output, text.encode("utf-8"))
     if not quiet():
-        click.echo(f"wrote {printable(str(output))}", err=True)
+        click.echo(_("wrote {output}", output=printable(str(output))), err=True)

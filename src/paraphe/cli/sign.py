@@ -233,5 +233,5 @@ def _token_signer(
         raise click.UsageError("--pkcs11-module goes without --pkcs12, --cert and --password-env")
     pin = os.environ.get(PIN_VARIABLE)
     if pin is None:
-        pin = click.prompt(f"PIN of token {token}", hide_input=True, err=True)
+        pin = click.prompt(_("PIN of token {token}", token=token), hide_input=True, err=True)
     return pipeline.load_token_credentials(module, token, key, pin)

@@ -9,6 +9,7 @@ import click
 from paraphe import pipeline
 from paraphe.cli.common import OUTPUT_FORMAT, emit, quiet, report
 from paraphe.diagnostics import printable
+from paraphe.i18n import _
 
 
 @click.group()
@@ -42,9 +43,9 @@ def check(paths: tuple[Path, ...], output_format: str) -> int:
     bad = sum(not r.ok for r in reports)
     errors = sum(len(r.diagnostics) for r in reports)
     summary = (
-        f"{bad} of {len(reports)} template(s) refused, {errors} error(s)"
+        _("{bad} of {total} template(s) refused, {errors} error(s)", bad=bad, total=len(reports), errors=errors)
         if bad
-        else f"{len(reports)} template(s) sound"
+        else _("{total} template(s) sound", total=len(reports))
     )
     if bad or not quiet():
         click.echo(summary, err=bool(bad))

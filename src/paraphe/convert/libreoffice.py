@@ -22,6 +22,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, UsageError
+from paraphe.i18n import _
 from paraphe.procutil import kill_group
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,11 @@ def soffice_timeout() -> float:
     if not (0 < seconds < math.inf):
         raise UsageError.at(
             Location(TIMEOUT_SETTING),
-            f"{setting[:40]!r} is not a number of seconds; write, for example, {TIMEOUT_SETTING}=300",
+            _(
+                "{setting!r} is not a number of seconds; write, for example, {name}=300",
+                setting=setting[:40],
+                name=TIMEOUT_SETTING,
+            ),
             "io.setting",
         )
     return seconds
@@ -117,7 +122,9 @@ def convert_documents(
             retried = convert_batch([documents[index]], timeout=timeout, pdfa=pdfa)[0]
             if isinstance(retried, ConversionError):
                 first = retried.diagnostics[0]
-                retried = ConversionError.at(first.location, f"{first.message} (tried twice)", first.rule)
+                retried = ConversionError.at(
+                    first.location, _("{message} (tried twice)", message=first.message), first.rule
+                )
             outcomes[index] = retried
     return outcomes
 
@@ -137,7 +144,7 @@ def convert_batch(
     if soffice is None:
         return [
             ConversionError.at(
-                Location(d.name), "LibreOffice (soffice) is not installed; run `make setup`", "convert.missing"
+                Location(d.name), _("LibreOffice (soffice) is not installed; run `make setup`"), "convert.missing"
             )
             for d in documents
         ]
@@ -160,10 +167,12 @@ def convert_batch(
                 outcomes.append(ConversionError.at(where, *run.failure))
             elif not output.is_file() or output.stat().st_size == 0:
                 # soffice exits 0 having written nothing: its last words are the only clue.
-                message = f"LibreOffice exited without writing a PDF{run.last_words}"
+                message = _("LibreOffice exited without writing a PDF{last_words}", last_words=run.last_words)
                 outcomes.append(ConversionError.at(where, message, "convert.no-output"))
             else:
-                outcomes.append(ConversionError.at(where, "LibreOffice wrote an incomplete PDF", "convert.bad-output"))
+                outcomes.append(
+                    ConversionError.at(where, _("LibreOffice wrote an incomplete PDF"), "convert.bad-output")
+                )
         return outcomes
 
 

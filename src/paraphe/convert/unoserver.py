@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from paraphe.convert.libreoffice import Document, Outcome, filter_options
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
+from paraphe.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def _convert_with_retry(document: Document, pool: Sequence[Address], first: int,
         if isinstance(retried, ConversionError):
             first_problem = retried.diagnostics[0]
             return ConversionError.at(
-                first_problem.location, f"{first_problem.message} (tried twice)", first_problem.rule
+                first_problem.location, _("{message} (tried twice)", message=first_problem.message), first_problem.rule
             )
         return retried
     return outcome
@@ -98,17 +99,29 @@ def _convert_one(document: Document, address: Address, timeout: float, pdfa: boo
             )
     except TimeoutError:
         return ConversionError.at(
-            where, f"unoserver at {address} did not answer within {timeout:g} s", "convert.timeout"
+            where,
+            _("unoserver at {address} did not answer within {timeout:g} s", address=address, timeout=timeout),
+            "convert.timeout",
         )
     except OSError as exc:
-        return ConversionError.at(where, f"cannot reach unoserver at {address}: {exc.strerror or exc}", "convert.start")
+        return ConversionError.at(
+            where,
+            _("cannot reach unoserver at {address}: {reason}", address=address, reason=exc.strerror or exc),
+            "convert.start",
+        )
     except xmlrpc.client.Fault as exc:
         return ConversionError.at(
-            where, f"unoserver at {address} failed: {exc.faultString.strip()[-200:]}", "convert.failed"
+            where,
+            _("unoserver at {address} failed: {fault}", address=address, fault=exc.faultString.strip()[-200:]),
+            "convert.failed",
         )
     except (xmlrpc.client.ProtocolError, http.client.HTTPException) as exc:
-        return ConversionError.at(where, f"unoserver at {address} answered badly: {exc}", "convert.failed")
+        return ConversionError.at(
+            where, _("unoserver at {address} answered badly: {exc}", address=address, exc=exc), "convert.failed"
+        )
     data = result.data if isinstance(result, xmlrpc.client.Binary) else b""
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
-        return ConversionError.at(where, f"unoserver at {address} returned no complete PDF", "convert.bad-output")
+        return ConversionError.at(
+            where, _("unoserver at {address} returned no complete PDF", address=address), "convert.bad-output"
+        )
     return data

@@ -19,6 +19,7 @@ from pathlib import Path
 from paraphe.diagnostics import Location
 from paraphe.errors import UsageError
 from paraphe.fsutil import atomic_path
+from paraphe.i18n import _
 from paraphe.manifest.policy import policy_for
 from paraphe.manifest.territories import TerritoryList, find_territories_file, load_territories
 from paraphe.paths import display_path
@@ -108,15 +109,20 @@ def new_convention(kind: str, path: Path, territory: str | None = None, start: i
     shown = display_path(path)
     assert kind in KINDS, kind  # the command line offers these only
     if os.path.lexists(path):
-        raise UsageError.at(Location(shown), "this file already exists; paraphe new never overwrites one", "new.exists")
+        raise UsageError.at(
+            Location(shown), _("this file already exists; paraphe new never overwrites one"), "new.exists"
+        )
     if path.suffix not in (".yaml", ".yml"):
-        raise UsageError.at(Location(shown), "a manifest's name ends in .yaml", "new.name")
+        raise UsageError.at(Location(shown), _("a manifest's name ends in .yaml"), "new.name")
     convention_id = path.stem.lower()
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", convention_id):
         raise UsageError.at(
             Location(shown),
-            f"the file's name gives the convention's id, {convention_id!r}: use lower-case letters, digits and "
-            "hyphens (ctg-saint-flour-2025.yaml)",
+            _(
+                "the file's name gives the convention's id, {id!r}: use lower-case letters, digits and "
+                "hyphens (ctg-saint-flour-2025.yaml)",
+                id=convention_id,
+            ),
             "new.name",
         )
     listed = _territories(path)
@@ -129,7 +135,7 @@ def new_convention(kind: str, path: Path, territory: str | None = None, start: i
         # Checked again at the last moment: a file made meanwhile is kept, not replaced.
         if os.path.lexists(path):
             raise UsageError.at(
-                Location(shown), "this file already exists; paraphe new never overwrites one", "new.exists"
+                Location(shown), _("this file already exists; paraphe new never overwrites one"), "new.exists"
             )
     return Draft(path, kind, name, schema, path.parent / schema, found)
 
@@ -152,11 +158,16 @@ def _territory(
         if listed is not None:
             names = ", ".join(listed.names)
             if territory is None:
-                message = f"give the CTG's territory with --territory, one of: {names}"
+                message = _("give the CTG's territory with --territory, one of: {names}", names=names)
                 raise UsageError.at(Location(shown), message, "new.territory")
             spelled = listed.find(territory)
             if spelled is None:
-                message = f"{territory!r} is not listed in {listed.shown}; expected one of: {names}"
+                message = _(
+                    "{territory!r} is not listed in {file}; expected one of: {names}",
+                    territory=territory,
+                    file=listed.shown,
+                    names=names,
+                )
                 raise UsageError.at(Location(shown), message, "new.territory")
             territory = spelled
         name = territory or TODO

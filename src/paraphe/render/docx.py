@@ -22,6 +22,7 @@ from lxml import etree
 
 from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
+from paraphe.i18n import _
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.render.context import ImageMaker, build_context
@@ -47,7 +48,7 @@ def render_docx(
     template = template or template_path(convention.kind)
     where = Location(display_path(template))
     if content is None and not template.is_file():
-        raise RenderError.at(where, f"no template for kind {convention.kind!r}", "template.missing")
+        raise RenderError.at(where, _("no template for kind {kind!r}", kind=convention.kind), "template.missing")
     environment = _ENVIRONMENT
     try:
         document = ParapheTemplate(str(template) if content is None else io.BytesIO(content))
@@ -55,21 +56,23 @@ def render_docx(
         buffer = io.BytesIO()
         document.save(buffer)
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError.at(where, f"broken template tag: {exc.message}", "template.syntax") from None
+        raise RenderError.at(
+            where, _("broken template tag: {message}", message=exc.message), "template.syntax"
+        ) from None
     except jinja2.UndefinedError as exc:
         raise RenderError.at(
-            where, f"template uses an undefined variable: {exc.message}", "template.undefined"
+            where, _("template uses an undefined variable: {message}", message=exc.message), "template.undefined"
         ) from None
     except TypeError as exc:
         # A tag that loops over or calls what is not a list or a function (« for x in block.items »).
-        raise RenderError.at(where, f"template tag misused: {exc}", "template.runtime") from None
+        raise RenderError.at(where, _("template tag misused: {exc}", exc=exc), "template.runtime") from None
     except PackageNotFoundError:
         # python-docx's words for a file that is there but is no Word document.
         raise RenderError.at(
-            where, "not a usable Word template: not a Word document (.docx)", "template.invalid"
+            where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid"
         ) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise RenderError.at(where, f"not a usable Word template: {exc}", "template.invalid") from None
+        raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
     data = _fixed_timestamps(
         mark_placeholders(buffer.getvalue()), convention.signature_date or dt.date(convention.period.start, 1, 1)
     )
@@ -137,7 +140,9 @@ def _check_wellformed(data: bytes, where: Location) -> None:
                     etree.fromstring(archive.read(name), parser)
                 except etree.XMLSyntaxError as exc:
                     raise RenderError.at(
-                        where, f"the filled document is not valid XML ({name}: {exc})", "template.output"
+                        where,
+                        _("the filled document is not valid XML ({name}: {exc})", name=name, exc=exc),
+                        "template.output",
                     ) from None
 
 
@@ -155,8 +160,12 @@ def _check_articles(data: bytes, convention: Convention, where: Location) -> Non
             if _squeezed(fr_text(text)) not in printed:
                 raise RenderError.at(
                     where,
-                    f"the template does not print {text!r} (article {article.key!r}): it prints articles of its "
-                    "own; loop over 'articles' as paraphe's ctg.docx does",
+                    _(
+                        "the template does not print {text!r} (article {key!r}): it prints articles of its "
+                        "own; loop over 'articles' as paraphe's ctg.docx does",
+                        text=text,
+                        key=article.key,
+                    ),
                     "template.articles",
                 )
 

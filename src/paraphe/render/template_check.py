@@ -30,6 +30,7 @@ from lxml import etree
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import RenderError
+from paraphe.i18n import _
 from paraphe.paths import display_path
 from paraphe.render.reference import ANY, KINDS, Shape, context_shape
 from paraphe.render.template_reading import Paragraph, Part, read_parts
@@ -79,14 +80,20 @@ def check_template(
     where = Location(shown or str(template))
     if kind not in KINDS:
         return [
-            Diagnostic(where, f"no kind of convention is called {kind!r} (one of: {', '.join(KINDS)})", "template.kind")
+            Diagnostic(
+                where,
+                _("no kind of convention is called {kind!r} (one of: {names})", kind=kind, names=", ".join(KINDS)),
+                "template.kind",
+            )
         ]
     try:
         parts = read_parts(template.read_bytes() if content is None else content)
     except OSError as exc:
-        return [Diagnostic(where, f"cannot read the template: {exc.strerror or exc}", "template.missing")]
+        return [
+            Diagnostic(where, _("cannot read the template: {reason}", reason=exc.strerror or exc), "template.missing")
+        ]
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-        return [Diagnostic(where, "not a usable Word template: not a Word document (.docx)", "template.invalid")]
+        return [Diagnostic(where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid")]
     shape = context_shape(kind)
     diagnostics: list[Diagnostic] = []
     uses: list[tuple[str, Paragraph | None]] = []
@@ -99,7 +106,7 @@ def check_template(
         except jinja2.TemplateSyntaxError as exc:
             # A block never closed is found at the end of the part: no paragraph to point at.
             at = None if (exc.message or "").startswith("Unexpected end of template") else findings.at(exc.lineno, "")
-            findings.report(at, f"broken template tag: {exc.message}", "template.syntax")
+            findings.report(at, _("broken template tag: {message}", message=exc.message), "template.syntax")
             broken = True
         else:
             _Walker(findings, shape).statements(tree.body, dict(shape.fields))
@@ -127,8 +134,11 @@ def _check_split_tags(findings: _Findings) -> None:
         if opened is not None:
             findings.report(
                 paragraph,
-                f"a tag opened with « {opened} » is not closed in this paragraph: type each tag in one paragraph, "
-                "without a line break",
+                _(
+                    "a tag opened with « {opened} » is not closed in this paragraph: type each tag in one "
+                    "paragraph, without a line break",
+                    opened=opened,
+                ),
                 "template.split-tag",
             )
             continue
@@ -138,14 +148,19 @@ def _check_split_tags(findings: _Findings) -> None:
             if paragraph.page_break:
                 findings.report(
                     paragraph,
-                    "a page break in a {%p … %} tag's paragraph is dropped with it: set « page break before » on "
-                    "the next paragraph's style instead",
+                    _(
+                        "a page break in a {%p … %} tag's paragraph is dropped with it: set « page break "
+                        "before » on the next paragraph's style instead"
+                    ),
                     "template.split-tag",
                 )
             if beside:
                 findings.report(
                     paragraph,
-                    f"text beside a {{%p … %}} tag is dropped (« {beside} »): give the tag a paragraph of its own",
+                    _(
+                        "text beside a {{%p … %}} tag is dropped (« {beside} »): give the tag a paragraph of its own",
+                        beside=beside,
+                    ),
                     "template.split-tag",
                 )
 
@@ -233,7 +248,11 @@ class _Walker:
                 what = "filter" if isinstance(node, nodes.Filter) else "test"
                 hint = _hint(node.name, list(known))
                 paragraph = self.findings.at(node.lineno, node.name)
-                self.findings.report(paragraph, f"unknown {what} {node.name!r}{hint}", "template.filter")
+                self.findings.report(
+                    paragraph,
+                    _("unknown {what} {name!r}{hint}", what=what, name=node.name, hint=hint),
+                    "template.filter",
+                )
         for child in node.iter_child_nodes():
             self._child(child, scope)
         return ANY
@@ -258,7 +277,7 @@ class _Walker:
             choices = sorted(set(choices) | set(self.context.fields))
         self.findings.report(
             self.findings.at(node.lineno, name),
-            f"unknown variable {spelled!r}{_hint(spelled, choices)}",
+            _("unknown variable {spelled!r}{hint}", spelled=spelled, hint=_hint(spelled, choices)),
             "template.undefined",
         )
 
@@ -301,8 +320,11 @@ def _check_marks(
         found.append(
             Diagnostic(
                 where,
-                f"no « {SIGNATURES_HEADING} » heading: a paragraph « {SIGNATURES_HEADING} » in a heading style "
-                "(Heading 1…) opens the page where the signature fields are placed",
+                _(
+                    "no « {heading} » heading: a paragraph « {heading} » in a "
+                    "heading style (Heading 1…) opens the page where the signature fields are placed",
+                    heading=SIGNATURES_HEADING,
+                ),
                 "template.marker",
             )
         )
@@ -312,8 +334,10 @@ def _check_marks(
         found.append(
             Diagnostic(
                 where,
-                "no signatory's name on the signature page: a signature field is placed over each name "
-                "({{ s.name }} in a loop over signatory_rows or signature_blocks)",
+                _(
+                    "no signatory's name on the signature page: a signature field is placed over each name "
+                    "({{ s.name }} in a loop over signatory_rows or signature_blocks)"
+                ),
                 "template.marker",
             )
         )
@@ -321,8 +345,10 @@ def _check_marks(
         found.append(
             Diagnostic(
                 where,
-                "no annex heading: {{ annex.heading }}, in a loop over annexes, in a heading style (Heading 1…) "
-                "opens each annex, where its file is inserted",
+                _(
+                    "no annex heading: {{ annex.heading }}, in a loop over annexes, in a heading style "
+                    "(Heading 1…) opens each annex, where its file is inserted"
+                ),
                 "template.marker",
             )
         )

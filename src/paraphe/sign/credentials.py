@@ -29,6 +29,7 @@ from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.i18n import _
 from paraphe.provenance import SignatoryRecord
 
 
@@ -60,12 +61,17 @@ class Credentials:
         self.check_valid_at(moment)
         usage = key_usage_problem(self.certificate)
         if usage is not None:
-            raise SigningError.at(where, f"certificate of {self.holder} {usage}", "sign.key-usage")
+            raise SigningError.at(
+                where, _("certificate of {holder} {usage}", holder=self.holder, usage=usage), "sign.key-usage"
+            )
         if not key_matches_certificate(self.signer, self.certificate):
             raise SigningError.at(
                 where,
-                f"the private key is not the one of the certificate of {self.holder}: "
-                "its signature could not be verified by anyone",
+                _(
+                    "the private key is not the one of the certificate of {holder}: its signature could "
+                    "not be verified by anyone",
+                    holder=self.holder,
+                ),
                 "sign.key-mismatch",
             )
 
@@ -75,13 +81,17 @@ class Credentials:
         if moment < not_before:
             raise SigningError.at(
                 Location(self.source),
-                f"certificate of {self.holder} is not valid before {not_before:%Y-%m-%d}",
+                _(
+                    "certificate of {holder} is not valid before {not_before:%Y-%m-%d}",
+                    holder=self.holder,
+                    not_before=not_before,
+                ),
                 "sign.cert-not-yet-valid",
             )
         if moment > not_after:
             raise SigningError.at(
                 Location(self.source),
-                f"certificate of {self.holder} expired on {not_after:%Y-%m-%d}",
+                _("certificate of {holder} expired on {not_after:%Y-%m-%d}", holder=self.holder, not_after=not_after),
                 "sign.cert-expired",
             )
 
@@ -93,7 +103,9 @@ def password_from_env(variable: str | None) -> bytes | None:
     value = os.environ.get(variable)
     if value is None:
         raise SigningError.at(
-            Location(f"${variable}"), f"environment variable {variable} is not set", "sign.password-env"
+            Location(f"${variable}"),
+            _("environment variable {variable} is not set", variable=variable),
+            "sign.password-env",
         )
     return value.encode()
 
@@ -115,15 +127,17 @@ def load_pkcs12(path: Path, password: bytes | None) -> Credentials:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SigningError.at(where, f"cannot read PKCS#12 file: {exc.strerror}", "sign.credentials") from None
+        raise SigningError.at(
+            where, _("cannot read PKCS#12 file: {strerror}", strerror=exc.strerror), "sign.credentials"
+        ) from None
     try:
         key, cert, others = pkcs12.load_key_and_certificates(data, password)
     except ValueError:
         raise SigningError.at(
-            where, "cannot open PKCS#12 file: wrong password, or not a PKCS#12 file", "sign.credentials"
+            where, _("cannot open PKCS#12 file: wrong password, or not a PKCS#12 file"), "sign.credentials"
         ) from None
     if key is None or cert is None:
-        raise SigningError.at(where, "PKCS#12 file holds no private key and certificate", "sign.credentials")
+        raise SigningError.at(where, _("PKCS#12 file holds no private key and certificate"), "sign.credentials")
     certificate = _asn1_cert(cert)
     store = SimpleCertificateStore()
     store.register_multiple([_asn1_cert(c) for c in others])
@@ -139,13 +153,15 @@ def load_pem(key_path: Path, cert_path: Path, password: bytes | None, chain: tup
         certificate = load_cert_from_pemder(str(cert_path))
         others = [load_cert_from_pemder(str(p)) for p in chain]
     except (OSError, ValueError) as exc:
-        raise SigningError.at(Location(str(cert_path)), f"cannot read certificate: {exc}", "sign.credentials") from None
+        raise SigningError.at(
+            Location(str(cert_path)), _("cannot read certificate: {exc}", exc=exc), "sign.credentials"
+        ) from None
     try:
         key = load_private_key_from_pemder(str(key_path), passphrase=password)
     except (OSError, ValueError, TypeError):
         raise SigningError.at(
             Location(str(key_path)),
-            "cannot read private key: wrong or missing password, or not a PEM/DER key",
+            _("cannot read private key: wrong or missing password, or not a PEM/DER key"),
             "sign.credentials",
         ) from None
     store = SimpleCertificateStore()
@@ -192,8 +208,10 @@ def key_usage_problem(certificate: x509.Certificate) -> str | None:
         SIGNING_KEY_USAGE.validate(certificate)
     except InvalidCertificateError:
         usages = certificate.key_usage_value.native if certificate.key_usage_value is not None else []
-        allowed = ", ".join(sorted(usages)) or "none stated"
-        return f"is not for signing documents: its key usage lacks non-repudiation (it allows: {allowed})"
+        allowed = ", ".join(sorted(usages)) or _("none stated")
+        return _(
+            "is not for signing documents: its key usage lacks non-repudiation (it allows: {allowed})", allowed=allowed
+        )
     return None
 
 
@@ -218,12 +236,19 @@ def registration_problem(signatory: SignatoryRecord, certificate: x509.Certifica
     what is registered tells them apart."""
     fingerprint = hashlib.sha256(certificate.dump()).hexdigest()
     if signatory.certificate and fingerprint != signatory.certificate:
-        return (
-            f"its certificate (SHA-256 {fingerprint[:16]}…) is not the one registered for {signatory.id} "
-            f"in the manifest ({signatory.certificate[:16]}…): another certificate, or a homonym's"
+        return _(
+            "its certificate (SHA-256 {fingerprint}…) is not the one registered for {id} "
+            "in the manifest ({registered}…): another certificate, or a homonym's",
+            fingerprint=fingerprint[:16],
+            id=signatory.id,
+            registered=signatory.certificate[:16],
         )
     if signatory.email and signatory.email.lower() not in certificate_emails(certificate):
-        return f"its certificate does not carry {signatory.email}, the address registered for {signatory.id}"
+        return _(
+            "its certificate does not carry {email}, the address registered for {id}",
+            email=signatory.email,
+            id=signatory.id,
+        )
     return None
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.i18n import _
 from paraphe.sign.credentials import Credentials
 
 # How long the service may take to answer one request.
@@ -39,7 +40,7 @@ def load_csc(service_url: str, credential_id: str, *, token: str | None = None, 
     try:
         credential = asyncio.run(fetch())
     except (PyHankoSigningError, aiohttp.ClientError, OSError, TimeoutError) as exc:
-        message = f"the signing service did not give this credential's certificate: {exc}"
+        message = _("the signing service did not give this credential's certificate: {exc}", exc=exc)
         raise SigningError.at(where, message, "sign.remote") from None
     signer = _remote_signer(session_info, credential, pin)
     return Credentials(signer, credential.signing_cert, where.file)
@@ -55,7 +56,7 @@ def _refuse_clear_text(service_url: str, where: Location) -> None:
     except ValueError:
         loopback = False
     if parts.scheme != "http" or not loopback:
-        message = "a signing service is reached over https (plain http only on the loopback address, for tests)"
+        message = _("a signing service is reached over https (plain http only on the loopback address, for tests)")
         raise SigningError.at(where, message, "sign.remote")
 
 

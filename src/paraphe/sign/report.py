@@ -11,9 +11,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from paraphe.diagnostics import Diagnostic, Location
+from paraphe.i18n import N_, _
 from paraphe.provenance import BuildRecord, SignatoryRecord
 
 Trust = Literal["trusted", "untrusted", "not checked"]
+# The words of a signature's chain and revocation states, translated where they are shown.
+_STATES = {
+    "trusted": N_("trusted"),
+    "untrusted": N_("untrusted"),
+    "not checked": N_("not checked"),
+    "checked": N_("checked"),
+    "embedded": N_("embedded"),
+    "unknown": N_("unknown"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,24 +52,40 @@ class SignatureReport:
         """One line: who signed, when, and whether it holds."""
         mark = "✓" if self.ok else "✗"
         who = (
-            "the secretariat's certification"
+            _("the secretariat's certification")
             if self.certification
             else f"{self.signatory.title} ({self.signatory.name})"
             if self.signatory
-            else "unknown signatory"
+            else _("unknown signatory")
         )
         # Without a timestamp, the time is the signer's own clock, and says so.
-        when = "at no stated time"
+        when = _("at no stated time")
         if self.timestamp:
-            when = f"on {self.timestamp:%Y-%m-%d %H:%M %Z} (timestamped)"
+            when = _("on {time} (timestamped)", time=f"{self.timestamp:%Y-%m-%d %H:%M %Z}")
         elif self.signed_at:
-            when = f"on {self.signed_at:%Y-%m-%d %H:%M %Z} (as claimed by the signer)"
-        revocation = "embedded, checked at the time of signing" if self.long_term else self.revocation
-        intact = "intact" if self.intact else "NOT INTACT"
-        certificate = f" (certificate {self.fingerprint[:16]}… issued by {self.issuer})" if self.fingerprint else ""
-        return (
-            f"{mark} {self.field}: {who}, signed by {self.holder}{certificate} {when}; {intact}; "
-            f"chain {self.trust}; revocation {revocation}; after it: {self.changes_after}"
+            when = _("on {time} (as claimed by the signer)", time=f"{self.signed_at:%Y-%m-%d %H:%M %Z}")
+        revocation = _("embedded, checked at the time of signing") if self.long_term else _(_STATES[self.revocation])
+        intact = _("intact") if self.intact else _("NOT INTACT")
+        certificate = ""
+        if self.fingerprint:
+            certificate = _(
+                " (certificate {fingerprint}… issued by {issuer})",
+                fingerprint=self.fingerprint[:16],
+                issuer=self.issuer,
+            )
+        return _(
+            "{mark} {field}: {who}, signed by {holder}{certificate} {when}; {intact}; "
+            "chain {trust}; revocation {revocation}; after it: {changes}",
+            mark=mark,
+            field=self.field,
+            who=who,
+            holder=self.holder,
+            certificate=certificate,
+            when=when,
+            intact=intact,
+            trust=_(_STATES[self.trust]),
+            revocation=revocation,
+            changes=_(self.changes_after),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -97,7 +123,7 @@ class TimestampReport:
     def summary(self) -> str:
         mark = "✓" if not self.problems else "✗"
         when = f"{self.time:%Y-%m-%d %H:%M %Z}" if self.time else "?"
-        return f"{mark} document timestamp on {when} by {self.authority}"
+        return _("{mark} document timestamp on {time} by {authority}", mark=mark, time=when, authority=self.authority)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -170,9 +196,13 @@ class VerificationReport:
         if complete:
             where = Location(self.path)
             if self.draft:
-                found.append(Diagnostic(where, "a draft (« PROJET »): not meant to be signed", "verify.draft"))
+                found.append(Diagnostic(where, _("a draft (« PROJET »): not meant to be signed"), "verify.draft"))
             found += [
-                Diagnostic(where, f"{s.id}: {s.title} ({s.name}) has not signed yet", "verify.unsigned")
+                Diagnostic(
+                    where,
+                    _("{id}: {title} ({name}) has not signed yet", id=s.id, title=s.title, name=s.name),
+                    "verify.unsigned",
+                )
                 for s in self.pending
             ]
         return tuple(found)
@@ -186,34 +216,56 @@ class VerificationReport:
         lines = [self.path]
         record = self.record
         if record is not None:
-            pages = "pages unchanged since the build" if self.content_unchanged else "PAGES CHANGED since the build"
-            lines.append(
-                f"  built by {record.tool} from {record.convention}, fingerprint {record.fingerprint}; {pages}"
+            pages = (
+                _("pages unchanged since the build") if self.content_unchanged else _("PAGES CHANGED since the build")
             )
+            built = _(
+                "  built by {tool} from {convention}, fingerprint {fingerprint}; {pages}",
+                tool=record.tool,
+                convention=record.convention,
+                fingerprint=record.fingerprint,
+                pages=pages,
+            )
+            lines.append(built)
         if record is not None and record.amends is not None:
             lines += _amends_lines(record, self.original)
         if self.manifest is not None:
-            state = "built from it" if self.manifest.matches else "NOT built from it"
-            lines.append(f"  manifest {self.manifest.manifest}: {state}")
-            lines += [f"    note: {note}" for note in self.manifest.notes]
+            state = _("built from it") if self.manifest.matches else _("NOT built from it")
+            lines.append(_("  manifest {file}: {state}", file=self.manifest.manifest, state=state))
+            lines += [_("    note: {note}", note=note) for note in self.manifest.notes]
         if self.draft:
-            lines.append("  a draft (« PROJET »): no signature fields, not meant to be signed")
-        lines.append("  certified by the secretariat" if self.certified else "  not certified")
+            lines.append(_("  a draft (« PROJET »): no signature fields, not meant to be signed"))
+        lines.append(_("  certified by the secretariat") if self.certified else _("  not certified"))
         lines += [f"  {signature.summary()}" for signature in self.signatures]
         lines += [f"  {timestamp.summary()}" for timestamp in self.timestamps]
-        lines += [f"  … {s.id}: {s.title} ({s.name}) has not signed yet" for s in self.pending]
+        lines += [
+            _("  … {id}: {title} ({name}) has not signed yet", id=s.id, title=s.title, name=s.name)
+            for s in self.pending
+        ]
         return lines
 
     def bottom_line(self, complete: bool = False) -> str:
         signed = sum(s.signatory is not None for s in self.signatures)
         expected = len(self.record.signatories) if self.record is not None else signed
-        summary = f"{signed} of {expected} signed"
         if self.ok(complete):
-            unchecked = [] if self.chains_checked else ["chains not checked: no --trust"]
+            unchecked = [] if self.chains_checked else [_("chains not checked: no --trust")]
             embedded = bool(self.signatures) and all(s.long_term for s in self.signatures)
-            unchecked += [] if self.revocation_checked or embedded else ["revocation not checked: no --crl"]
-            return f"valid: {summary}" + (f" ({'; '.join(unchecked)})" if unchecked else "")
-        return f"NOT VALID: {summary}, {len(self.diagnostics(complete))} problem(s)"
+            unchecked += [] if self.revocation_checked or embedded else [_("revocation not checked: no --crl")]
+            if unchecked:
+                return _(
+                    "valid: {signed} of {expected} signed ({unchecked})",
+                    signed=signed,
+                    expected=expected,
+                    unchecked="; ".join(unchecked),
+                )
+            return _("valid: {signed} of {expected} signed", signed=signed, expected=expected)
+        problems = len(self.diagnostics(complete))
+        return _(
+            "NOT VALID: {signed} of {expected} signed, {problems} problem(s)",
+            signed=signed,
+            expected=expected,
+            problems=problems,
+        )
 
     def as_json(self, complete: bool = False) -> dict[str, object]:
         record = self.record
@@ -240,15 +292,24 @@ class VerificationReport:
 def _amends_lines(record: BuildRecord, original: OriginalCheck | None) -> list[str]:
     amends = record.amends
     assert amends is not None
-    build = f"its signed build {amends.fingerprint}" if amends.fingerprint else "no signed build cited"
-    lines = [
-        f"  avenant n° {amends.number} to « {amends.title} » ({amends.convention}; {build};"
-        f" manifest sha256:{amends.manifest[:12]})"
-    ]
+    build = (
+        _("its signed build {fingerprint}", fingerprint=amends.fingerprint)
+        if amends.fingerprint
+        else _("no signed build cited")
+    )
+    header = _(
+        "  avenant n° {number} to « {title} » ({convention}; {build}; manifest sha256:{manifest})",
+        number=amends.number,
+        title=amends.title,
+        convention=amends.convention,
+        build=build,
+        manifest=amends.manifest[:12],
+    )
+    lines = [header]
     if original is not None:
-        state = "the convention it amends" if original.matches else "NOT the convention it amends"
-        signed = "fully signed" if original.complete else "NOT fully signed and valid"
-        lines.append(f"  original {original.path}: {state}, {signed}")
+        state = _("the convention it amends") if original.matches else _("NOT the convention it amends")
+        signed = _("fully signed") if original.complete else _("NOT fully signed and valid")
+        lines.append(_("  original {file}: {state}, {signed}", file=original.path, state=state, signed=signed))
     return lines
 
 

@@ -30,17 +30,18 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.i18n import N_, _
 from paraphe.provenance import RECORD_KEY, BuildRecord, parse_record
 from paraphe.sign.report import SignatureReport
 
 # Filling in and signing the fields the build made is what a signature allows after it.
 ALLOWED_AFTER_SIGNING = ModificationLevel.FORM_FILLING
 MODIFICATION_WORDS = {
-    ModificationLevel.NONE: "nothing",
-    ModificationLevel.LTA_UPDATES: "validation data only",
-    ModificationLevel.FORM_FILLING: "later signatures only",
-    ModificationLevel.ANNOTATIONS: "annotations added",
-    ModificationLevel.OTHER: "content changed",
+    ModificationLevel.NONE: N_("nothing"),
+    ModificationLevel.LTA_UPDATES: N_("validation data only"),
+    ModificationLevel.FORM_FILLING: N_("later signatures only"),
+    ModificationLevel.ANNOTATIONS: N_("annotations added"),
+    ModificationLevel.OTHER: N_("content changed"),
 }
 # The build, its certification, one signature per signatory, and room for what long-term
 # validation adds (a timestamp and validation data per signature): far beyond any convention,
@@ -60,7 +61,11 @@ def refuse_too_many_revisions(count: int, where: Location, limit: int = MAX_REVI
     if count > limit:
         raise SigningError.at(
             where,
-            f"{count} revisions: more than the {limit} this document can need; not verified",
+            _(
+                "{count} revisions: more than the {limit} this document can need; not verified",
+                count=count,
+                limit=limit,
+            ),
             "verify.too-many-revisions",
         )
 
@@ -78,8 +83,11 @@ def refuse_unfinished_update(data: bytes, where: Location) -> None:
     end += len(re.match(rb"(\r\n|\r|\n)?", data[end:]).group(0))  # type: ignore[union-attr]
     raise SigningError.at(
         where,
-        f"{len(data) - end} byte(s) after the last end-of-file marker: an update that is not a complete "
-        "revision, which other PDF readers may show; not verified",
+        _(
+            "{count} byte(s) after the last end-of-file marker: an update that is not a complete "
+            "revision, which other PDF readers may show; not verified",
+            count=len(data) - end,
+        ),
         "verify.trailing-data",
     )
 
@@ -96,17 +104,20 @@ def end_of_file(data: bytes, reader: PdfFileReader, embedded: Sequence[EmbeddedP
     if signed_last:
         byte_range = signed_last[0].byte_range
         end = int(byte_range[-2]) + int(byte_range[-1])
-        what = f"the end of the last signature ({signed_last[0].field_name})"
+        what = _("the end of the last signature ({field_name})", field_name=signed_last[0].field_name)
     else:
         marker = data.rfind(b"%%EOF")
         end = marker + 5 if marker >= 0 else 0
         end += len(re.match(rb"(\r\n|\r|\n)?", data[end:]).group(0))  # type: ignore[union-attr]
-        what = "the last end-of-file marker"
+        what = _("the last end-of-file marker")
     if end < len(data):
         return [
             (
-                f"{len(data) - end} byte(s) after {what}: "
-                "an update no signature covers, which other PDF readers may show",
+                _(
+                    "{count} byte(s) after {what}: an update no signature covers, which other PDF readers may show",
+                    count=len(data) - end,
+                    what=what,
+                ),
                 "verify.trailing-data",
             )
         ]
@@ -114,8 +125,10 @@ def end_of_file(data: bytes, reader: PdfFileReader, embedded: Sequence[EmbeddedP
     if tail is None or int(tail.group(1)) != reader.xrefs.get_startxref_for_revision(last):
         return [
             (
-                "the file's last cross-reference pointer is not the one of its last revision: "
-                "readers may disagree on what the document is",
+                _(
+                    "the file's last cross-reference pointer is not the one of its last revision: readers "
+                    "may disagree on what the document is"
+                ),
                 "verify.trailing-data",
             )
         ]
@@ -145,8 +158,13 @@ def unsigned_updates(
     shown = ", ".join(str(r + 1) for r in unsigned[:10]) + (", …" if len(unsigned) > 10 else "")
     return [
         (
-            f"{len(unsigned)} update(s) appended after the build are neither signatures nor validation data "
-            f"(revision {shown} of {revisions}): the document was changed",
+            _(
+                "{count} update(s) appended after the build are neither signatures nor validation data "
+                "(revision {shown} of {revisions}): the document was changed",
+                count=len(unsigned),
+                shown=shown,
+                revisions=revisions,
+            ),
             "verify.unsigned-update",
         )
     ]
@@ -236,7 +254,12 @@ def review_revisions(reader: PdfFileReader, embedded: Sequence[EmbeddedPdfSignat
         if field_name is None:
             continue  # validation data, or an unsigned update reported as such (verify.unsigned-update)
         filled.add(field_name)
-        what = f"revision {revision + 1} of {revisions} ({field_name}'s signature)"
+        what = _(
+            "revision {number} of {revisions} ({field_name}'s signature)",
+            number=revision + 1,
+            revisions=revisions,
+            field_name=field_name,
+        )
         try:
             result = policy.apply(base, reader.get_historical_resolver(revision))
         except SuspiciousModification:
@@ -247,7 +270,13 @@ def review_revisions(reader: PdfFileReader, embedded: Sequence[EmbeddedPdfSignat
             continue
         level = result.modification_level
         if level > ALLOWED_AFTER_SIGNING:
-            messages.append(f"{what} changes the document beyond its signature field: {MODIFICATION_WORDS[level]}")
+            messages.append(
+                _(
+                    "{what} changes the document beyond its signature field: {changes}",
+                    what=what,
+                    changes=_(MODIFICATION_WORDS[level]),
+                )
+            )
         changed = sorted(result.changed_form_fields - filled)
         if changed:
             messages.append(f"{what} changes form field(s) other than signatures filled in: {', '.join(changed)}")
@@ -263,23 +292,31 @@ def certification_problems(
         if certification is None or embedded[0].signed_revision != 1:
             return [
                 (
-                    "built to be certified by the secretariat, but the certification is missing: "
-                    "it was cut off or replaced",
+                    _(
+                        "built to be certified by the secretariat, but the certification is missing: it was "
+                        "cut off or replaced"
+                    ),
                     "verify.not-certified",
                 )
             ]
         if certification.fingerprint != record.certifier:
             return [
                 (
-                    f"{certification.field}: certified with the certificate of {certification.holder}, "
-                    "not the one the build recorded",
+                    _(
+                        "{field}: certified with the certificate of {holder}, not the one the build recorded",
+                        field=certification.field,
+                        holder=certification.holder,
+                    ),
                     "verify.wrong-certifier",
                 )
             ]
     elif certification is not None:
         return [
             (
-                f"{certification.field}: a certification the build did not make (it was built not to be certified)",
+                _(
+                    "{field}: a certification the build did not make (it was built not to be certified)",
+                    field=certification.field,
+                ),
                 "verify.unexpected-certification",
             )
         ]

@@ -24,6 +24,7 @@ from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignature
 from pyhanko_certvalidator import ValidationContext
 
 from paraphe.diagnostics import Diagnostic, Location
+from paraphe.i18n import _
 from paraphe.provenance import BuildRecord, SignatoryRecord
 from paraphe.sign.credentials import (
     certificate_holder,
@@ -77,7 +78,7 @@ def check_signature(
         status: PdfSignatureStatus = validate_pdf_signature(sig, context)
     except Exception as exc:  # a malformed signature must be reported, not crash the report
         log.debug("validation of %s failed", field_name, exc_info=True)
-        malformed = [(f"signature cannot be validated ({exc})", "verify.malformed-signature")]
+        malformed = [(_("signature cannot be validated ({exc})", exc=exc), "verify.malformed-signature")]
         return SignatureReport(
             field_name, signatory, certification, "?", None, False, "not checked", None, "unknown", located(malformed)
         )
@@ -99,7 +100,9 @@ def check_signature(
         # Without long-term validation data a timestamped signature is judged as any other; when the
         # judgement fails, why the long-term one failed too is worth saying.
         if (found or not usable) and long_term is not None:
-            found.append((f"its long-term validation fails too: {long_term.failure}", "verify.long-term"))
+            found.append(
+                (_("its long-term validation fails too: {failure}", failure=long_term.failure), "verify.long-term")
+            )
         problems += found
     problems += _claimed_time(status.signer_reported_dt, certificate, moment, earlier)
     problems += _timestamp_problems(status, chains_checked=chains_checked and proven is None)
@@ -151,9 +154,9 @@ def _timestamp_problems(status: PdfSignatureStatus, *, chains_checked: bool) -> 
     if token is None:
         return []
     if not (token.intact and token.valid):
-        return [("its timestamp token does not match the signature or its authority", "verify.timestamp")]
+        return [(_("its timestamp token does not match the signature or its authority"), "verify.timestamp")]
     if chains_checked and not token.trusted:
-        return [("its timestamp is not from a trusted time-stamping authority", "verify.timestamp")]
+        return [(_("its timestamp is not from a trusted time-stamping authority"), "verify.timestamp")]
     return []
 
 
@@ -165,15 +168,22 @@ def check_timestamp(
         status: DocumentTimestampStatus = validate_pdf_timestamp(sig, context)
     except Exception as exc:  # a malformed timestamp must be reported, not crash the report
         log.debug("validation of %s failed", sig.field_name, exc_info=True)
-        message = f"{sig.field_name}: document timestamp cannot be validated ({exc})"
+        message = _("{field_name}: document timestamp cannot be validated ({exc})", field_name=sig.field_name, exc=exc)
         return TimestampReport(sig.field_name, None, "?", False, (Diagnostic(where, message, "verify.timestamp"),))
     authority = _issuer_subject(status.signing_cert)
     problems: list[Diagnostic] = []
     if not (status.intact and status.valid):
-        message = f"{sig.field_name}: the document timestamp does not match the document or its authority"
+        message = _(
+            "{field_name}: the document timestamp does not match the document or its authority",
+            field_name=sig.field_name,
+        )
         problems.append(Diagnostic(where, message, "verify.timestamp"))
     elif chains_checked and not status.trusted:
-        message = f"{sig.field_name}: the document timestamp of {authority} does not lead to a trusted root"
+        message = _(
+            "{field_name}: the document timestamp of {authority} does not lead to a trusted root",
+            field_name=sig.field_name,
+            authority=authority,
+        )
         problems.append(Diagnostic(where, message, "verify.timestamp"))
     return TimestampReport(sig.field_name, status.timestamp, authority, bool(status.trusted), tuple(problems))
 
@@ -197,16 +207,16 @@ def _integrity(status: PdfSignatureStatus) -> tuple[bool, list[Problem]]:
     problems: list[Problem] = []
     if not status.intact:
         problems.append(
-            ("the signed bytes were modified: the signature no longer matches the document", "verify.not-intact")
+            (_("the signed bytes were modified: the signature no longer matches the document"), "verify.not-intact")
         )
     elif not status.valid:
-        problems.append(("the signature value does not match its certificate", "verify.bad-value"))
+        problems.append((_("the signature value does not match its certificate"), "verify.bad-value"))
     if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         # The hole in /ByteRange holds more than the signature value: unsigned bytes inside the
         # signed revision (signature wrapping), which readers parse as part of the document.
         problems.append(
             (
-                "the signature does not cover its whole revision: bytes beside the signature value are not signed",
+                _("the signature does not cover its whole revision: bytes beside the signature value are not signed"),
                 "verify.coverage",
             )
         )
@@ -220,13 +230,25 @@ def _certificate_usable(certificate: x509.Certificate, holder: str, moment: dt.d
     not_before, not_after = certificate.not_valid_before, certificate.not_valid_after
     if moment < not_before:
         problems.append(
-            (f"certificate of {holder} is not valid before {not_before:%Y-%m-%d}", "verify.cert-not-yet-valid")
+            (
+                _(
+                    "certificate of {holder} is not valid before {not_before:%Y-%m-%d}",
+                    holder=holder,
+                    not_before=not_before,
+                ),
+                "verify.cert-not-yet-valid",
+            )
         )
     elif moment > not_after:
-        problems.append((f"certificate of {holder} expired on {not_after:%Y-%m-%d}", "verify.cert-expired"))
+        problems.append(
+            (
+                _("certificate of {holder} expired on {not_after:%Y-%m-%d}", holder=holder, not_after=not_after),
+                "verify.cert-expired",
+            )
+        )
     usage = key_usage_problem(certificate)
     if usage is not None:
-        problems.append((f"certificate of {holder} {usage}", "verify.key-usage"))
+        problems.append((_("certificate of {holder} {usage}", holder=holder, usage=usage), "verify.key-usage"))
     return not problems, problems
 
 
@@ -246,13 +268,19 @@ def _trust(
         return "trusted", []
     indication = str(getattr(status.trust_problem_indic, "name", ""))
     if "REVOKED" in indication or status.revocation_details is not None:
-        return "untrusted", [(f"certificate of {holder} is revoked", "verify.revoked")]
+        return "untrusted", [(_("certificate of {holder} is revoked", holder=holder), "verify.revoked")]
     if crls and not any(c.issuer == certificate.issuer for c in crls):
-        message = f"certificate of {holder}: no revocation list given is of its issuer ({_issuer(certificate)})"
+        message = _(
+            "certificate of {holder}: no revocation list given is of its issuer ({issuer})",
+            holder=holder,
+            issuer=_issuer(certificate),
+        )
         return "untrusted", [(message, "verify.revocation-unknown")]
     if not usable and indication != "NO_CERTIFICATE_CHAIN_FOUND":
         return "untrusted", []  # said as what it is: pyHanko's path validation stops at the same flaw
-    return "untrusted", [(f"certificate of {holder} does not lead to a trusted root", "verify.untrusted")]
+    return "untrusted", [
+        (_("certificate of {holder} does not lead to a trusted root", holder=holder), "verify.untrusted")
+    ]
 
 
 def _claimed_time(
@@ -263,20 +291,30 @@ def _claimed_time(
     if claimed is None:
         return []
     not_before, not_after = certificate.not_valid_before, certificate.not_valid_after
-    when = f"claims to have signed on {claimed:%Y-%m-%d %H:%M %Z}"
+    when = _("claims to have signed on {claimed:%Y-%m-%d %H:%M %Z}", claimed=claimed)
     if not not_before <= claimed <= not_after:
         return [
             (
-                f"{when}, outside the validity of its certificate ({not_before:%Y-%m-%d} to {not_after:%Y-%m-%d})",
+                _(
+                    "{when}, outside the validity of its certificate ({not_before:%Y-%m-%d} to {not_after:%Y-%m-%d})",
+                    when=when,
+                    not_before=not_before,
+                    not_after=not_after,
+                ),
                 "verify.claimed-time",
             )
         ]
     if claimed > moment + CLOCK_SKEW:
-        return [(f"{when}, in the future", "verify.claimed-time")]
+        return [(_("{when}, in the future", when=when), "verify.claimed-time")]
     if earlier is not None and earlier.signed_at is not None and claimed < earlier.signed_at - CLOCK_SKEW:
         return [
             (
-                f"{when}, before the signature it follows ({earlier.field}, {earlier.signed_at:%Y-%m-%d %H:%M %Z})",
+                _(
+                    "{when}, before the signature it follows ({field}, {signed_at:%Y-%m-%d %H:%M %Z})",
+                    when=when,
+                    field=earlier.field,
+                    signed_at=earlier.signed_at,
+                ),
                 "verify.claimed-time",
             )
         ]
@@ -296,12 +334,17 @@ def _holder_is_signatory(
     if signatory is None:
         if certification:
             return None, []
-        return None, [("signature in a field that is not one of the document's signatories", "verify.not-a-signatory")]
+        return None, [
+            (_("signature in a field that is not one of the document's signatories"), "verify.not-a-signatory")
+        ]
     if ambiguous:
         return False, []  # said as what it is (verify.holder-ambiguous): no one person to compare
     if not same_person(signatory.name, holder):
         return False, [
-            (f"signed with the certificate of {holder}, not that of {signatory.name}", "verify.wrong-signer")
+            (
+                _("signed with the certificate of {holder}, not that of {name}", holder=holder, name=signatory.name),
+                "verify.wrong-signer",
+            )
         ]
     registered = registration_problem(signatory, certificate)
     if registered is not None:
@@ -315,7 +358,10 @@ def _changes_after(status: PdfSignatureStatus) -> tuple[str, list[Problem]]:
     changes = MODIFICATION_WORDS.get(level, "unknown") if level is not None else "unknown"
     if level is None or level > ALLOWED_AFTER_SIGNING or status.docmdp_ok is False:
         return changes, [
-            (f"changed after this signature beyond filling in signatures: {changes}", "verify.changed-after")
+            (
+                _("changed after this signature beyond filling in signatures: {changes}", changes=changes),
+                "verify.changed-after",
+            )
         ]
     return changes, []
 

@@ -27,6 +27,7 @@ from pyhanko_certvalidator import ValidationContext
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
 from paraphe.fsutil import atomic_write_bytes, exclusive_lock, read_regular_file
+from paraphe.i18n import _
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
 from paraphe.render.typography import fr_date
@@ -63,11 +64,13 @@ def _image(path: Path) -> PdfContent:
     try:
         with Image.open(path) as opened:
             if opened.format not in ("PNG", "JPEG"):
-                raise SigningError.at(Location(str(path)), f"a {opened.format} image; give a PNG or JPEG", "sign.image")
+                raise SigningError.at(
+                    Location(str(path)), _("a {format} image; give a PNG or JPEG", format=opened.format), "sign.image"
+                )
             opened.load()
             return PdfImage(opened.copy())
     except (OSError, UnidentifiedImageError) as exc:
-        raise SigningError.at(Location(str(path)), f"cannot open the image: {exc}", "sign.image") from None
+        raise SigningError.at(Location(str(path)), _("cannot open the image: {exc}", exc=exc), "sign.image") from None
 
 
 # PAdES baseline levels: B-B (a signature), B-T (with a trusted timestamp), B-LT (and the validation
@@ -90,14 +93,20 @@ class SigningOptions:
     def check(self, where: Location) -> None:
         if self.level not in LEVELS:
             raise SigningError.at(
-                where, f"unknown PAdES level {self.level!r}; one of {', '.join(LEVELS)}", "sign.level"
+                where,
+                _("unknown PAdES level {level!r}; one of {names}", level=self.level, names=", ".join(LEVELS)),
+                "sign.level",
             )
         if self.level != "B-B" and self.timestamp_url is None:
             raise SigningError.at(
-                where, f"PAdES {self.level} needs a time-stamping authority: give --timestamp-url", "sign.level"
+                where,
+                _("PAdES {level} needs a time-stamping authority: give --timestamp-url", level=self.level),
+                "sign.level",
             )
         if self.level in ("B-LT", "B-LTA") and not self.trust_roots:
-            message = f"PAdES {self.level} embeds the validation data of a chain to a trusted root: give --trust"
+            message = _(
+                "PAdES {level} embeds the validation data of a chain to a trusted root: give --trust", level=self.level
+            )
             raise SigningError.at(where, message, "sign.level")
 
     def apply(self, meta: PdfSignatureMetadata) -> tuple[PdfSignatureMetadata, HTTPTimeStamper | None]:
@@ -169,17 +178,30 @@ def _sign_locked(
     if signatory is None:
         known = ", ".join(s.id for s in record.signatories)
         raise SigningError.at(
-            where, f"unknown signatory {signatory_id!r}; this document's are: {known}", "sign.unknown"
+            where,
+            _(
+                "unknown signatory {signatory_id!r}; this document's are: {known}",
+                signatory_id=signatory_id,
+                known=known,
+            ),
+            "sign.unknown",
         )
     if any(s.field == signatory_id for s in report.signatures):
-        raise SigningError.at(where, f"the field of {signatory_id} is already signed", "sign.already-signed")
+        raise SigningError.at(
+            where, _("the field of {signatory_id} is already signed", signatory_id=signatory_id), "sign.already-signed"
+        )
     # A signatory of a final document without a field was refused above (verify.missing-field, sign.document).
     now = _now()
     credentials.check_usable(now)
     if not same_person(signatory.name, credentials.holder):
         raise SigningError.at(
             Location(credentials.source),
-            f"this certificate is {credentials.holder}'s, not {signatory.name}'s ({signatory_id})",
+            _(
+                "this certificate is {holder}'s, not {name}'s ({signatory_id})",
+                holder=credentials.holder,
+                name=signatory.name,
+                signatory_id=signatory_id,
+            ),
             "sign.wrong-person",
         )
     registered = registration_problem(signatory, credentials.certificate)
@@ -201,7 +223,7 @@ def _sign_locked(
     if output.exists() and not overwrite and not _same_file(output, source):
         raise SigningError.at(
             Location(str(output)),
-            "already exists and may hold other signatures; choose another OUTPUT, or sign it in place",
+            _("already exists and may hold other signatures; choose another OUTPUT, or sign it in place"),
             "sign.output-exists",
         )
     signed = _sign(data, meta, credentials, params, where, existing_field=True, options=options)
@@ -219,8 +241,8 @@ def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
     # Errors only: a warning (a signature on another day than the document states) is verify's to say.
     problems = [d.message for d in after.diagnostics() if d.severity == "error"]
     if not found or problems:
-        details = "; ".join(problems) or f"no signature in the field of {signatory_id}"
-        message = f"the signed document would not verify ({details}); nothing written"
+        details = "; ".join(problems) or _("no signature in the field of {id}", id=signatory_id)
+        message = _("the signed document would not verify ({details}); nothing written", details=details)
         raise SigningError.at(where, message, "sign.self-check")
 
 
@@ -261,23 +283,25 @@ def _sign(
         )
         out = signer.sign_pdf(writer, existing_fields_only=existing_field, appearance_text_params=params or None)
     except Exception as exc:  # pyHanko's SigningError, ValueError, PdfError: no shared root to catch
-        raise SigningError.at(where, f"pyHanko could not sign: {exc}", "sign.failed") from None
+        raise SigningError.at(where, _("pyHanko could not sign: {exc}", exc=exc), "sign.failed") from None
     return bytes(out.getbuffer())
 
 
 def _refuse_unless_signable(report: VerificationReport, where: Location) -> None:
     if report.record is None:
-        raise SigningError.at(where, "not a document built by paraphe (no build record)", "sign.not-built")
+        raise SigningError.at(where, _("not a document built by paraphe (no build record)"), "sign.not-built")
     if report.draft:
         raise SigningError.at(
-            where, "a draft (« PROJET ») has no signature fields; build it with status: final", "sign.draft"
+            where, _("a draft (« PROJET ») has no signature fields; build it with status: final"), "sign.draft"
         )
     broken = [s for s in report.signatures if not s.ok]
     if broken:
         details = "; ".join(d.message for s in broken for d in s.problems)
-        raise SigningError.at(where, f"earlier signatures no longer verify ({details})", "sign.broken-earlier")
+        raise SigningError.at(
+            where, _("earlier signatures no longer verify ({details})", details=details), "sign.broken-earlier"
+        )
     if report.content_unchanged is False:
-        raise SigningError.at(where, "the document was changed since it was built; rebuild it", "sign.changed")
+        raise SigningError.at(where, _("the document was changed since it was built; rebuild it"), "sign.changed")
     errors = [d for d in report.problems if d.severity == "error"]
     if errors:
         raise SigningError.at(where, "; ".join(d.message for d in errors), "sign.document")
@@ -294,4 +318,6 @@ def _read(source: Path) -> bytes:
     try:
         return read_regular_file(source)
     except OSError as exc:
-        raise SigningError.at(Location(str(source)), f"cannot read: {exc.strerror}", "sign.io") from None
+        raise SigningError.at(
+            Location(str(source)), _("cannot read: {strerror}", strerror=exc.strerror), "sign.io"
+        ) from None

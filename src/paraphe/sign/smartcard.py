@@ -12,6 +12,7 @@ from pathlib import Path
 
 from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
+from paraphe.i18n import _
 from paraphe.sign.credentials import Credentials
 
 
@@ -26,14 +27,20 @@ def load_pkcs11(module: Path, token: str, key: str, pin: str, *, cert: str | Non
     try:
         session = open_pkcs11_session(str(module), token_criteria=TokenCriteria(label=token), user_pin=pin)
     except (p11.PinIncorrect, p11.PinLenRange, p11.PinInvalid):
-        raise SigningError.at(where, "wrong PIN for this token", "sign.token-pin") from None
+        raise SigningError.at(where, _("wrong PIN for this token"), "sign.token-pin") from None
     except p11.PinLocked:
-        raise SigningError.at(where, "the token's PIN is locked", "sign.token-pin") from None
+        raise SigningError.at(where, _("the token's PIN is locked"), "sign.token-pin") from None
     except p11.PKCS11Error as exc:  # among them pyHanko's « no token matching »
         detail = str(exc) or type(exc).__name__
-        raise SigningError.at(where, f"cannot open token {token!r} through {module}: {detail}", "sign.token") from None
+        raise SigningError.at(
+            where,
+            _("cannot open token {token!r} through {module}: {detail}", token=token, module=module, detail=detail),
+            "sign.token",
+        ) from None
     except (OSError, RuntimeError) as exc:  # not a PKCS#11 module (python-pkcs11's errors are RuntimeErrors too)
-        raise SigningError.at(Location(str(module)), f"cannot load PKCS#11 module: {exc}", "sign.token") from None
+        raise SigningError.at(
+            Location(str(module)), _("cannot load PKCS#11 module: {exc}", exc=exc), "sign.token"
+        ) from None
     # The digest is computed here and the token signs it (CKM_ECDSA, CKM_RSA_PKCS): what every card
     # supports, where the combined mechanisms (CKM_ECDSA_SHA256…) are often missing, SoftHSM2's among them.
     signer = PKCS11Signer(
@@ -43,6 +50,6 @@ def load_pkcs11(module: Path, token: str, key: str, pin: str, *, cert: str | Non
         certificate = signer.signing_cert
     except (p11.PKCS11Error, PyHankoSigningError) as exc:
         session.close()
-        message = f"no key and certificate labelled {key!r} on token {token!r} ({exc})"
+        message = _("no key and certificate labelled {key!r} on token {token!r} ({exc})", key=key, token=token, exc=exc)
         raise SigningError.at(where, message, "sign.token") from None
     return Credentials(signer, certificate, where.file, close=session.close)

@@ -37,6 +37,7 @@ from pypdf.errors import PdfReadError
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ParapheError, SigningError
 from paraphe.fsutil import read_regular_file, sha256_file
+from paraphe.i18n import _
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.provenance import (
@@ -73,7 +74,7 @@ def load_trust_roots(paths: Sequence[Path]) -> list[x509.Certificate]:
             roots.append(load_cert_from_pemder(str(path)))
         except (OSError, ValueError) as exc:
             raise SigningError.at(
-                Location(str(path)), f"cannot read trusted certificate: {exc}", "verify.trust"
+                Location(str(path)), _("cannot read trusted certificate: {exc}", exc=exc), "verify.trust"
             ) from None
     return roots
 
@@ -91,7 +92,9 @@ def load_crls(paths: Sequence[Path]) -> list[asn1_crl.CertificateList]:
             found = asn1_crl.CertificateList.load(data)
             _ = found.native  # parse it all now: a damaged list is this file's error, not a signature's
         except (OSError, ValueError, TypeError) as exc:
-            raise SigningError.at(Location(str(path)), f"cannot read revocation list: {exc}", "verify.crl") from None
+            raise SigningError.at(
+                Location(str(path)), _("cannot read revocation list: {exc}", exc=exc), "verify.crl"
+            ) from None
         lists.append(found)
     return lists
 
@@ -124,14 +127,16 @@ def verify_pdf(
     if crls and not trust:
         raise SigningError.at(
             Location(str(crls[0])),
-            "revocation is checked along a chain to a trusted root: give --trust with --crl",
+            _("revocation is checked along a chain to a trusted root: give --trust with --crl"),
             "verify.crl",
         )
     checks = Checks(load_trust_roots(trust), load_crls(crls), at)
     try:
         data = read_regular_file(pdf)
     except OSError as exc:
-        raise SigningError.at(Location(shown), f"cannot read: {exc.strerror}", "verify.io") from None
+        raise SigningError.at(
+            Location(shown), _("cannot read: {strerror}", strerror=exc.strerror), "verify.io"
+        ) from None
     report = verify_bytes(data, shown, checks)
     if convention is not None:
         report = replace(report, manifest=check_manifest(report.record, convention, Location(report.path)))
@@ -152,12 +157,18 @@ def check_original(avenant: VerificationReport, original: Path, checks: Checks) 
     where = Location(avenant.path)
     amends = avenant.record.amends if avenant.record is not None else None
     if amends is None:
-        message = f"--original {shown}: {avenant.path} is not an avenant (its build record amends no convention)"
+        message = _(
+            "--original {shown}: {path} is not an avenant (its build record amends no convention)",
+            shown=shown,
+            path=avenant.path,
+        )
         return OriginalCheck(shown, None, False, False, (Diagnostic(where, message, "verify.not-avenant"),))
     try:
         data = read_regular_file(original)
     except OSError as exc:
-        raise SigningError.at(Location(shown), f"cannot read: {exc.strerror}", "verify.io") from None
+        raise SigningError.at(
+            Location(shown), _("cannot read: {strerror}", strerror=exc.strerror), "verify.io"
+        ) from None
     report = verify_bytes(data, shown, checks)
     record = report.record
     problems = []
@@ -168,19 +179,27 @@ def check_original(avenant: VerificationReport, original: Path, checks: Checks) 
         and (not amends.fingerprint or record.fingerprint == amends.fingerprint)
     )
     if not matches:
-        cited = f"the avenant amends « {amends.title} » ({amends.convention!r}) as signed"
+        cited = _(
+            "the avenant amends « {title} » ({convention!r}) as signed",
+            title=amends.title,
+            convention=amends.convention,
+        )
         if record is None:
             found = f"{shown} holds no paraphe build record"
         elif record.convention != amends.convention:
             found = f"{shown} is {record.convention!r}"
         else:
             found = f"{shown} was built from another version of it"
-        message = f"{shown} is not the convention this avenant amends: {cited}; {found}"
+        message = _(
+            "{shown} is not the convention this avenant amends: {cited}; {found}", shown=shown, cited=cited, found=found
+        )
         problems.append(Diagnostic(where, message, "verify.amends"))
     complete = report.ok(complete=True)
     if matches and not complete:
         reasons = "; ".join(d.message for d in report.diagnostics(complete=True)[:3])
-        message = f"the convention amended, {shown}, is not fully signed and valid: {reasons}"
+        message = _(
+            "the convention amended, {shown}, is not fully signed and valid: {reasons}", shown=shown, reasons=reasons
+        )
         problems.append(Diagnostic(where, message, "verify.original"))
     return OriginalCheck(shown, record.fingerprint if record else None, matches, complete, tuple(problems))
 
@@ -255,9 +274,9 @@ def _parse(data: bytes, where: Location) -> _Parsed:
     except ParapheError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise SigningError.at(where, f"not a readable PDF ({exc})", "verify.unreadable") from None
+        raise SigningError.at(where, _("not a readable PDF ({exc})", exc=exc), "verify.unreadable") from None
     except Exception as exc:  # pyHanko's own PdfReadError and friends have no common root with pypdf's.
-        raise SigningError.at(where, f"not a readable PDF ({exc})", "verify.unreadable") from None
+        raise SigningError.at(where, _("not a readable PDF ({exc})", exc=exc), "verify.unreadable") from None
     return _Parsed(reader, revisions, record, latest_record, info_changed, content, field_names, fields, embedded)
 
 
@@ -269,24 +288,26 @@ def _record_problems(parsed: _Parsed, where: Location) -> tuple[bool | None, lis
     if record is not None and parsed.latest_record != record:
         # Signatures protect the revisions they cover; the information dictionary of a later
         # one is not checked by the difference analysis, so the build's own revision is trusted.
-        message = "the build record was changed after the build (signatories, digests or fingerprint)"
+        message = _("the build record was changed after the build (signatories, digests or fingerprint)")
         problems.append(Diagnostic(where, message, "verify.record-changed"))
     if parsed.info_changed:
         # pyHanko lets any revision rewrite the document information (a title a viewer shows).
-        message = f"the document information was changed after the build: {', '.join(parsed.info_changed)}"
+        message = _(
+            "the document information was changed after the build: {names}", names=", ".join(parsed.info_changed)
+        )
         problems.append(Diagnostic(where, message, "verify.info-changed"))
     if record is None:
-        message = "no paraphe build record: this PDF was not built by paraphe, or its record was removed"
+        message = _("no paraphe build record: this PDF was not built by paraphe, or its record was removed")
         problems.append(Diagnostic(where, message, "verify.no-record"))
         return None, problems
     if not record.content.startswith(f"{CONTENT_DIGEST_VERSION}:"):
-        message = "built by an older paraphe, whose record does not cover everything the pages show: rebuild it"
+        message = _("built by an older paraphe, whose record does not cover everything the pages show: rebuild it")
         problems.append(Diagnostic(where, message, "verify.old-record"))
         return None, problems
     if record.content != parsed.content:
-        message = (
-            "the pages differ from the document as built "
-            "(content, font, image, annotation, form field or document action changed)"
+        message = _(
+            "the pages differ from the document as built (content, font, image, annotation, form "
+            "field or document action changed)"
         )
         problems.append(Diagnostic(where, message, "verify.pages-changed"))
         return False, problems
@@ -348,16 +369,22 @@ def _field_problems(parsed: _Parsed, signatures: Sequence[SignatureReport], wher
         expected |= {sig.field_name for sig in parsed.embedded if is_document_timestamp(sig)}
         for extra in sorted(set(parsed.fields) - expected):
             problems.append(
-                Diagnostic(where, f"signature field {extra} was not made by the build", "verify.unknown-field")
+                Diagnostic(
+                    where, _("signature field {extra} was not made by the build", extra=extra), "verify.unknown-field"
+                )
             )
     names = parsed.field_names
     for repeated in sorted({n for n in names if names.count(n) > 1}):
-        message = f"{names.count(repeated)} signature fields are named {repeated}: which one a reader shows is a guess"
+        message = _(
+            "{count} signature fields are named {repeated}: which one a reader shows is a guess",
+            count=names.count(repeated),
+            repeated=repeated,
+        )
         problems.append(Diagnostic(where, message, "verify.duplicate-field"))
     signed = {s.field for s in signatures} | {sig.field_name for sig in parsed.embedded}
     for field_name, value in parsed.fields.items():
         if field_name not in signed and value is not None:
-            message = f"field {field_name} holds a signature that cannot be read"
+            message = _("field {field_name} holds a signature that cannot be read", field_name=field_name)
             problems.append(Diagnostic(where, message, "verify.unreadable-signature"))
     return problems
 
@@ -381,10 +408,13 @@ def _stated_date(
             continue
         day = when.astimezone(SIGNING_ZONE).date()
         if day != stated:
-            how = "timestamped" if signature.timestamp else "claimed"
-            message = (
-                f"{signature.field}: signed on {fr_date(day)} ({how}), "
-                f"but the document states it is signed on {fr_date(stated)}"
+            how = _("timestamped") if signature.timestamp else _("claimed")
+            message = _(
+                "{field}: signed on {day} ({how}), but the document states it is signed on {stated}",
+                field=signature.field,
+                day=fr_date(day),
+                how=how,
+                stated=fr_date(stated),
             )
             found.append(Diagnostic(where, message, "verify.date-stated"))
     return found
@@ -401,7 +431,9 @@ def _pending(
     missing = [s.id for s in pending if s.id not in parsed.fields]
     if not missing:
         return pending, []
-    return pending, [Diagnostic(where, f"signature field(s) missing: {', '.join(missing)}", "verify.missing-field")]
+    return pending, [
+        Diagnostic(where, _("signature field(s) missing: {names}", names=", ".join(missing)), "verify.missing-field")
+    ]
 
 
 def check_manifest(record: BuildRecord | None, convention: Convention, where: Location) -> ManifestCheck:
@@ -413,18 +445,21 @@ def check_manifest(record: BuildRecord | None, convention: Convention, where: Lo
     problems: list[Diagnostic] = []
     notes: list[str] = []
     if convention.source_digest != record.manifest:
-        message = f"not built from {shown}: the manifest differs from the one recorded in the PDF"
+        message = _("not built from {shown}: the manifest differs from the one recorded in the PDF", shown=shown)
         problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
     amendment, amends = convention.amendment, record.amends
     if amendment is not None and (
         amends is None or (amends.state, amends.result) != (amendment.amends, amendment.result)
     ):
-        message = f"not built from {shown} as it stands: the versions of the convention it names have changed since"
+        message = _(
+            "not built from {shown} as it stands: the versions of the convention it names have changed since",
+            shown=shown,
+        )
         problems.append(Diagnostic(where, message, "verify.manifest-mismatch"))
     if annex_digests(convention) != record.annexes:
-        message = f"annex files of {shown} differ from those the PDF was built with"
+        message = _("annex files of {shown} differ from those the PDF was built with", shown=shown)
         problems.append(Diagnostic(where, message, "verify.annex-mismatch"))
     template = template_path(convention.kind, convention.source)
     if template.is_file() and sha256_file(template) != record.template:
-        notes.append(f"built with another version of {template.name} than the current one")
+        notes.append(_("built with another version of {template} than the current one", template=template.name))
     return ManifestCheck(shown, not problems, tuple(problems), tuple(notes))
