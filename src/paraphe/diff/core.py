@@ -51,8 +51,8 @@ from paraphe.manifest.model import (
 # Model fields compared one by one below; `extra` takes any other.
 _CONVENTION_FIELDS = frozenset(
     "id kind status title subtitle territory_name territory_label period organisations glossary preamble identity"
-    " levels parts sections signatories signature_place signature_date dated_by_last_signature annexes source source_digest warnings articles"
-    " id_location".split()
+    " levels parts sections signatories signature_place signature_date dated_by_last_signature annexes source"
+    " source_digest warnings articles id_location".split()
 )  # source_digest: the file's bytes, not its meaning (comments and quoting change it); warnings: validation's;
 # id_location: where the file says its id, not what it says
 _ORGANISATION_FIELDS = frozenset("key label name is_acronym".split())
