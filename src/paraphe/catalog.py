@@ -200,6 +200,12 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("template.kind", "error", "A template checked is named after a kind of convention (sdsf.docx, ctg.docx…)."),
     Rule("template.runtime", "error", "The template's tags loop over lists and call functions, nothing else."),
     Rule("template.output", "error", "The filled document is valid XML."),
+    Rule(
+        "template.date-wording",
+        "error",
+        "A convention the last signature dates prints « à la date de la dernière signature électronique » "
+        "({{ signature_when }}).",
+    ),
     # --- Converting to PDF with LibreOffice or unoserver (convert.*) ---
     Rule("convert.missing", "error", "LibreOffice (soffice) is installed."),
     Rule("convert.start", "error", "LibreOffice (or unoserver) can be started or reached."),

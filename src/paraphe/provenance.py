@@ -78,6 +78,9 @@ class BuildRecord:
     # The date the document states it is signed (« Fait à Mende, le 9 octobre 2020 »), ISO 8601;
     # "": it states none. Signatures made on another day are pointed out by `verify`.
     date: str = ""
+    # It states « à la date de la dernière signature électronique » instead (date is then ""): the last
+    # signature dates it, and `verify` says which day that is.
+    dated_by_last_signature: bool = False
 
     @property
     def fingerprint(self) -> str:
@@ -95,6 +98,8 @@ class BuildRecord:
         data = asdict(self)
         if self.amends is None:
             del data["amends"]  # a convention's record reads as before avenants existed
+        if not self.dated_by_last_signature:
+            del data["dated_by_last_signature"]  # likewise: a record with a day reads as before
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @classmethod
@@ -113,6 +118,7 @@ class BuildRecord:
             certifier=str(data.get("certifier", "")),
             amends=AmendsRecord.from_json(data["amends"]) if data.get("amends") else None,
             date=str(data.get("date", "")),
+            dated_by_last_signature=data.get("dated_by_last_signature") is True,
         )
 
 
@@ -156,6 +162,7 @@ def record_for(
         certifier=certifier if convention.is_final and convention.reading_copy is None else "",
         amends=_amends(convention),
         date=convention.signature_date.isoformat() if convention.signature_date else "",
+        dated_by_last_signature=convention.dated_by_last_signature,
     )
 
 

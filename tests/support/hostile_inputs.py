@@ -451,6 +451,11 @@ def template_undefined_untaken() -> bytes:
     return _template("{{ title }}", "{%p if is_draft %}", "Projet établi à {{ signature_lieux }}", "{%p endif %}")
 
 
+def template_day_to_fill() -> bytes:
+    """A « Fait à » line written before {{ signature_when }}: it states a day, whatever the manifest asks."""
+    return _template("{{ title }}", "Fait à {{ signature_place }}, le {{ signature_date }}")
+
+
 def template_split_tag() -> bytes:
     """A tag broken by a line break typed inside it."""
     return _template("{{ title }}", "Fait à {{ signature_", "place }}")
@@ -564,6 +569,7 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         line_separator_manifest,
         template_undefined,
         template_undefined_untaken,
+        template_day_to_fill,
         template_split_tag,
         template_no_signatures,
         template_own_articles,

@@ -16,7 +16,7 @@ from paraphe.avenant.states import State, read_manifest, read_state, resolve, si
 from paraphe.errors import ManifestError, ParapheError
 from paraphe.i18n import _
 from paraphe.manifest.load import LoadedManifest, load_manifest
-from paraphe.manifest.model import EarlierAvenant
+from paraphe.manifest.model import DATED_BY_LAST_SIGNATURE, EarlierAvenant
 from paraphe.manifest.validate import is_avenant, validate_avenant_shape
 from paraphe.paths import display_path
 
@@ -147,4 +147,7 @@ def _same_file(sibling: LoadedManifest, relative: object, target: Path) -> bool:
 
 
 def _date(text: object) -> dt.date | None:
-    return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    """A day of the calendar; None when absent or the last signature's date (no day the manifest knows)."""
+    if not isinstance(text, str) or text == DATED_BY_LAST_SIGNATURE:
+        return None
+    return dt.date.fromisoformat(text)

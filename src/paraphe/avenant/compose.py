@@ -21,6 +21,7 @@ from paraphe.french import enumeration, feminine_noun, with_article
 from paraphe.i18n import _
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.model import (
+    DATED_BY_LAST_SIGNATURE,
     AmendedState,
     Amendment,
     AmendmentArticle,
@@ -91,6 +92,7 @@ def avenant_model(loaded: LoadedManifest, chain: Chain) -> tuple[Convention, lis
         visas=(*_visas(named, chain), *data.get("visas", ())),
         signature_place=signature["place"],
         signature_date=_date(signature.get("date")),
+        dated_by_last_signature=signature.get("date") == DATED_BY_LAST_SIGNATURE,
         source=loaded.path,
         source_digest=loaded.digest,
         warnings=tuple(p for p in problems if p.severity == "warning"),
@@ -236,4 +238,7 @@ def _uncovered(item: Found, chain: Chain) -> Diagnostic:
 
 
 def _date(text: object) -> dt.date | None:
-    return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    """A day of the calendar; None when absent or the last signature's date (no day the manifest knows)."""
+    if not isinstance(text, str) or text == DATED_BY_LAST_SIGNATURE:
+        return None
+    return dt.date.fromisoformat(text)

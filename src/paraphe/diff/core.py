@@ -37,13 +37,22 @@ from paraphe.diff.generic import Comparer, Where
 from paraphe.diff.matching import match, paired
 from paraphe.diff.tree import compare_plan
 from paraphe.diff.values import human
-from paraphe.manifest.model import Annex, Convention, FigureBlock, FigureItem, Organisation, Part, Signatory
+from paraphe.manifest.model import (
+    DATED_BY_LAST_SIGNATURE,
+    Annex,
+    Convention,
+    FigureBlock,
+    FigureItem,
+    Organisation,
+    Part,
+    Signatory,
+)
 
 # Model fields compared one by one below; `extra` takes any other.
 _CONVENTION_FIELDS = frozenset(
     "id kind status title subtitle territory_name territory_label period organisations glossary preamble identity"
-    " levels parts sections signatories signature_place signature_date annexes source source_digest warnings articles"
-    " id_location".split()
+    " levels parts sections signatories signature_place signature_date dated_by_last_signature annexes source"
+    " source_digest warnings articles id_location".split()
 )  # source_digest: the file's bytes, not its meaning (comments and quoting change it); warnings: validation's;
 # id_location: where the file says its id, not what it says
 _ORGANISATION_FIELDS = frozenset("key label name is_acronym".split())
@@ -252,7 +261,8 @@ class _Differ(Comparer):
     def signature(self) -> None:
         here = (SIGNATURE,)
         self.value(here, "/signature/place", "place", self.old.signature_place, self.new.signature_place)
-        self.value(here, "/signature/date", "date", human(self.old.signature_date), human(self.new.signature_date))
+        old, new = _stated_date(self.old), _stated_date(self.new)
+        self.value(here, "/signature/date", "date", old, new)
 
     def annexes(self) -> None:
         old, new = self.old.annexes, self.new.annexes
@@ -350,3 +360,8 @@ def _content_lines(part: Part) -> tuple[str, ...]:
             lines.append(block.figures.title)
             lines.extend(f"{i.label} : {i.text if i.text is not None else i.value}" for i in block.figures.items)
     return tuple(lines)
+
+
+def _stated_date(c: Convention) -> str | None:
+    """The signature date as the manifest writes it: a day, or « électronique » (the last signature's)."""
+    return DATED_BY_LAST_SIGNATURE if c.dated_by_last_signature else human(c.signature_date)

@@ -388,6 +388,10 @@ class Amendment:
     reads: tuple[tuple[Path, str], ...] = ()
 
 
+# The manifest's `signature.date` asking for « à la date de la dernière signature électronique ».
+DATED_BY_LAST_SIGNATURE = "électronique"
+
+
 @dataclass(frozen=True)
 class Convention:
     id: str
@@ -431,6 +435,9 @@ class Convention:
     # A reading copy's mark (« Version consolidée intégrant l'avenant n° 1 du … »): printed on every page;
     # no signature field, not to be signed. None for a document to sign.
     reading_copy: str | None = None
+    # « Fait à Mende, à la date de la dernière signature électronique »: the document states no day of
+    # its own (signature_date is then None); the last signature dates it.
+    dated_by_last_signature: bool = False
 
     @property
     def is_final(self) -> bool:

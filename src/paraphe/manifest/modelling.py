@@ -13,6 +13,7 @@ from paraphe.diagnostics import Location
 from paraphe.manifest.articles import resolve_articles
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.model import (
+    DATED_BY_LAST_SIGNATURE,
     Action,
     Actor,
     Annex,
@@ -169,6 +170,7 @@ def build_model(loaded: LoadedManifest) -> Convention:
         signatories=signatories,
         signature_place=signature["place"],
         signature_date=_date(signature.get("date")),
+        dated_by_last_signature=signature.get("date") == DATED_BY_LAST_SIGNATURE,
         annexes=tuple(
             _annex(a, folder, loaded.source.locate(("annexes", i, "file")))
             for i, a in enumerate(data.get("annexes", ()))
@@ -285,8 +287,9 @@ def _deliberation(raw: dict[str, Any]) -> Deliberation:
 
 
 def _date(raw: str | None) -> dt.date | None:
-    """A date of the calendar; None when absent or a draft's placeholder (the schema allows no other text)."""
-    if raw is None or raw.startswith("["):
+    """A date of the calendar; None when absent, a draft's placeholder or the last signature's date
+    (the schema allows no other text)."""
+    if raw is None or raw.startswith("[") or raw == DATED_BY_LAST_SIGNATURE:
         return None
     return dt.date.fromisoformat(raw)
 

@@ -251,7 +251,8 @@ def _draft_text(
     lines += [
         "signature:",
         f"  place: {_q(TODO)}",
-        "  # date: AAAA-MM-JJ (obligatoire dans un « final »)",
+        "  # date: AAAA-MM-JJ, ou électronique (« à la date de la dernière signature électronique ») ; obligatoire"
+        " dans un « final »",
         "annexes:",
         "  - title: Glossaire des sigles",
         "    generated: glossary",

@@ -73,6 +73,17 @@ def build_context(
     return context
 
 
+# What an electronically signed convention states as its date: the last signature's day (issue 15).
+DATED_BY_LAST_SIGNATURE_WORDS = "à la date de la dernière signature électronique"
+
+
+def signature_when(c: Convention) -> str:
+    """« le 9 octobre 2020 », « le [à compléter] », or « à la date de la dernière signature électronique »."""
+    if c.dated_by_last_signature:
+        return DATED_BY_LAST_SIGNATURE_WORDS
+    return f"le {fr_date(c.signature_date)}" if c.signature_date else f"le {TO_COMPLETE}"
+
+
 def _common(c: Convention, period: str) -> dict[str, Any]:
     return {
         "title": fr_text(c.title),
@@ -87,6 +98,7 @@ def _common(c: Convention, period: str) -> dict[str, Any]:
         "fiches": [_fiche(c, s, i) for i, s in enumerate(c.sections)],
         "signature_place": fr_text(c.signature_place),
         "signature_date": fr_date(c.signature_date) if c.signature_date else TO_COMPLETE,
+        "signature_when": signature_when(c),
         "signatory_rows": _pairs([signatory_block(s) for s in c.signatories]),
         "annexes": _annexes(c),
         "example": fr_text(f"Territoire d'exemple : {c.territory_example}") if c.territory_example else "",

@@ -25,7 +25,7 @@ from paraphe.errors import RenderError
 from paraphe.i18n import _
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
-from paraphe.render.context import ImageMaker, build_context
+from paraphe.render.context import DATED_BY_LAST_SIGNATURE_WORDS, ImageMaker, build_context
 from paraphe.render.placeholders import mark_placeholders
 from paraphe.render.tags import ParapheTemplate
 from paraphe.render.typography import fr_text
@@ -77,6 +77,8 @@ def render_docx(
         mark_placeholders(buffer.getvalue()), convention.signature_date or dt.date(convention.period.start, 1, 1)
     )
     _check_wellformed(data, where)
+    if convention.dated_by_last_signature:
+        _check_date_wording(data, where)
     if convention.kind != "avenant":  # an avenant quotes the articles it changes, not all of them
         _check_articles(data, convention, where)
     return data
@@ -128,6 +130,20 @@ def _fixed_timestamps(data: bytes, date: dt.date) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(entry.filename))
     return out.getvalue()
+
+
+def _check_date_wording(data: bytes, where: Location) -> None:
+    """A template written before {{ signature_when }} prints « le {{ signature_date }} »: it would state
+    a day to fill in where the manifest asks for the last signature's date."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = archive.read("word/document.xml").decode()
+    if DATED_BY_LAST_SIGNATURE_WORDS not in text:
+        message = (
+            "signature.date is « électronique » but the template does not print "
+            f"« {DATED_BY_LAST_SIGNATURE_WORDS} »: write {{{{ signature_when }}}} in its « Fait à … » line "
+            "instead of « le {{ signature_date }} »"
+        )
+        raise RenderError.at(where, message, "template.date-wording")
 
 
 def _check_wellformed(data: bytes, where: Location) -> None:

@@ -210,7 +210,10 @@ DESCRIPTIONS: dict[str, str] = {
     "fiches[].columns": "The first column's heading, from the levels (« Axes et Actions »).",
     "fiches[].legend": "« ● Label » for each marker the section shows.",
     "signature_place": "Where it is signed.",
-    "signature_date": "« 9 octobre 2020 », or « [à compléter] ».",
+    "signature_date": "« 9 octobre 2020 », or « [à compléter] » (also when the last signature dates it).",
+    "signature_when": (
+        "« le 9 octobre 2020 », « le [à compléter] », or « à la date de la dernière signature électronique »."
+    ),
     "signatory_rows": "The signatories two by two (a table row each).",
     "signatory_rows[][].id": "The signatory's id (the signature field's name).",
     "signatory_rows[][].title": "Their role (« Directrice de la CCSS »).",

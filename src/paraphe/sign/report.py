@@ -9,10 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.i18n import N_, _
 from paraphe.provenance import BuildRecord, SignatoryRecord
+from paraphe.render.typography import fr_date
+
+# The day a signature is made, as the signatories count it.
+SIGNING_ZONE = ZoneInfo("Europe/Paris")
 
 Trust = Literal["trusted", "untrusted", "not checked"]
 # The words of a signature's chain and revocation states, translated where they are shown.
@@ -182,6 +187,28 @@ class VerificationReport:
     def certified(self) -> bool:
         return any(s.certification for s in self.signatures)
 
+    @property
+    def last_signature(self) -> SignatureReport | None:
+        """The latest signatory's signature, by its time (the authority's when timestamped)."""
+        dated = [s for s in self.signatures if not s.certification and (s.timestamp or s.signed_at)]
+        return max(dated, key=lambda s: s.timestamp or s.signed_at or dt.datetime.min, default=None)
+
+    @property
+    def dated_on(self) -> dt.date | None:
+        """The convention's date: the day it states, or, when it states « à la date de la dernière
+        signature électronique », the day of its last signature once every signatory has signed."""
+        record = self.record
+        if record is None:
+            return None
+        if not record.dated_by_last_signature:
+            return dt.date.fromisoformat(record.date) if record.date else None
+        last = self.last_signature
+        if self.pending or last is None:
+            return None
+        when = last.timestamp or last.signed_at
+        assert when is not None
+        return when.astimezone(SIGNING_ZONE).date()
+
     def diagnostics(self, complete: bool = False) -> tuple[Diagnostic, ...]:
         """Every problem found; `complete`: a signatory who has not signed, or a draft, is one too."""
         found = list(self.problems)
@@ -236,6 +263,7 @@ class VerificationReport:
         if self.draft:
             lines.append(_("  a draft (« PROJET »): no signature fields, not meant to be signed"))
         lines.append(_("  certified by the secretariat") if self.certified else _("  not certified"))
+        lines += self._date_lines()
         lines += [f"  {signature.summary()}" for signature in self.signatures]
         lines += [f"  {timestamp.summary()}" for timestamp in self.timestamps]
         lines += [
@@ -243,6 +271,26 @@ class VerificationReport:
             for s in self.pending
         ]
         return lines
+
+    def _date_lines(self) -> list[str]:
+        if self.record is None or not self.record.dated_by_last_signature or self.draft:
+            return []
+        last, day = self.last_signature, self.dated_on
+        if last is None or day is None:
+            return [_("  dated « à la date de la dernière signature électronique »: not all have signed yet")]
+        if last.timestamp:
+            line = _(
+                "  signed on {day} ({field}, timestamped): the date of the last electronic signature",
+                day=fr_date(day),
+                field=last.field,
+            )
+        else:
+            line = _(
+                "  signed on {day} ({field}, as claimed by the signer): the date of the last electronic signature",
+                day=fr_date(day),
+                field=last.field,
+            )
+        return [line]
 
     def bottom_line(self, complete: bool = False) -> str:
         signed = sum(s.signatory is not None for s in self.signatures)
@@ -279,6 +327,8 @@ class VerificationReport:
             "chains_checked": self.chains_checked,
             "revocation_checked": self.revocation_checked,
             "draft": self.draft,
+            "dated_by_last_signature": bool(record and record.dated_by_last_signature),
+            "date": self.dated_on.isoformat() if self.dated_on else None,
             "manifest": None if self.manifest is None else self.manifest.as_json(),
             "amends": None if record is None or record.amends is None else _amends_json(record),
             "original": None if self.original is None else self.original.as_json(),

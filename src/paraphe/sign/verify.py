@@ -22,7 +22,6 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509
@@ -50,7 +49,7 @@ from paraphe.provenance import (
 )
 from paraphe.render.typography import fr_date
 from paraphe.resources import template_path
-from paraphe.sign.report import ManifestCheck, OriginalCheck, SignatureReport, VerificationReport
+from paraphe.sign.report import SIGNING_ZONE, ManifestCheck, OriginalCheck, SignatureReport, VerificationReport
 from paraphe.sign.revisions import (
     build_revision_record,
     certification_problems,
@@ -389,16 +388,13 @@ def _field_problems(parsed: _Parsed, signatures: Sequence[SignatureReport], wher
     return problems
 
 
-# The day a signature is made, as the signatories count it.
-SIGNING_ZONE = ZoneInfo("Europe/Paris")
-
-
 def _stated_date(
     record: BuildRecord | None, signatures: Sequence[SignatureReport], where: Location
 ) -> list[Diagnostic]:
     """Signatures made on another day than the one the document states (« Fait à …, le … »): a
-    warning, since the document then says something the signatures do not."""
-    if record is None or not record.date:
+    warning, since the document then says something the signatures do not. A document that states
+    « à la date de la dernière signature électronique » names no day of its own: none is pointed out."""
+    if record is None or not record.date or record.dated_by_last_signature:
         return []
     stated = dt.date.fromisoformat(record.date)
     found = []

@@ -9,6 +9,7 @@ from typing import Any
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
 from paraphe.manifest.load import Pointer
+from paraphe.manifest.model import DATED_BY_LAST_SIGNATURE
 from paraphe.manifest.rules.base import Manifest, get
 from paraphe.placeholders import is_placeholder
 
@@ -56,7 +57,8 @@ _DATES: tuple[Pointer, ...] = (("signature", "date"), ("plan", "date"))
 def _date_pointers(data: dict[str, Any]) -> Iterator[Pointer]:
     for pointer in _DATES:
         value = get(data, pointer)
-        if value is not None and not is_placeholder(value):
+        # « électronique »: the last signature's day, none the manifest knows.
+        if value is not None and not is_placeholder(value) and value != DATED_BY_LAST_SIGNATURE:
             yield pointer
     for i, party in enumerate(data.get("parties", [])):
         date = party.get("deliberation", {}).get("date")
