@@ -9,6 +9,9 @@ left unpaired are *added* or *removed*. Annex files are compared by content.
 This module walks the parts of a convention in the order of the document; what a change
 is lives in `change`, the pairing in `matching`, the plan's tree in `tree`, and the
 comparison every part shares (values, paragraphs, fields no part names) in `generic`.
+
+Longer than our 350-line mark: the walk over the model's parts (parties, articles, chapters,
+sections, actions) reads as one pass, and its helpers are private to it.
 """
 
 from __future__ import annotations
