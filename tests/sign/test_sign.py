@@ -23,18 +23,11 @@ from paraphe.cli.main import cli
 from paraphe.sign import load_pkcs12
 from paraphe.sign.throwaway import Issued, ThrowawayPki, make_root
 from support import LOZERE, MINIMAL, pdf_text, require
+from support.pki import LOZERE_PEOPLE
 
 UTC = dt.UTC
 SIGNING_DAY = dt.datetime(2020, 10, 9, 10, 0, tzinfo=UTC)
-SIGNATORIES = {
-    "prefete": "Valérie HATSCH",
-    "president-ccss": "Philippe ROCHOUX",
-    "directrice-ccss": "Ghislaine CHARBONNEL",
-    "presidente-departement": "Sophie PANTEL",
-    "dasen": "Alexandre FALCO",
-    "directrice-msa": "Marie-Agnès GARCIA",
-    "president-udaf": "Michel CAPONI",
-}
+SIGNATORIES = LOZERE_PEOPLE  # the Lozère SDSF's seven, by id
 
 
 @pytest.fixture(autouse=True)

@@ -130,18 +130,23 @@ def verify_pdf(
             "verify.crl",
         )
     checks = Checks(load_trust_roots(trust), load_crls(crls), at)
+    report = _verify_file(pdf, shown, checks)
+    if convention is not None:
+        report = replace(report, manifest=check_manifest(report.record, convention, Location(report.path)))
+    if original is not None:
+        report = replace(report, original=check_original(report, original, checks))
+    return report
+
+
+def _verify_file(pdf: Path, shown: str, checks: Checks) -> VerificationReport:
+    """The PDF at `pdf` read as a regular file (verify.io when it cannot be) and verified."""
     try:
         data = read_regular_file(pdf)
     except OSError as exc:
         raise SigningError.at(
             Location(shown), _("cannot read: {strerror}", strerror=exc.strerror), "verify.io"
         ) from None
-    report = verify_bytes(data, shown, checks)
-    if convention is not None:
-        report = replace(report, manifest=check_manifest(report.record, convention, Location(report.path)))
-    if original is not None:
-        report = replace(report, original=check_original(report, original, checks))
-    return report
+    return verify_bytes(data, shown, checks)
 
 
 def check_original(avenant: VerificationReport, original: Path, checks: Checks) -> OriginalCheck:
@@ -162,13 +167,7 @@ def check_original(avenant: VerificationReport, original: Path, checks: Checks) 
             path=avenant.path,
         )
         return OriginalCheck(shown, None, False, False, (Diagnostic(where, message, "verify.not-avenant"),))
-    try:
-        data = read_regular_file(original)
-    except OSError as exc:
-        raise SigningError.at(
-            Location(shown), _("cannot read: {strerror}", strerror=exc.strerror), "verify.io"
-        ) from None
-    report = verify_bytes(data, shown, checks)
+    report = _verify_file(original, shown, checks)
     record = report.record
     problems = []
     matches = (
