@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify
     from paraphe.provenance import BuildRecord
     from paraphe.render.template_check import TemplateReport as TemplateReport
     from paraphe.sign import Credentials as Credentials
+    from paraphe.sign import SigningOptions as SigningOptions
     from paraphe.sign import SignResult as SignResult
     from paraphe.sign import VerificationReport as VerificationReport
     from paraphe.status import ConventionStatus as ConventionStatus
@@ -92,6 +93,7 @@ __all__ = [
     "load_credentials",
     "parse_converter",
     "sign",
+    "signing_options",
     "validate_paths",
     "verify",
     "write_output",
@@ -162,11 +164,13 @@ def build(
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = None,
     strict: bool = False,
     consolidated: bool = False,
+    certify_options: SigningOptions | None = None,
 ) -> BuildSummary:
     """Build the manifests (as `discover` finds them) into `out`, reusing what has not changed.
 
     A failing manifest does not stop the others. A `final` convention is certified when
-    `certify_with` holds the secretariat's key. `jobs` worker processes run at once (0: one per
+    `certify_with` holds the secretariat's key, at the PAdES level `certify_options` asks
+    (`signing_options`; a plain B-B signature without). `jobs` worker processes run at once (0: one per
     core), each converting its documents in batches with one LibreOffice, or on the
     `converter`'s unoserver pool. With `strict`, a manifest with warnings fails as one with
     errors does. With `consolidated`, each manifest is an avenant, and what is built is the
@@ -174,6 +178,7 @@ def build(
     """
     converter = converter or Converter()
     identity = "none" if certify_with is None else hashlib.sha256(certify_with.certificate.dump()).hexdigest()
+    how = "" if certify_with is None or certify_options is None else f";{certify_options.identity}"
     schedule = scheduler.Schedule(
         out=out,
         # Who certifies is written in the record before the certification: cutting it off shows.
@@ -184,9 +189,9 @@ def build(
             certifier="" if certify_with is None else identity,
             consolidated=consolidated,
         ),
-        finish=functools.partial(certify, credentials=certify_with),
+        finish=functools.partial(certify, credentials=certify_with, options=certify_options),
         # Outputs depend on who certifies, which LibreOffice converts, which templates fill: all key the reuse.
-        identity=f"certify={identity};converter={converter};pdfa={converter.pdfa};templates={templates_folder().resolve()}",
+        identity=f"certify={identity}{how};converter={converter};pdfa={converter.pdfa};templates={templates_folder().resolve()}",
         jobs=jobs,
         force=force,
         strict=strict,
@@ -415,14 +420,14 @@ def assemble(document: Rendered, body: bytes) -> Product:
     )  # fmt: skip
 
 
-def certify(product: Product, *, credentials: Credentials | None) -> Product:
+def certify(product: Product, *, credentials: Credentials | None, options: SigningOptions | None = None) -> Product:
     """A final document certified with the secretariat's key, when one is given (in the main process)."""
     if credentials is None or not product.final:
         return product
-    from paraphe.sign import certify_document
+    from paraphe.sign import SigningOptions, certify_document
 
     log.info("%s: certified with the secretariat's key", display_path(product.job.manifest))
-    pdf = certify_document(product.pdf, credentials, display_path(product.job.manifest))
+    pdf = certify_document(product.pdf, credentials, display_path(product.job.manifest), options or SigningOptions())
     return replace(product, pdf=pdf, certified=True)
 
 
@@ -469,6 +474,18 @@ def load_token_credentials(module: Path, token: str, key: str, pin: str) -> Cred
     from paraphe.sign import load_pkcs11
 
     return load_pkcs11(module, token, key, pin)
+
+
+def signing_options(
+    level: str = "B-B", timestamp_url: str | None = None, trust: Sequence[Path] = (), *, prefix: str = ""
+) -> SigningOptions:
+    """A signature's PAdES level with what it needs (a time-stamping authority, trusted roots),
+    checked before anything is signed or built; `prefix` names the options in messages (`certify-`)."""
+    from paraphe.sign import SigningOptions, load_trust_roots
+
+    options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)))
+    options.check(Location(f"--{prefix}level"), prefix=prefix)
+    return options
 
 
 def sign(

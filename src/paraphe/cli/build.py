@@ -52,6 +52,25 @@ from paraphe.pipeline import BuildResult, BuildSummary, Event
     envvar="PARAPHE_CERTIFY_PASSWORD_ENV",
     help="Environment variable holding the certification key's password.",
 )
+@click.option(
+    "--certify-timestamp-url",
+    metavar="URL",
+    envvar="PARAPHE_CERTIFY_TIMESTAMP_URL",
+    help="RFC 3161 time-stamping authority: the certification carries its trusted time (PAdES B-T at least)"
+    " [env PARAPHE_CERTIFY_TIMESTAMP_URL].",
+)
+@click.option(
+    "--certify-level",
+    type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+    help="PAdES level of the certification, as `sign --level`. Default: B-T with --certify-timestamp-url, else B-B.",
+)
+@click.option(
+    "--certify-trust",
+    type=EXISTING_FILE,
+    multiple=True,
+    metavar="CERT",
+    help="Trusted root (PEM/DER) the certification's validation data is gathered along, for B-LT and B-LTA.",
+)
 @click.option("--no-certify", is_flag=True, help="Do not certify, even with a key configured.")
 @click.option("--strict", is_flag=True, help="Warnings count as errors: such a manifest is not built.")
 @OUTPUT_FORMAT
@@ -74,6 +93,9 @@ def build(
     certify_key: Path | None,
     certify_cert: Path | None,
     certify_password_env: str | None,
+    certify_timestamp_url: str | None,
+    certify_level: str | None,
+    certify_trust: tuple[Path, ...],
     no_certify: bool,
     strict: bool,
     output_format: str,
@@ -87,17 +109,20 @@ def build(
         raise click.BadParameter(str(exc), param_hint="--converter") from None
     # Nothing is built yet: a certification key that cannot be loaded is a bad option, as a missing path is.
     with reported_errors(exit_code=2):
-        certify_with = None
+        certify_with = certify_options = None
         if not no_certify:
             certify_with = credentials(
                 certify_pkcs12, certify_key, certify_cert, certify_password_env, prefix="certify-"
             )
+        if certify_with is not None:
+            level = certify_level or ("B-T" if certify_timestamp_url else "B-B")
+            certify_options = pipeline.signing_options(level, certify_timestamp_url, certify_trust, prefix="certify-")
         manifests = pipeline.discover(list(paths) or [pipeline.DEFAULT_SOURCE])
     progress = _Progress(len(manifests), shown=output_format == "text" and not quiet())
     try:
         summary = pipeline.build(
             manifests, out, certify_with, jobs=jobs, force=force, converter=converter, on_event=progress, strict=strict,
-            consolidated=consolidated,
+            consolidated=consolidated, certify_options=certify_options,
         )  # fmt: skip
     finally:
         progress.close()

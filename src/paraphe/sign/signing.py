@@ -9,6 +9,7 @@ The signature is an incremental update, so earlier signatures stay valid.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import logging
 from dataclasses import dataclass, replace
@@ -90,7 +91,14 @@ class SigningOptions:
     trust_roots: tuple[x509.Certificate, ...] = ()
     image: Path | None = None  # shown under the visible signature's text
 
-    def check(self, where: Location) -> None:
+    @property
+    def identity(self) -> str:
+        """What the signature depends on beyond the key, to tell apart outputs made otherwise."""
+        roots = ",".join(sorted(hashlib.sha256(root.dump()).hexdigest() for root in self.trust_roots))
+        return f"level={self.level};timestamp={self.timestamp_url or ''};trust={roots}"
+
+    def check(self, where: Location, *, prefix: str = "") -> None:
+        """Refuse a level unknown or without what it needs; `prefix` names the options (`certify-`)."""
         if self.level not in LEVELS:
             raise SigningError.at(
                 where,
@@ -100,12 +108,18 @@ class SigningOptions:
         if self.level != "B-B" and self.timestamp_url is None:
             raise SigningError.at(
                 where,
-                _("PAdES {level} needs a time-stamping authority: give --timestamp-url", level=self.level),
+                _(
+                    "PAdES {level} needs a time-stamping authority: give --{prefix}timestamp-url",
+                    level=self.level,
+                    prefix=prefix,
+                ),
                 "sign.level",
             )
         if self.level in ("B-LT", "B-LTA") and not self.trust_roots:
             message = _(
-                "PAdES {level} embeds the validation data of a chain to a trusted root: give --trust", level=self.level
+                "PAdES {level} embeds the validation data of a chain to a trusted root: give --{prefix}trust",
+                level=self.level,
+                prefix=prefix,
             )
             raise SigningError.at(where, message, "sign.level")
 
@@ -246,8 +260,16 @@ def _check_signed(signed: bytes, signatory_id: str, where: Location) -> None:
         raise SigningError.at(where, message, "sign.self-check")
 
 
-def certify_document(data: bytes, credentials: Credentials, name: str) -> bytes:
-    """The secretariat's certification (DocMDP: filling in forms and signing allowed, nothing else)."""
+def certify_document(
+    data: bytes, credentials: Credentials, name: str, options: SigningOptions = SigningOptions()
+) -> bytes:
+    """The secretariat's certification (DocMDP: filling in forms and signing allowed, nothing else).
+
+    With a time-stamping authority (`options`, PAdES B-T and up) the certification carries its
+    trusted time and, from B-LT, its validation data: it then still verifies once the secretariat's
+    certificate has expired, as the signatures made after it do.
+    """
+    options.check(Location(name))
     credentials.check_usable(_now())
     meta = PdfSignatureMetadata(
         field_name=CERTIFICATION_FIELD,
@@ -257,7 +279,7 @@ def certify_document(data: bytes, credentials: Credentials, name: str) -> bytes:
         docmdp_permissions=MDPPerm.FILL_FORMS,
         reason="Certification du document tel que construit",
     )
-    return _sign(data, meta, credentials, {}, Location(name), existing_field=False)
+    return _sign(data, meta, credentials, {}, Location(name), existing_field=False, options=options)
 
 
 def _sign(
