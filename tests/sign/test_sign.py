@@ -150,8 +150,8 @@ def test_visible_signature_in_each_block(fully_signed: Path) -> None:
     text = re.sub(r"\s+", " ", pdf_text(fully_signed))
     for name in SIGNATORIES.values():
         assert f"Signé électroniquement par {name}" in text
-    # The clock ticks from 10 h 00 while the seven sign: on a loaded machine, past the minute.
-    assert len(re.findall(r"le 9 octobre 2020 à 10 h \d\d \(UTC\)", text)) == 7
+    # In Paris time (10 h 00 UTC, summer time); the clock ticks while the seven sign, past the minute when loaded.
+    assert len(re.findall(r"le 9 octobre 2020 à 12 h \d\d \(heure de Paris\)", text)) == 7
 
 
 def test_pending_signatories_fail_complete_only(certified: Path, tmp_path: Path, pki: Pki) -> None:

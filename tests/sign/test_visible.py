@@ -33,7 +33,9 @@ def test_name_quality_and_time_in_an_embedded_font(minimal_built: Path, local_pk
     result = sign(minimal_built, out, local_pki)
     assert result.exit_code == 0, result.output
     text = re.sub(r"\s+", " ", pdf_text(out))
-    assert "Signé électroniquement par Valérie HATSCH Madame la Préfète le 2 mars 2026 à 9 h 00 (UTC)" in text
+    assert (
+        "Signé électroniquement par Valérie HATSCH Madame la Préfète le 2 mars 2026 à 10 h 00 (heure de Paris)" in text
+    )
     fonts = subprocess.run([require("pdffonts"), str(out)], check=True, capture_output=True, text=True).stdout
     stamp_fonts = [line for line in fonts.splitlines() if "LiberationSans-Identity-H" in line]
     assert stamp_fonts and all(" yes yes " in line for line in stamp_fonts), fonts  # embedded, subset
