@@ -7,7 +7,7 @@ Each case is a folder: its input (manifest.yaml, annexes, a stand-in soffice…)
     args = ["…"]                      # more arguments (diff, templates: all; interrupt: a second manifest, -j 2)
     exit = 1                          # the exit code (1 failed job, 2 bad usage, 0 success)
     runner = "subprocess"             # build through a real `paraphe` process (default: click's CliRunner)
-    max_seconds = 0.5                 # validate must answer this fast (an alias bomb)
+    max_megabytes = 20                # validate allocates at most this much (an alias bomb is not expanded)
     printed = ["…"]                   # a successful build: these texts are in the PDF as written
     check = true                      # `templates check templates` prints expected.txt too
     scenario = "…"                    # faults that need choreography: concurrent, no-space, interrupt, sign, locked
@@ -40,6 +40,7 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,11 +195,16 @@ def test_hostile_case(case_dir: Path, tmp_path: Path, good: Good, monkeypatch: p
         check(result.stderr, result.output, result.exit_code, case)
         return
     if command in (None, "validate"):
-        started = time.perf_counter()
+        # A bound on memory, not on time: it holds however loaded the machine is.
+        limit = case.config.get("max_megabytes")
+        if limit is not None:
+            tracemalloc.start()
         result = invoke(case, good, "validate", "manifest.yaml", *args)
-        elapsed = time.perf_counter() - started
+        if limit is not None:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            assert peak < float(limit) * 2**20, f"{peak / 2**20:.1f} MiB"
         check(result.stderr, result.output, result.exit_code, case)
-        assert elapsed < float(case.config.get("max_seconds", 30)), elapsed
     if command in (None, "build"):
         _build(case, good, args)
     if case.config.get("check"):
@@ -212,10 +218,8 @@ def _build(case: Case, good: Good, args: list[str]) -> None:
         # Refused at validation: a LibreOffice that is never meant to run.
         env.setdefault("PARAPHE_SOFFICE", "/bin/false")
     if case.config.get("runner") == "subprocess":
-        started = time.monotonic()
         process = paraphe(case, good, "build", "manifest.yaml", *args, "--out", "out")
-        stdout, stderr = process.communicate(timeout=120)
-        assert time.monotonic() - started < 60
+        stdout, stderr = process.communicate(timeout=300)  # a hang guard, not a speed goal
         check(stderr, stdout + stderr, process.returncode, case)
     else:
         result = invoke(case, good, "build", "manifest.yaml", *args, "--out", "out", env=env)
