@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from paraphe.cli.main import cli
 from paraphe.manifest.policy import national_policy, policy_for
+from paraphe.manifest.territories import find_territories_file
 from paraphe.pipeline import discover
 from support import ROOT
 
@@ -50,3 +52,28 @@ def test_the_same_ctg_is_valid_or_not_by_its_departements_policy(tmp_path: Path)
 def test_discovery_skips_shared_data() -> None:
     found = discover([ROOT / "conventions"])
     assert all(p.name not in ("territories.yaml", "policy.yaml") for p in found)
+
+
+def test_a_policy_planted_where_anyone_writes_is_not_read(tmp_path: Path) -> None:
+    """The attack: a policy.yaml (or territories.yaml) dropped in /tmp, or in a shared folder above a
+    manifest that no conventions/ or repository bounds, would loosen or change what it must say."""
+    shared = tmp_path / "shared"
+    (shared / "mine").mkdir(parents=True)
+    shared.chmod(0o1777)  # as /tmp is
+    shutil.copy(LOZERE_POLICY, shared)
+    shutil.copy(ROOT / "conventions" / "lozere" / "territories.yaml", shared)
+    assert policy_for(shared / "mine" / "ctg.yaml")[0].path is None
+    assert find_territories_file(shared / "mine" / "ctg.yaml") is None
+    assert policy_for(shared / "ctg.yaml")[0].path is None  # nor beside a manifest in such a folder
+    shutil.copy(LOZERE_POLICY, shared / "mine")
+    assert policy_for(shared / "mine" / "ctg.yaml")[0].path == shared / "mine" / "policy.yaml"
+
+
+def test_the_lookup_stops_at_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    (home / "sdsf" / "ctg").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    shutil.copy(LOZERE_POLICY, tmp_path)
+    assert policy_for(home / "sdsf" / "ctg" / "ctg.yaml")[0].path is None
+    shutil.copy(LOZERE_POLICY, home)
+    assert policy_for(home / "sdsf" / "ctg" / "ctg.yaml")[0].path == home / "policy.yaml"
