@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import stat
 import tempfile
 from functools import cache
 from importlib.resources import files
@@ -55,15 +56,12 @@ def template_path(kind: str, manifest: Path | None = None) -> Path:
 
 def template_candidates(kind: str, manifest: Path) -> list[Path]:
     """Where a manifest's own template of `kind` may be, nearest first (step 1 of `template_path`)."""
-    folder = manifest.resolve().parent
     found = []
-    for candidate in (folder, *folder.parents):
+    for candidate in lookup_folders(manifest):
         templates = candidate / TEMPLATES_FOLDER
         # A checkout's own templates/ is a link to paraphe's: not a département's, $PARAPHE_TEMPLATES goes first.
         if templates.resolve() != default_templates().resolve():
             found.append(templates / f"{kind}.docx")
-        if candidate.name == "conventions" or (candidate / ".git").exists():
-            break
     return found
 
 
@@ -98,3 +96,37 @@ def on_disk(folder: Traversable) -> Path:
         if entry.is_file():
             (copy / entry.name).write_bytes(entry.read_bytes())
     return copy
+
+
+def lookup_folders(manifest: Path) -> list[Path]:
+    """Where a manifest's shared files (policy.yaml, territories.yaml, templates/) are looked for,
+    nearest first: its folder and those above, up to the first `conventions/` folder, repository or
+    the user's home folder.
+
+    Never a folder anyone may write to (/tmp, a shared drop folder), nor any above it: a template
+    or a policy planted there would change what every manifest below it prints or must say.
+    """
+    folder = manifest.resolve().parent
+    home = _home()
+    found = []
+    for candidate in (folder, *folder.parents):
+        if _writable_by_anyone(candidate):
+            break
+        found.append(candidate)
+        if candidate.name == "conventions" or (candidate / ".git").exists() or candidate == home:
+            break
+    return found
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):  # no $HOME and no password entry
+        return None
+
+
+def _writable_by_anyone(folder: Path) -> bool:
+    try:
+        return bool(folder.stat().st_mode & stat.S_IWOTH)
+    except OSError:
+        return True  # what cannot be read is not trusted either

@@ -77,3 +77,14 @@ def test_the_lookup_stops_at_the_home_folder(tmp_path: Path, monkeypatch: pytest
     assert policy_for(home / "sdsf" / "ctg" / "ctg.yaml")[0].path is None
     shutil.copy(LOZERE_POLICY, home)
     assert policy_for(home / "sdsf" / "ctg" / "ctg.yaml")[0].path == home / "policy.yaml"
+
+
+def test_a_template_planted_where_anyone_writes_is_not_used(tmp_path: Path) -> None:
+    """The same attack on what the document prints: templates/sdsf.docx dropped in a shared folder."""
+    from paraphe.resources import template_candidates
+
+    shared = tmp_path / "shared"
+    (shared / "mine").mkdir(parents=True)
+    assert shared / "templates" / "sdsf.docx" in template_candidates("sdsf", shared / "mine" / "m.yaml")
+    shared.chmod(0o1777)
+    assert template_candidates("sdsf", shared / "mine" / "m.yaml") == [shared / "mine" / "templates" / "sdsf.docx"]

@@ -9,7 +9,6 @@ published as `schemas/territories.schema.json`), checked with located diagnostic
 from __future__ import annotations
 
 import json
-import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
 from paraphe.i18n import N_, _
 from paraphe.manifest.load import SourceMap, load_manifest
-from paraphe.resources import TERRITORIES_SCHEMA_PATH
+from paraphe.resources import TERRITORIES_SCHEMA_PATH, lookup_folders
 
 if TYPE_CHECKING:
     import jsonschema
@@ -56,36 +55,8 @@ def find_territories_file(manifest: Path) -> Path | None:
 
 
 def find_shared_file(manifest: Path, name: str) -> Path | None:
-    """The nearest file `name` in the manifest's folder or above, not beyond `conventions/` or the repository.
-
-    Nor from a folder anyone may write to (/tmp, a shared drop folder), nor above the user's home:
-    a policy.yaml planted there would loosen every manifest below it that no boundary stops.
-    """
-    folder = manifest.resolve().parent
-    home = _home()
-    for candidate in (folder, *folder.parents):
-        if _writable_by_anyone(candidate):
-            break
-        path = candidate / name
-        if path.is_file():
-            return path
-        if candidate.name == "conventions" or (candidate / ".git").exists() or candidate == home:
-            break
-    return None
-
-
-def _home() -> Path | None:
-    try:
-        return Path.home().resolve()
-    except (RuntimeError, KeyError, OSError):  # no $HOME and no password entry
-        return None
-
-
-def _writable_by_anyone(folder: Path) -> bool:
-    try:
-        return bool(folder.stat().st_mode & stat.S_IWOTH)
-    except OSError:
-        return True  # what cannot be read is not trusted either
+    """The nearest file `name` where a manifest's shared files are looked for (`paths.lookup_folders`)."""
+    return next((folder / name for folder in lookup_folders(manifest) if (folder / name).is_file()), None)
 
 
 def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]]:
