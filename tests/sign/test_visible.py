@@ -43,6 +43,13 @@ def test_name_quality_and_time_in_an_embedded_font(minimal_built: Path, local_pk
     built = subprocess.run([require("pdffonts"), str(minimal_built)], check=True, capture_output=True, text=True).stdout
     not_embedded = {line.split()[0] for line in fonts.splitlines()[2:] if " no " in line[50:62]}
     assert not_embedded <= {line.split()[0] for line in built.splitlines()[2:]}, fonts
+    # `verify` gives the same time as the stamp to a French reader, and UTC to others.
+    with time_machine.travel(SIGNING, tick=False):
+        french = CliRunner(env={"LANG": "fr_FR.UTF-8"}).invoke(cli, ["verify", str(out)])
+        english = CliRunner(env={"LANG": "C.UTF-8"}).invoke(cli, ["verify", str(out)])
+    assert "signature de Valérie HATSCH" in french.output
+    assert "le 2 mars 2026 à 10 h 00, heure de Paris (selon le signataire)" in re.sub(r"\s+", " ", french.output)
+    assert "on 2026-03-02 09:00 UTC (as claimed by the signer)" in english.output
 
 
 def test_image_under_the_text(minimal_built: Path, local_pki: LocalPki, tmp_path: Path) -> None:

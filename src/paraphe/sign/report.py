@@ -12,12 +12,22 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from paraphe.diagnostics import Diagnostic, Location
-from paraphe.i18n import N_, _
+from paraphe.i18n import N_, _, language
 from paraphe.provenance import BuildRecord, SignatoryRecord
 from paraphe.render.typography import fr_date
 
 # The day a signature is made, as the signatories count it.
 SIGNING_ZONE = ZoneInfo("Europe/Paris")
+
+
+def reader_time(time: dt.datetime) -> str:
+    """A signing time as its reader counts it: in French, Paris time in words (« 2 mars 2026 à
+    10 h 00, heure de Paris »); otherwise UTC (« 2026-03-02 09:00 UTC »)."""
+    if language() == "fr":
+        local = time.astimezone(SIGNING_ZONE)
+        return f"{fr_date(local.date())} à {local.hour}\u00a0h\u00a0{local:%M}, heure de Paris"
+    return f"{time.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
 
 Trust = Literal["trusted", "untrusted", "not checked"]
 # The words of a signature's chain and revocation states, translated where they are shown.
@@ -66,9 +76,9 @@ class SignatureReport:
         # Without a timestamp, the time is the signer's own clock, and says so.
         when = _("at no stated time")
         if self.timestamp:
-            when = _("on {time} (timestamped)", time=f"{self.timestamp:%Y-%m-%d %H:%M %Z}")
+            when = _("on {time} (timestamped)", time=reader_time(self.timestamp))
         elif self.signed_at:
-            when = _("on {time} (as claimed by the signer)", time=f"{self.signed_at:%Y-%m-%d %H:%M %Z}")
+            when = _("on {time} (as claimed by the signer)", time=reader_time(self.signed_at))
         revocation = _("embedded, checked at the time of signing") if self.long_term else _(_STATES[self.revocation])
         intact = _("intact") if self.intact else _("NOT INTACT")
         certificate = ""
@@ -127,7 +137,7 @@ class TimestampReport:
 
     def summary(self) -> str:
         mark = "✓" if not self.problems else "✗"
-        when = f"{self.time:%Y-%m-%d %H:%M %Z}" if self.time else "?"
+        when = reader_time(self.time) if self.time else "?"
         return _("{mark} document timestamp on {time} by {authority}", mark=mark, time=when, authority=self.authority)
 
     def as_json(self) -> dict[str, object]:

@@ -34,7 +34,7 @@ from paraphe.sign.credentials import (
     same_person,
 )
 from paraphe.sign.long_term import long_term_validation
-from paraphe.sign.report import SignatureReport, TimestampReport, Trust
+from paraphe.sign.report import SignatureReport, TimestampReport, Trust, reader_time
 from paraphe.sign.revisions import ALLOWED_AFTER_SIGNING, MODIFICATION_WORDS
 
 log = logging.getLogger(__name__)
@@ -291,7 +291,7 @@ def _claimed_time(
     if claimed is None:
         return []
     not_before, not_after = certificate.not_valid_before, certificate.not_valid_after
-    when = _("claims to have signed on {claimed:%Y-%m-%d %H:%M %Z}", claimed=claimed)
+    when = _("claims to have signed on {claimed}", claimed=reader_time(claimed))
     if not not_before <= claimed <= not_after:
         return [
             (
@@ -310,10 +310,10 @@ def _claimed_time(
         return [
             (
                 _(
-                    "{when}, before the signature it follows ({field}, {signed_at:%Y-%m-%d %H:%M %Z})",
+                    "{when}, before the signature it follows ({field}, {signed_at})",
                     when=when,
                     field=earlier.field,
-                    signed_at=earlier.signed_at,
+                    signed_at=reader_time(earlier.signed_at),
                 ),
                 "verify.claimed-time",
             )
