@@ -439,6 +439,7 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
     if convention.amendment is not None:  # an avenant: the conventions it names, the signed original
         inputs.update({str(path): digest for path, digest in convention.amendment.reads})
+    inputs.update({str(path): digest for path, digest in convention.reads})  # last: a consolidated copy's avenant
     # A département's template that appears later must rebuild what the next one in the lookup filled.
     for candidate in template_candidates(convention.kind, manifest):
         if candidate.resolve() == template.resolve():

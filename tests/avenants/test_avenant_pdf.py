@@ -169,3 +169,25 @@ def test_consolidated_copy_is_the_new_convention_marked(
     refused = run("sign", str(consolidated), str(tmp_path / "signed.pdf"), "--signatory", "president-cc",
                   "--pkcs12", str(pki.people["president-cc"].pkcs12))  # fmt: skip
     assert refused.exit_code == 1 and "[sign.draft]" in refused.output
+
+
+def test_consolidated_copy_is_rebuilt_when_what_it_reads_changes(gevaudan: Path, tmp_path: Path) -> None:
+    """Reused while nothing changed; rebuilt when the avenant, or a convention it reads, changes."""
+    folder = tmp_path / "gevaudan"
+    shutil.copytree(gevaudan, folder)
+    out = tmp_path / "out"
+
+    def consolidate() -> str:
+        result = run("build", "--consolidated", str(folder / "avenant-1.yaml"), "--out", str(out))
+        assert result.exit_code == 0, result.output
+        return result.output.splitlines()[-1]
+
+    assert consolidate().startswith("1 built, 0 reused")
+    assert consolidate().startswith("0 built, 1 reused")
+    amended = folder / "ctg-after-avenant-1.yaml"
+    amended.write_text(amended.read_text(encoding="utf-8") + "# relu\n", encoding="utf-8")
+    assert consolidate().startswith("1 built, 0 reused")
+    avenant = folder / "avenant-1.yaml"
+    avenant.write_text(avenant.read_text(encoding="utf-8") + "# relu\n", encoding="utf-8")
+    assert consolidate().startswith("1 built, 0 reused")
+    assert consolidate().startswith("0 built, 1 reused")

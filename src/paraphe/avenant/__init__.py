@@ -62,7 +62,13 @@ def load_consolidated(path: Path, *, strict: bool = False) -> Convention:
     assert avenant.amendment is not None
     numbered = [*((e.number, e.signed_on) for e in avenant.amendment.earlier), (avenant.amendment.number,
                 avenant.signature_date)]  # fmt: skip
-    return dataclasses.replace(chain.new.convention, reading_copy=consolidated_mark(numbered))
+    # The new convention (its fingerprint is the new manifest's), built under the avenant's name: a change
+    # to the avenant's bytes or to any convention it read makes it stale.
+    return dataclasses.replace(
+        chain.new.convention,
+        reading_copy=consolidated_mark(numbered),
+        reads=((loaded.path.resolve(), loaded.digest), *chain.reads),
+    )
 
 
 def _avenant(loaded: LoadedManifest, strict: bool) -> tuple[Convention, Chain]:

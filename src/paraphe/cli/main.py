@@ -43,6 +43,8 @@ def cli(verbose: bool, quiet: bool) -> None:
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.INFO if verbose else logging.CRITICAL)
     # pypdf warns about every oddity of a damaged PDF; paraphe's own diagnostic says what matters.
     logging.getLogger("pypdf").setLevel(logging.WARNING if verbose else logging.ERROR)
+    # fontTools lists every glyph of the subsets it makes (stamp and page-number fonts): noise for a user.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @cli.command()

@@ -438,6 +438,9 @@ class Convention:
     # A reading copy's mark (« Version consolidée intégrant l'avenant n° 1 du … »): printed on every page;
     # no signature field, not to be signed. None for a document to sign.
     reading_copy: str | None = None
+    # Other files this model was made from, with the SHA-256 of the bytes read (a consolidated copy:
+    # the avenant's original, earlier and amended conventions): a change to any rebuilds it.
+    reads: tuple[tuple[Path, str], ...] = ()
     # « Fait à Mende, à la date de la dernière signature électronique »: the document states no day of
     # its own (signature_date is then None); the last signature dates it.
     dated_by_last_signature: bool = False
