@@ -2,10 +2,10 @@
 
 `pipeline` says what a build does to one document; this module decides when and
 where: unchanged documents are reused without being read, every output is locked
-for the whole build, stale documents go in batches (several per LibreOffice
-process, which pays its start-up once) to parallel worker processes, and the
-main process finishes each product (certification) and writes it atomically,
-recording what it depends on.
+for the whole build, stale documents go in one batch per worker process (one
+LibreOffice per batch, which pays its start-up once), and each document, as its
+worker finishes it, comes back to the main process, which finishes it
+(certification) and writes it atomically, recording what it depends on.
 
 Longer than our 350-line mark by a few lines: locks, reuse, batches and workers share the
 Job/Product types and the atomic writes; splitting them would spread one protocol over files.
@@ -17,12 +17,11 @@ import contextlib
 import logging
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -37,9 +36,6 @@ from paraphe.procutil import Terminated, ignored
 
 log = logging.getLogger(__name__)
 
-# Several documents per LibreOffice process pay its start-up once; a few batches per
-# worker keep progress visible and the load balanced.
-MAX_BATCH = 6
 # How long a build waits for another build of the same output before giving up on it.
 LOCK_WAIT = 600.0
 
@@ -98,8 +94,10 @@ class BuildSummary:
         return sum(r.reused for r in self.results)
 
 
-# In a worker: the stages of a build for a batch of jobs (one LibreOffice for the batch).
-MakeBatch = Callable[[Sequence[Job]], list["Product | ParapheError"]]
+# In a worker: the stages of a build for a batch of jobs (one LibreOffice for the batch), each job's
+# outcome given as soon as it is known, so that the main process writes and shows it at once.
+Outcome = tuple[Job, "Product | ParapheError"]
+MakeBatch = Callable[[Sequence[Job]], Iterable[Outcome]]
 # In the main process, before writing: certification, which needs the secretariat's key.
 Finish = Callable[[Product], Product]
 
@@ -190,8 +188,9 @@ def _run_locked(jobs: Sequence[Job], schedule: Schedule) -> tuple[tuple[BuildRes
             stale.append(job)
         else:
             report("reused", reused)
-    for outcomes in _run_batches(_batches(stale, schedule.workers), schedule):
-        for outcome in outcomes:
+    # Closed however this ends: stopped while writing, the workers are stopped too, not left running.
+    with contextlib.closing(_run_batches(_batches(stale, schedule.workers), schedule)) as outcomes:
+        for _job, outcome in outcomes:
             if isinstance(outcome, ParapheError):
                 report("failed", outcome)
                 continue
@@ -233,15 +232,17 @@ def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
-    """Batches of even work: the largest manifests first, each to the lightest batch not yet full.
+    """One batch per worker, of even work: the largest manifests first, each to the lightest batch not yet full.
 
-    A manifest's size stands for its document's work (the Lozère SDSF's manifest is six times its
-    CTG's, its paraphe work four times): taken in turn, alternating manifests would give one
-    worker every long document while the other's core waits.
+    One batch per worker: each LibreOffice started costs as much CPU as converting eight CTGs, so
+    a build starts no more of them than it has workers. A manifest's size stands for its
+    document's work (the Lozère SDSF's manifest is six times its CTG's, its paraphe work four
+    times): taken in turn, alternating manifests would give one worker every long document while
+    the other's core waits.
     """
     if not stale:
         return []
-    count = max(min(workers, len(stale)), math.ceil(len(stale) / MAX_BATCH))
+    count = min(workers, len(stale))
     room = math.ceil(len(stale) / count)
     batches: list[list[Job]] = [[] for _ in range(count)]
     loads = [0] * count
@@ -259,42 +260,85 @@ def _weight(job: Job) -> int:
         return 0  # reported when its build reads it
 
 
-def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[Product | ParapheError]]:
-    """Each batch's outcomes as it finishes; in this process when one worker is enough."""
+@dataclass
+class _Worker:
+    """A worker process building one batch, and the jobs whose outcome it has sent back."""
+
+    process: multiprocessing.process.BaseProcess
+    outcomes: multiprocessing.connection.Connection
+    batch: Sequence[Job]
+    sent: set[Path] = field(default_factory=set)
+
+
+def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outcome]:
+    """Each job's outcome as soon as its worker has it; in this process when one worker is enough."""
     if len(batches) <= 1 or schedule.workers <= 1:
         for batch in batches:
-            yield schedule.make(batch)
+            yield from schedule.make(batch)
         return
     # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
     if schedule.prepare is not None:
         schedule.prepare()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=min(schedule.workers, len(batches)), mp_context=context, initializer=_worker_started
-    ) as pool:
-        pending: dict[Future[list[Product | ParapheError]], list[Job]] = {
-            pool.submit(_in_worker, schedule.make, batch): batch for batch in batches
-        }
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    batch = pending.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        yield [_worker_died(job.manifest) for job in batch]
-        except BaseException:
-            # Stopped (Ctrl-C, SIGTERM to this process alone, an error): the workers are told too,
-            # or the shutdown would wait for their LibreOffice to finish, or for ever if it hangs.
-            _stop_workers()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    workers: list[_Worker] = []
+    try:
+        for batch in batches:
+            outcomes, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_in_worker, args=(schedule.make, batch, sender), daemon=True)
+            process.start()
+            sender.close()  # the worker's end: once the worker is gone, reading says so (EOFError)
+            workers.append(_Worker(process, outcomes, batch))
+        yield from _outcomes_of(workers)
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM to this process alone, an error): the workers are told too, or
+        # they would go on converting, or wait for ever on a hung LibreOffice.
+        _stop_workers()
+        raise
+    finally:
+        for worker in workers:
+            worker.process.join()
+            worker.outcomes.close()
+
+
+def _outcomes_of(workers: list[_Worker]) -> Iterator[Outcome]:
+    """What the workers send, as they send it; the jobs of a worker that died without sending theirs, failed."""
+    running = {worker.outcomes: worker for worker in workers}
+    while running:
+        for ready in multiprocessing.connection.wait(list(running)):
+            assert isinstance(ready, multiprocessing.connection.Connection)
+            worker = running[ready]
+            try:
+                job, outcome = ready.recv()
+            except EOFError:  # the batch is done, or the worker died (its end closed with it)
+                del running[ready]
+                unsent = [job for job in worker.batch if job.manifest not in worker.sent]
+                yield from ((job, _worker_died(job.manifest)) for job in unsent)
+                continue
+            worker.sent.add(job.manifest)
+            yield job, outcome
 
 
 # In a worker: whether a batch is being built. SIGTERM then raises there, so that its LibreOffice
 # is ended and its temporary folder removed; an idle worker has nothing to clean and just exits.
 _busy = False
+
+
+def _in_worker(make: MakeBatch, batch: Sequence[Job], outcomes: multiprocessing.connection.Connection) -> None:
+    """Build `batch`, sending each job's outcome to the main process as soon as it is known.
+
+    Stopped by a signal, it ends quietly once its LibreOffice is ended: the main process reports.
+    """
+    global _busy
+    _worker_started()
+    _busy = True
+    try:
+        for outcome in make(batch):
+            outcomes.send(outcome)
+    except KeyboardInterrupt:  # Ctrl-C or Terminated, raised by `stopped` once the cleanup has run
+        os._exit(1)
+    finally:
+        _busy = False
+        outcomes.close()
 
 
 def _worker_started() -> None:
@@ -310,15 +354,6 @@ def _worker_started() -> None:
     signal.signal(signal.SIGINT, stopped)
     signal.signal(signal.SIGTERM, stopped)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the main process decides, and tells the workers
-
-
-def _in_worker(make: MakeBatch, batch: Sequence[Job]) -> list[Product | ParapheError]:
-    global _busy
-    _busy = True
-    try:
-        return make(batch)
-    finally:
-        _busy = False
 
 
 def _stop_workers() -> None:

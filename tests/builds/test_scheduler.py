@@ -18,9 +18,9 @@ def _note(calls: Path, what: str) -> None:
         handle.write(f"{what} {os.getpid()}\n")
 
 
-def _make(calls: Path, batch: Sequence[Job]) -> list[Product]:
+def _make(calls: Path, batch: Sequence[Job]) -> list[tuple[Job, Product]]:
     _note(calls, "make")
-    return [Product(job, b"docx", b"%PDF-1.7\n", 1, "f", False, {}) for job in batch]
+    return [(job, Product(job, b"docx", b"%PDF-1.7\n", 1, "f", False, {})) for job in batch]
 
 
 def _run(tmp_path: Path, workers: int) -> list[str]:
@@ -65,7 +65,7 @@ def test_long_documents_are_shared_between_the_batches(tmp_path: Path) -> None:
     assert [len(batch) for batch in batches] == [5, 5]
     loads = [sum(job.manifest.stat().st_size for job in batch) for batch in batches]
     assert max(loads) - min(loads) <= 30_000  # the best split: 158 000 and 130 000; taken in turn, 212 000 and 76 000
-    assert len(scheduler._batches(jobs * 2, workers=2)) == 4  # no batch over MAX_BATCH
+    assert len(scheduler._batches(jobs * 2, workers=2)) == 2  # one LibreOffice per worker, however many documents
 
 
 def test_the_command_starts_without_the_heavy_libraries() -> None:
