@@ -2,10 +2,10 @@
 
 `pipeline` says what a build does to one document; this module decides when and
 where: unchanged documents are reused without being read, every output is locked
-for the whole build, stale documents go in one batch per worker process (one
-LibreOffice per batch, which pays its start-up once), and each document, as its
-worker finishes it, comes back to the main process, which finishes it
-(certification) and writes it atomically, recording what it depends on.
+for the whole build, stale documents go in batches, one per worker process unless
+there are many (one LibreOffice per batch, which pays its start-up once), and each
+document, as its worker finishes it, comes back to the main process, which finishes
+it (certification) and writes it atomically, recording what it depends on.
 
 Longer than our 350-line mark by a few lines: locks, reuse, batches and workers share the
 Job/Product types and the atomic writes; splitting them would spread one protocol over files.
@@ -13,11 +13,13 @@ Job/Product types and the atomic writes; splitting them would spread one protoco
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import math
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.context
 import os
 import signal
 import time
@@ -36,6 +38,10 @@ from paraphe.procutil import Terminated, ignored
 
 log = logging.getLogger(__name__)
 
+# Documents per LibreOffice process at most. Each LibreOffice started costs as much CPU as
+# converting eight CTGs, so one per worker is best; but a worker holds its batch's documents
+# until they are assembled, so a large build takes several batches per worker, for flat memory.
+MAX_BATCH = 12
 # How long a build waits for another build of the same output before giving up on it.
 LOCK_WAIT = 600.0
 
@@ -232,17 +238,16 @@ def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
-    """One batch per worker, of even work: the largest manifests first, each to the lightest batch not yet full.
+    """Batches of even work, one per worker if they are not too large (MAX_BATCH): the largest
+    manifests first, each to the lightest batch not yet full.
 
-    One batch per worker: each LibreOffice started costs as much CPU as converting eight CTGs, so
-    a build starts no more of them than it has workers. A manifest's size stands for its
-    document's work (the Lozère SDSF's manifest is six times its CTG's, its paraphe work four
-    times): taken in turn, alternating manifests would give one worker every long document while
-    the other's core waits.
+    A manifest's size stands for its document's work (the Lozère SDSF's manifest is six times its
+    CTG's, its paraphe work four times): taken in turn, alternating manifests would give one
+    worker every long document while the other's core waits.
     """
     if not stale:
         return []
-    count = min(workers, len(stale))
+    count = max(min(workers, len(stale)), math.ceil(len(stale) / MAX_BATCH))
     room = math.ceil(len(stale) / count)
     batches: list[list[Job]] = [[] for _ in range(count)]
     loads = [0] * count
@@ -280,42 +285,50 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outc
     if schedule.prepare is not None:
         schedule.prepare()
     context = multiprocessing.get_context("fork")
-    workers: list[_Worker] = []
+    waiting = collections.deque(batches)
+    running: dict[multiprocessing.connection.Connection, _Worker] = {}
+    started: list[_Worker] = []
     try:
-        for batch in batches:
-            outcomes, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_in_worker, args=(schedule.make, batch, sender), daemon=True)
-            process.start()
-            sender.close()  # the worker's end: once the worker is gone, reading says so (EOFError)
-            workers.append(_Worker(process, outcomes, batch))
-        yield from _outcomes_of(workers)
+        while waiting or running:
+            while waiting and len(running) < schedule.workers:
+                worker = _start_worker(context, schedule.make, waiting.popleft())
+                started.append(worker)
+                running[worker.outcomes] = worker
+            yield from _outcomes_of(running)
     except BaseException:
         # Stopped (Ctrl-C, SIGTERM to this process alone, an error): the workers are told too, or
         # they would go on converting, or wait for ever on a hung LibreOffice.
         _stop_workers()
         raise
     finally:
-        for worker in workers:
+        for worker in started:
             worker.process.join()
             worker.outcomes.close()
 
 
-def _outcomes_of(workers: list[_Worker]) -> Iterator[Outcome]:
-    """What the workers send, as they send it; the jobs of a worker that died without sending theirs, failed."""
-    running = {worker.outcomes: worker for worker in workers}
-    while running:
-        for ready in multiprocessing.connection.wait(list(running)):
-            assert isinstance(ready, multiprocessing.connection.Connection)
-            worker = running[ready]
-            try:
-                job, outcome = ready.recv()
-            except EOFError:  # the batch is done, or the worker died (its end closed with it)
-                del running[ready]
-                unsent = [job for job in worker.batch if job.manifest not in worker.sent]
-                yield from ((job, _worker_died(job.manifest)) for job in unsent)
-                continue
-            worker.sent.add(job.manifest)
-            yield job, outcome
+def _start_worker(context: multiprocessing.context.ForkContext, make: MakeBatch, batch: Sequence[Job]) -> _Worker:
+    outcomes, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_in_worker, args=(make, batch, sender), daemon=True)
+    process.start()
+    sender.close()  # the worker's end: once the worker is gone, reading says so (EOFError)
+    return _Worker(process, outcomes, batch)
+
+
+def _outcomes_of(running: dict[multiprocessing.connection.Connection, _Worker]) -> Iterator[Outcome]:
+    """What the running workers have sent; for a worker gone (done, or dead), its jobs it had not sent, failed."""
+    for ready in multiprocessing.connection.wait(list(running)):
+        assert isinstance(ready, multiprocessing.connection.Connection)
+        worker = running[ready]
+        try:
+            job, outcome = ready.recv()
+        except EOFError:  # the batch is done, or the worker died (its end closed with it)
+            del running[ready]
+            worker.process.join()
+            unsent = [job for job in worker.batch if job.manifest not in worker.sent]
+            yield from ((job, _worker_died(job.manifest)) for job in unsent)
+            continue
+        worker.sent.add(job.manifest)
+        yield job, outcome
 
 
 # In a worker: whether a batch is being built. SIGTERM then raises there, so that its LibreOffice

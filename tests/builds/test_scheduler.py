@@ -12,6 +12,8 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import pytest
+
 from paraphe import scheduler
 from paraphe.errors import ParapheError
 from paraphe.scheduler import Job, Product, Schedule
@@ -114,7 +116,8 @@ def test_long_documents_are_shared_between_the_batches(tmp_path: Path) -> None:
     assert [len(batch) for batch in batches] == [5, 5]
     loads = [sum(job.manifest.stat().st_size for job in batch) for batch in batches]
     assert max(loads) - min(loads) <= 30_000  # the best split: 158 000 and 130 000; taken in turn, 212 000 and 76 000
-    assert len(scheduler._batches(jobs * 2, workers=2)) == 2  # one LibreOffice per worker, however many documents
+    assert len(scheduler._batches(jobs * 2, workers=2)) == 2  # one LibreOffice per worker for 20 documents
+    assert len(scheduler._batches(jobs * 3, workers=2)) == 3  # but none over MAX_BATCH: memory stays flat
 
 
 def test_the_command_starts_without_the_heavy_libraries() -> None:
@@ -133,3 +136,14 @@ def test_the_build_prepares_the_libraries_and_the_template_checks_context() -> N
     prepare_workers()
     assert "matplotlib" in sys.modules and "pypdf" in sys.modules and "docxtpl" in sys.modules
     assert context_shape.cache_info().currsize == len(KINDS)
+
+
+def test_more_batches_than_workers_are_all_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler, "MAX_BATCH", 2)
+    calls = tmp_path / "calls"
+    schedule = Schedule(
+        out=tmp_path / "build", make=functools.partial(_make, calls), finish=lambda p: p, identity="test", jobs=2
+    )
+    summary = scheduler.run(_jobs(tmp_path, 6), schedule)
+    assert summary.built == 6 and not summary.failures
+    assert len(calls.read_text(encoding="utf-8").splitlines()) == 3  # three batches, each in a worker of its own
