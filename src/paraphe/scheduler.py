@@ -5,36 +5,28 @@ where: unchanged documents are reused without being read, every output is locked
 for the whole build, stale documents go in batches, one per worker process unless
 there are many (one LibreOffice per batch, which pays its start-up once), and each
 document, as its worker finishes it, comes back to the main process, which finishes
-it (certification) and writes it atomically, recording what it depends on.
-
-Longer than our 350-line mark by a few lines: locks, reuse, batches and workers share the
-Job/Product types and the atomic writes; splitting them would spread one protocol over files.
+it (certification) and writes it atomically, recording what it depends on. How the
+worker processes run, send back and are stopped is `workers`'.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import logging
 import math
-import multiprocessing
-import multiprocessing.connection
-import multiprocessing.context
 import os
-import signal
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from paraphe import incremental
+from paraphe import incremental, workers
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.errors import ConversionError, ParapheError, internal_error
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.i18n import _
 from paraphe.paths import display_path
-from paraphe.procutil import Terminated, ignored
 
 log = logging.getLogger(__name__)
 
@@ -265,115 +257,16 @@ def _weight(job: Job) -> int:
         return 0  # reported when its build reads it
 
 
-@dataclass
-class _Worker:
-    """A worker process building one batch, and the jobs whose outcome it has sent back."""
-
-    process: multiprocessing.process.BaseProcess
-    outcomes: multiprocessing.connection.Connection
-    batch: Sequence[Job]
-    sent: set[Path] = field(default_factory=set)
-
-
 def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outcome]:
     """Each job's outcome as soon as its worker has it; in this process when one worker is enough."""
     if len(batches) <= 1 or schedule.workers <= 1:
         for batch in batches:
             yield from schedule.make(batch)
         return
-    # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
+    # Forked: workers start at once with everything imported (pyHanko's import alone takes a second).
     if schedule.prepare is not None:
         schedule.prepare()
-    context = multiprocessing.get_context("fork")
-    waiting = collections.deque(batches)
-    running: dict[multiprocessing.connection.Connection, _Worker] = {}
-    started: list[_Worker] = []
-    try:
-        while waiting or running:
-            while waiting and len(running) < schedule.workers:
-                worker = _start_worker(context, schedule.make, waiting.popleft())
-                started.append(worker)
-                running[worker.outcomes] = worker
-            yield from _outcomes_of(running)
-    except BaseException:
-        # Stopped (Ctrl-C, SIGTERM to this process alone, an error): the workers are told too, or
-        # they would go on converting, or wait for ever on a hung LibreOffice.
-        _stop_workers()
-        raise
-    finally:
-        for worker in started:
-            worker.process.join()
-            worker.outcomes.close()
-
-
-def _start_worker(context: multiprocessing.context.ForkContext, make: MakeBatch, batch: Sequence[Job]) -> _Worker:
-    outcomes, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_in_worker, args=(make, batch, sender), daemon=True)
-    process.start()
-    sender.close()  # the worker's end: once the worker is gone, reading says so (EOFError)
-    return _Worker(process, outcomes, batch)
-
-
-def _outcomes_of(running: dict[multiprocessing.connection.Connection, _Worker]) -> Iterator[Outcome]:
-    """What the running workers have sent; for a worker gone (done, or dead), its jobs it had not sent, failed."""
-    for ready in multiprocessing.connection.wait(list(running)):
-        assert isinstance(ready, multiprocessing.connection.Connection)
-        worker = running[ready]
-        try:
-            job, outcome = ready.recv()
-        except EOFError:  # the batch is done, or the worker died (its end closed with it)
-            del running[ready]
-            worker.process.join()
-            unsent = [job for job in worker.batch if job.manifest not in worker.sent]
-            yield from ((job, _worker_died(job.manifest)) for job in unsent)
-            continue
-        worker.sent.add(job.manifest)
-        yield job, outcome
-
-
-# In a worker: whether a batch is being built. SIGTERM then raises there, so that its LibreOffice
-# is ended and its temporary folder removed; an idle worker has nothing to clean and just exits.
-_busy = False
-
-
-def _in_worker(make: MakeBatch, batch: Sequence[Job], outcomes: multiprocessing.connection.Connection) -> None:
-    """Build `batch`, sending each job's outcome to the main process as soon as it is known.
-
-    Stopped by a signal, it ends quietly once its LibreOffice is ended: the main process reports.
-    """
-    global _busy
-    _worker_started()
-    _busy = True
-    try:
-        for outcome in make(batch):
-            outcomes.send(outcome)
-    except KeyboardInterrupt:  # Ctrl-C or Terminated, raised by `stopped` once the cleanup has run
-        os._exit(1)
-    finally:
-        _busy = False
-        outcomes.close()
-
-
-def _worker_started() -> None:
-    def stopped(signum: int, _frame: object) -> None:
-        # Once: Ctrl-C reaches the workers and the main process, which then sends SIGTERM too;
-        # a second signal must not cut short the cleanup the first one started.
-        for each in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(each, ignored)
-        if not _busy:
-            os._exit(128 + signum)
-        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
-
-    signal.signal(signal.SIGINT, stopped)
-    signal.signal(signal.SIGTERM, stopped)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the main process decides, and tells the workers
-
-
-def _stop_workers() -> None:
-    for worker in multiprocessing.active_children():
-        if worker.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGTERM)
+    yield from workers.run_in_workers(schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest))
 
 
 def _worker_died(manifest: Path) -> ParapheError:
