@@ -233,29 +233,33 @@ def prepare_workers() -> None:
 
 def make_documents(
     jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str = "", consolidated: bool = False
-) -> list[Product | ParapheError]:
+) -> Iterator[tuple[Job, Product | ParapheError]]:
     """A batch of jobs through the stages, in a worker; certification and writing follow in `scheduler`.
 
+    Each job's outcome is given as soon as it is known (a refusal at once, a document once
+    assembled), so that it is written and shown while the others are made.
     `certifier`: the SHA-256 of the certificate that will certify final documents ("" for none).
     """
-    outcomes: list[Product | ParapheError] = []
     rendered: list[Rendered] = []
     for job in jobs:
-        with _failures_of(job.manifest, outcomes):
+        failed: list[Product | ParapheError] = []
+        with _failures_of(job.manifest, failed):
             load = load_consolidated if consolidated else load_convention
             convention = load(job.manifest, strict=strict)  # load → validate → model
             rendered.append(render(job, convention, certifier))
+        yield from ((job, failure) for failure in failed)
     try:
         bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
         rendered, bodies = number_contents(rendered, bodies, converter)  # only documents with a Sommaire
     except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
         bodies = [internal_error(Location(display_path(d.job.manifest)), exc) for d in rendered]
     for document, body in zip(rendered, bodies, strict=True):
-        with _failures_of(document.job.manifest, outcomes):
+        outcome: list[Product | ParapheError] = []
+        with _failures_of(document.job.manifest, outcome):
             if isinstance(body, ParapheError):
                 raise body
-            outcomes.append(assemble(document, body))
-    return outcomes
+            outcome.append(assemble(document, body))
+        yield document.job, outcome[0]
 
 
 @contextlib.contextmanager

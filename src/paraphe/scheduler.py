@@ -2,13 +2,11 @@
 
 `pipeline` says what a build does to one document; this module decides when and
 where: unchanged documents are reused without being read, every output is locked
-for the whole build, stale documents go in batches (several per LibreOffice
-process, which pays its start-up once) to parallel worker processes, and the
-main process finishes each product (certification) and writes it atomically,
-recording what it depends on.
-
-Longer than our 350-line mark by a few lines: locks, reuse, batches and workers share the
-Job/Product types and the atomic writes; splitting them would spread one protocol over files.
+for the whole build, stale documents go in batches, one per worker process unless
+there are many (one LibreOffice per batch, which pays its start-up once), and each
+document, as its worker finishes it, comes back to the main process, which finishes
+it (certification) and writes it atomically, recording what it depends on. How the
+worker processes run, send back and are stopped is `workers`'.
 """
 
 from __future__ import annotations
@@ -16,30 +14,26 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import multiprocessing
 import os
-import signal
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from paraphe import incremental
+from paraphe import incremental, workers
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.errors import ConversionError, ParapheError, internal_error
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.i18n import _
 from paraphe.paths import display_path
-from paraphe.procutil import Terminated, ignored
 
 log = logging.getLogger(__name__)
 
-# Several documents per LibreOffice process pay its start-up once; a few batches per
-# worker keep progress visible and the load balanced.
-MAX_BATCH = 6
+# Documents per LibreOffice process at most. Each LibreOffice started costs as much CPU as
+# converting eight CTGs, so one per worker is best; but a worker holds its batch's documents
+# until they are assembled, so a large build takes several batches per worker, for flat memory.
+MAX_BATCH = 12
 # How long a build waits for another build of the same output before giving up on it.
 LOCK_WAIT = 600.0
 
@@ -98,8 +92,10 @@ class BuildSummary:
         return sum(r.reused for r in self.results)
 
 
-# In a worker: the stages of a build for a batch of jobs (one LibreOffice for the batch).
-MakeBatch = Callable[[Sequence[Job]], list["Product | ParapheError"]]
+# In a worker: the stages of a build for a batch of jobs (one LibreOffice for the batch), each job's
+# outcome given as soon as it is known, so that the main process writes and shows it at once.
+Outcome = tuple[Job, "Product | ParapheError"]
+MakeBatch = Callable[[Sequence[Job]], Iterable[Outcome]]
 # In the main process, before writing: certification, which needs the secretariat's key.
 Finish = Callable[[Product], Product]
 
@@ -190,8 +186,9 @@ def _run_locked(jobs: Sequence[Job], schedule: Schedule) -> tuple[tuple[BuildRes
             stale.append(job)
         else:
             report("reused", reused)
-    for outcomes in _run_batches(_batches(stale, schedule.workers), schedule):
-        for outcome in outcomes:
+    # Closed however this ends: stopped while writing, the workers are stopped too, not left running.
+    with contextlib.closing(_run_batches(_batches(stale, schedule.workers), schedule)) as outcomes:
+        for _job, outcome in outcomes:
             if isinstance(outcome, ParapheError):
                 report("failed", outcome)
                 continue
@@ -233,7 +230,8 @@ def _warnings(stored: object) -> tuple[Diagnostic, ...] | None:
 
 
 def _batches(stale: list[Job], workers: int) -> list[list[Job]]:
-    """Batches of even work: the largest manifests first, each to the lightest batch not yet full.
+    """Batches of even work, one per worker if they are not too large (MAX_BATCH): the largest
+    manifests first, each to the lightest batch not yet full.
 
     A manifest's size stands for its document's work (the Lozère SDSF's manifest is six times its
     CTG's, its paraphe work four times): taken in turn, alternating manifests would give one
@@ -259,73 +257,16 @@ def _weight(job: Job) -> int:
         return 0  # reported when its build reads it
 
 
-def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Iterable[list[Product | ParapheError]]:
-    """Each batch's outcomes as it finishes; in this process when one worker is enough."""
+def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outcome]:
+    """Each job's outcome as soon as its worker has it; in this process when one worker is enough."""
     if len(batches) <= 1 or schedule.workers <= 1:
         for batch in batches:
-            yield schedule.make(batch)
+            yield from schedule.make(batch)
         return
-    # fork: workers start at once with everything imported (pyHanko's import alone takes a second).
+    # Forked: workers start at once with everything imported (pyHanko's import alone takes a second).
     if schedule.prepare is not None:
         schedule.prepare()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=min(schedule.workers, len(batches)), mp_context=context, initializer=_worker_started
-    ) as pool:
-        pending: dict[Future[list[Product | ParapheError]], list[Job]] = {
-            pool.submit(_in_worker, schedule.make, batch): batch for batch in batches
-        }
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    batch = pending.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        yield [_worker_died(job.manifest) for job in batch]
-        except BaseException:
-            # Stopped (Ctrl-C, SIGTERM to this process alone, an error): the workers are told too,
-            # or the shutdown would wait for their LibreOffice to finish, or for ever if it hangs.
-            _stop_workers()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-# In a worker: whether a batch is being built. SIGTERM then raises there, so that its LibreOffice
-# is ended and its temporary folder removed; an idle worker has nothing to clean and just exits.
-_busy = False
-
-
-def _worker_started() -> None:
-    def stopped(signum: int, _frame: object) -> None:
-        # Once: Ctrl-C reaches the workers and the main process, which then sends SIGTERM too;
-        # a second signal must not cut short the cleanup the first one started.
-        for each in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(each, ignored)
-        if not _busy:
-            os._exit(128 + signum)
-        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
-
-    signal.signal(signal.SIGINT, stopped)
-    signal.signal(signal.SIGTERM, stopped)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the main process decides, and tells the workers
-
-
-def _in_worker(make: MakeBatch, batch: Sequence[Job]) -> list[Product | ParapheError]:
-    global _busy
-    _busy = True
-    try:
-        return make(batch)
-    finally:
-        _busy = False
-
-
-def _stop_workers() -> None:
-    for worker in multiprocessing.active_children():
-        if worker.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGTERM)
+    yield from workers.run_in_workers(schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest))
 
 
 def _worker_died(manifest: Path) -> ParapheError:
