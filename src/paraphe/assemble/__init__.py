@@ -346,5 +346,5 @@ def _set_identifier(pdf: Pdf, convention: Convention) -> None:
     permanent = hashlib.sha256(f"{convention.id}\n{convention.status}".encode()).digest()[:16]
     pdf.trailer.ID = Array([String(permanent), String(permanent)])
     # LibreOffice's /DocChecksum differs with every export; qpdf would keep it (pypdf's writer did not).
-    for key in set(pdf.trailer.keys()) - {"/Root", "/Info", "/ID"}:
+    for key in set(pdf.trailer.keys()) - {"/Root", "/Info", "/ID", "/Size"}:  # qpdf sets /Size
         del pdf.trailer[key]
