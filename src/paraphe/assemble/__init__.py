@@ -8,6 +8,7 @@ signatory's block, located on the rendered page.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -39,6 +40,7 @@ from paraphe.assemble.layout import (
     headings,
     normalise,
 )
+from paraphe.assemble.qpdf import open_pdf, pdf_bytes
 from paraphe.assemble.stamp import Stamper
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
@@ -82,14 +84,25 @@ def assemble(
     digests are of; without them, the files are read here.
     """
     reader = _read_body(body, name)  # pypdf reads: the headings, the signatories' names on their page
+    with contextlib.ExitStack() as files:
+        # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
+        return _assemble(convention, reader, _open_body(body, name, files), name, record, annexes, files)
+
+
+def _assemble(
+    convention: Convention,
+    reader: PdfReader,
+    pdf: Pdf,
+    name: str,
+    record: BuildRecord | None,
+    annexes: Mapping[Path, AnnexRead] | None,
+    files: contextlib.ExitStack,
+) -> Assembled:
     marks = headings(reader)
-    # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
-    pdf = pikepdf.open(io.BytesIO(body))
     if "/Outlines" in pdf.Root:
         del pdf.Root.Outlines
     annex_files = _annex_files(convention, marks, annexes or read_annexes(convention))
-    opened: list[Pdf] = []  # the annexes' files: qpdf copies their pages' streams when it writes
-    inserted, not_archival = _insert_annex_files(pdf, annex_files, opened)
+    inserted, not_archival = _insert_annex_files(pdf, annex_files, files)
     final_page = _page_mapper(inserted)
 
     _add_outline(pdf, convention, marks, final_page)
@@ -103,10 +116,10 @@ def assemble(
     _set_metadata(pdf, convention, claim)
     _set_identifier(pdf, convention)
     if record is None:
-        return Assembled(_write(pdf), total, not_archival)
+        return Assembled(pdf_bytes(pdf), total, not_archival)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
-        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(pdf)))))
+        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(pdf_bytes(pdf)))))
     except DigestError as exc:  # only an annex can nest so deep: the body is ours
         raise AssemblyError.at(
             Location(name),
@@ -115,7 +128,7 @@ def assemble(
         ) from None
     pdf.docinfo[RECORD_KEY] = String(finished.to_json())
     pdf.docinfo["/ParapheFingerprint"] = String(finished.fingerprint)
-    return Assembled(_write(pdf), total, not_archival)
+    return Assembled(pdf_bytes(pdf), total, not_archival)
 
 
 def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None:
@@ -146,12 +159,13 @@ def _read_body(body: bytes, name: str) -> PdfReader:
     return reader
 
 
-def _write(pdf: Pdf) -> bytes:
-    """The document as qpdf writes it: the same objects give the same bytes (the second half of the
-    trailer's /ID is derived from the content, not from the clock)."""
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-    return out.getvalue()
+def _open_body(body: bytes, name: str, files: contextlib.ExitStack) -> Pdf:
+    try:
+        return open_pdf(body, files)
+    except pikepdf.PdfError as exc:
+        raise ConversionError.at(
+            Location(name), _("LibreOffice wrote a PDF that cannot be read ({exc})", exc=exc), "convert.bad-output"
+        ) from None
 
 
 def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
@@ -161,7 +175,7 @@ def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
 
 
 def _insert_annex_files(
-    pdf: Pdf, annex_files: list[tuple[int, PdfReader, Annex]], opened: list[Pdf]
+    pdf: Pdf, annex_files: list[tuple[int, PdfReader, Annex]], files: contextlib.ExitStack
 ) -> tuple[list[tuple[int, int]], tuple[Diagnostic, ...]]:
     """Insert each file annex after its cover page; return (after_body_page, count) pairs, and a
     warning for each annex that is not PDF/A (the document then cannot claim to be)."""
@@ -178,8 +192,7 @@ def _insert_annex_files(
             )
             warnings.append(Diagnostic(annex.location, message, "annex.not-pdfa"))
         position = cover + 1 + shift
-        annex_pdf = _open_annex(annex, reader)
-        opened.append(annex_pdf)
+        annex_pdf = _open_annex(annex, reader, files)
         pages = list(annex_pdf.pages)
         for offset, page in enumerate(pages):
             pdf.pages.insert(position + offset, page)
@@ -189,13 +202,13 @@ def _insert_annex_files(
     return inserted, tuple(warnings)
 
 
-def _open_annex(annex: Annex, reader: PdfReader) -> Pdf:
+def _open_annex(annex: Annex, reader: PdfReader, files: contextlib.ExitStack) -> Pdf:
     """The annex as qpdf reads it, with as many pages as pypdf counted (the Sommaire's numbers were)."""
     assert annex.file is not None
     stream = reader.stream
     stream.seek(0)
     try:
-        annex_pdf = pikepdf.open(io.BytesIO(stream.read()))
+        annex_pdf = open_pdf(stream.read(), files)
     except pikepdf.PdfError as exc:
         raise AssemblyError.at(
             annex.location,
