@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Name, OutlineItem, Page, Pdf, String
+from pikepdf import Array, Name, OutlineItem, Pdf, String
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -27,13 +27,13 @@ from paraphe.annexes import Problem, read_annex
 from paraphe.assemble.archive import (
     PART,
     DocumentInfo,
-    annex_not_archival,
     ensure_output_intent,
     maps_to_unicode,
     pdfa_claim,
     write_metadata,
 )
 from paraphe.assemble.fields import add_signature_fields, locate_signature_fields
+from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
     Heading,
     find_heading,
@@ -102,7 +102,7 @@ def _assemble(
     if "/Outlines" in pdf.Root:
         del pdf.Root.Outlines
     annex_files = _annex_files(convention, marks, annexes or read_annexes(convention))
-    inserted, not_archival = _insert_annex_files(pdf, annex_files, files)
+    inserted, not_archival = insert_annex_files(pdf, annex_files, files)
     final_page = _page_mapper(inserted)
 
     _add_outline(pdf, convention, marks, final_page)
@@ -172,65 +172,6 @@ def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
     """Each annex file read once, safely, and inspected in the sandbox: its bytes and its problems."""
     reserved = [s.id for s in convention.signatories]
     return {a.file: read_annex(a.file, a.file.name, reserved) for a in convention.annexes if a.file is not None}
-
-
-def _insert_annex_files(
-    pdf: Pdf, annex_files: list[tuple[int, PdfReader, Annex]], files: contextlib.ExitStack
-) -> tuple[list[tuple[int, int]], tuple[Diagnostic, ...]]:
-    """Insert each file annex after its cover page; return (after_body_page, count) pairs, and a
-    warning for each annex that is not PDF/A (the document then cannot claim to be)."""
-    inserted: list[tuple[int, int]] = []
-    warnings: list[Diagnostic] = []
-    shift = 0
-    for cover, reader, annex in annex_files:
-        problem = annex_not_archival(reader)
-        if problem is not None and annex.file is not None:
-            message = _(
-                "annex {name!r} {problem}: the built PDF cannot claim PDF/A; attach a PDF/A copy",
-                name=annex.file.name,
-                problem=problem,
-            )
-            warnings.append(Diagnostic(annex.location, message, "annex.not-pdfa"))
-        position = cover + 1 + shift
-        annex_pdf = _open_annex(annex, reader, files)
-        pages = list(annex_pdf.pages)
-        for offset, page in enumerate(pages):
-            pdf.pages.insert(position + offset, page)
-            _untag(pdf.pages[position + offset])
-        inserted.append((cover, len(pages)))
-        shift += len(pages)
-    return inserted, tuple(warnings)
-
-
-def _open_annex(annex: Annex, reader: PdfReader, files: contextlib.ExitStack) -> Pdf:
-    """The annex as qpdf reads it, with as many pages as pypdf counted (the Sommaire's numbers were)."""
-    assert annex.file is not None
-    stream = reader.stream
-    stream.seek(0)
-    try:
-        annex_pdf = open_pdf(stream.read(), files)
-    except pikepdf.PdfError as exc:
-        raise AssemblyError.at(
-            annex.location,
-            _("annex {name!r} is not a readable PDF ({exc})", name=annex.file.name, exc=exc),
-            "annex.invalid",
-        ) from None
-    if len(annex_pdf.pages) != len(reader.pages):
-        raise AssemblyError.at(
-            annex.location,
-            _("annex {name!r} is not a readable PDF ({exc})", name=annex.file.name, exc="page count"),
-            "annex.invalid",
-        )
-    return annex_pdf
-
-
-def _untag(page: Page) -> None:
-    """An annex page's keys into its own structure tree, which is not copied, would point into the body's."""
-    if "/StructParents" in page.obj:
-        del page.obj["/StructParents"]
-    for annotation in page.obj.get("/Annots", Array()):
-        if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
-            del annotation["/StructParent"]
 
 
 def _annex_files(
