@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import warnings
 
 import pikepdf
 from pikepdf import Pdf
@@ -33,7 +34,13 @@ def pdf_bytes(pdf: Pdf) -> bytes:
 
     Written to an in-memory file where Linux offers one: qpdf writes to a BytesIO in twice the time.
     """
-    with os.fdopen(os.memfd_create("paraphe-pdf"), "w+b") if hasattr(os, "memfd_create") else io.BytesIO() as out:
+    with (
+        os.fdopen(os.memfd_create("paraphe-pdf"), "w+b") if hasattr(os, "memfd_create") else io.BytesIO() as out,
+        warnings.catch_warnings(),
+    ):
+        # An annex's own form fields stay on its pages, out of the document's form, which lists only
+        # the signature fields (as before pikepdf): pikepdf's warning about such widgets is expected.
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
         out.seek(0)
         return out.read()
