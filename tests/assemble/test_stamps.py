@@ -5,20 +5,22 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from paraphe.assemble.stamp import stamp_fingerprint, stamp_page_number
+from paraphe.assemble.stamp import Stamper
 from support import hostile_inputs as inputs
 
 
 def _stamped(pdf: bytes) -> PdfWriter:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for index, page in enumerate(writer.pages):
-        stamp_page_number(page, index + 1, len(writer.pages), right_margin=56.7, baseline=30)
-        stamp_fingerprint(page, "0123456789ab", left_margin=56.7, baseline=20)
+    document = pikepdf.open(io.BytesIO(pdf))
+    stamper = Stamper(document)
+    for index, page in enumerate(document.pages):
+        stamper.page_number(page, index + 1, len(document.pages), right_margin=56.7, baseline=30)
+        stamper.fingerprint(page, "0123456789ab", left_margin=56.7, baseline=20)
     buffer = io.BytesIO()
-    writer.write(buffer)
+    document.save(buffer)
     return PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
 
 

@@ -455,7 +455,8 @@ def _sign_source(case: Case, good: Good, keys: dict[str, Path]) -> str:
         return "scripted.pdf"
     if source == "damaged-field":  # revision 0 rewritten in place: the préfète's field has no usable rectangle
         data = good.pdf
-        found = re.search(rb"/T \(prefete\).*?/Rect \[([^\]]*)\]", data, re.S)
+        widget = next(m for m in re.finditer(rb"\d+ 0 obj.*?endobj", data, re.S) if b"/T (prefete)" in m.group())
+        found = re.compile(rb"/Rect \[([^\]]*)\]").search(data, widget.start(), widget.end())
         assert found is not None
         rect = b"(" + found.group(1) + b")"
         damaged = data[: found.start(1) - 1] + rect + data[found.end(1) + 1 :]

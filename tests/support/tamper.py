@@ -791,8 +791,8 @@ def more_revisions_than_signatories(docs: Documents, out: Path) -> None:
 def old_record(docs: Documents, out: Path) -> None:
     """The draft as an older paraphe recorded it: a content digest of another version."""
     data = docs.draft.read_bytes()
-    # The record is a PDF string with its quotes and colons escaped: « "content":"v2: ».
-    old = data.replace(rb"\042content\042\072\042v2\072", rb"\042content\042\072\042v1\072", 1)
+    # The record is a PDF literal string, its JSON written as it is (qpdf escapes only what it must).
+    old = data.replace(b'"content":"v2:', b'"content":"v1:', 1)
     assert old != data
     (out / "document.pdf").write_bytes(old)
 

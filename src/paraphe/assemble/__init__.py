@@ -8,6 +8,7 @@ signatory's block, located on the rendered page.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -16,32 +17,31 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter
+import pikepdf
+from pikepdf import Array, Name, OutlineItem, Pdf, String
+from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-)
 
 from paraphe import __version__
 from paraphe.annexes import Problem, read_annex
 from paraphe.assemble.archive import (
     PART,
     DocumentInfo,
-    annex_not_archival,
     ensure_output_intent,
     maps_to_unicode,
     pdfa_claim,
     write_metadata,
 )
-from paraphe.assemble.fields import SignatureField, add_signature_fields, locate_signature_fields
+from paraphe.assemble.fields import add_signature_fields, locate_signature_fields
+from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
     Heading,
     find_heading,
     headings,
     normalise,
 )
-from paraphe.assemble.stamp import stamp_draft, stamp_fingerprint, stamp_page_number, stamp_reading_copy
+from paraphe.assemble.qpdf import open_pdf, pdf_bytes
+from paraphe.assemble.stamp import Stamper
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
 from paraphe.i18n import _
@@ -83,45 +83,65 @@ def assemble(
     the annex files as the build read them (`read_annexes`), the very bytes the record's
     digests are of; without them, the files are read here.
     """
-    reader = _read_body(body, name)
-    marks = headings(reader)
-    writer = PdfWriter(clone_from=reader)
-    _drop_outline(writer)
+    reader = _read_body(body, name)  # pypdf reads: the headings, the signatories' names on their page
+    with contextlib.ExitStack() as files:
+        # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
+        return _assemble(convention, reader, _open_body(body, name, files), name, record, annexes, files)
 
-    inserted, not_archival = _insert_annex_files(convention, writer, marks, annexes or read_annexes(convention))
+
+def _assemble(
+    convention: Convention,
+    reader: PdfReader,
+    pdf: Pdf,
+    name: str,
+    record: BuildRecord | None,
+    annexes: Mapping[Path, AnnexRead] | None,
+    files: contextlib.ExitStack,
+) -> Assembled:
+    marks = headings(reader)
+    if "/Outlines" in pdf.Root:
+        del pdf.Root.Outlines
+    annex_files = _annex_files(convention, marks, annexes or read_annexes(convention))
+    inserted, not_archival = insert_annex_files(pdf, annex_files, files)
     final_page = _page_mapper(inserted)
 
-    _add_outline(writer, convention, marks, final_page)
-    fields: list[SignatureField] = []
+    _add_outline(pdf, convention, marks, final_page)
     if convention.is_final and convention.reading_copy is None:
         fields = locate_signature_fields(convention, reader, marks, name)
-        add_signature_fields(writer, [replace(f, page=final_page(f.page)) for f in fields])
-    total = len(writer.pages)
-    for index, page in enumerate(writer.pages):
-        if not convention.is_final:
-            stamp_draft(page)
-        if convention.reading_copy is not None:
-            stamp_reading_copy(page, convention.reading_copy, left_margin=SIDE_MARGIN)
-        stamp_page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
-        if record is not None:
-            stamp_fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
+        add_signature_fields(pdf, [replace(f, page=final_page(f.page)) for f in fields])
+    total = len(pdf.pages)
+    _stamp(pdf, convention, record)
     archival = pdfa_claim(reader.root_object) is not None and not not_archival
-    claim = (PART, "U" if maps_to_unicode(writer) else "B") if archival and ensure_output_intent(writer) else None
-    _set_metadata(writer, convention, claim)
-    _set_identifier(writer, convention, record)
+    claim = (PART, "U" if maps_to_unicode(pdf) else "B") if archival and ensure_output_intent(pdf) else None
+    _set_metadata(pdf, convention, claim)
+    _set_identifier(pdf, convention)
     if record is None:
-        return Assembled(_write(writer), total, not_archival)
+        return Assembled(pdf_bytes(pdf), total, not_archival)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
-        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(_write(writer)))))
+        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(pdf_bytes(pdf)))))
     except DigestError as exc:  # only an annex can nest so deep: the body is ours
         raise AssemblyError.at(
             Location(name),
             _("exceeds the limits set to read an annex ({exc}); attach a normal copy (print it to PDF)", exc=exc),
             "annex.too-large",
         ) from None
-    writer.add_metadata({RECORD_KEY: finished.to_json(), "/ParapheFingerprint": finished.fingerprint})
-    return Assembled(_write(writer), total, not_archival)
+    pdf.docinfo[RECORD_KEY] = String(finished.to_json())
+    pdf.docinfo["/ParapheFingerprint"] = String(finished.fingerprint)
+    return Assembled(pdf_bytes(pdf), total, not_archival)
+
+
+def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None:
+    stamper = Stamper(pdf)
+    total = len(pdf.pages)
+    for index, page in enumerate(pdf.pages):
+        if not convention.is_final:
+            stamper.draft(page)
+        if convention.reading_copy is not None:
+            stamper.reading_copy(page, convention.reading_copy, left_margin=SIDE_MARGIN)
+        stamper.page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
+        if record is not None:
+            stamper.fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
 
 
 def _read_body(body: bytes, name: str) -> PdfReader:
@@ -139,58 +159,19 @@ def _read_body(body: bytes, name: str) -> PdfReader:
     return reader
 
 
-def _write(writer: PdfWriter) -> bytes:
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _drop_outline(writer: PdfWriter) -> None:
-    root = writer.root_object
-    if "/Outlines" in root:
-        del root["/Outlines"]
+def _open_body(body: bytes, name: str, files: contextlib.ExitStack) -> Pdf:
+    try:
+        return open_pdf(body, files)
+    except pikepdf.PdfError as exc:
+        raise ConversionError.at(
+            Location(name), _("LibreOffice wrote a PDF that cannot be read ({exc})", exc=exc), "convert.bad-output"
+        ) from None
 
 
 def read_annexes(convention: Convention) -> dict[Path, AnnexRead]:
     """Each annex file read once, safely, and inspected in the sandbox: its bytes and its problems."""
     reserved = [s.id for s in convention.signatories]
     return {a.file: read_annex(a.file, a.file.name, reserved) for a in convention.annexes if a.file is not None}
-
-
-def _insert_annex_files(
-    convention: Convention, writer: PdfWriter, marks: list[Heading], annexes: Mapping[Path, AnnexRead]
-) -> tuple[list[tuple[int, int]], tuple[Diagnostic, ...]]:
-    """Insert each file annex after its cover page; return (after_body_page, count) pairs, and a
-    warning for each annex that is not PDF/A (the document then cannot claim to be)."""
-    inserted: list[tuple[int, int]] = []
-    warnings: list[Diagnostic] = []
-    shift = 0
-    for cover, reader, annex in _annex_files(convention, marks, annexes):
-        problem = annex_not_archival(reader)
-        if problem is not None and annex.file is not None:
-            message = _(
-                "annex {name!r} {problem}: the built PDF cannot claim PDF/A; attach a PDF/A copy",
-                name=annex.file.name,
-                problem=problem,
-            )
-            warnings.append(Diagnostic(annex.location, message, "annex.not-pdfa"))
-        position = cover + 1 + shift
-        for offset, page in enumerate(reader.pages):
-            added = writer.insert_page(page, position + offset)
-            _untag(added)
-        inserted.append((cover, len(reader.pages)))
-        shift += len(reader.pages)
-    return inserted, tuple(warnings)
-
-
-def _untag(page: PageObject) -> None:
-    """An annex page's keys into its own structure tree, which is not copied, would point into the body's."""
-    if "/StructParents" in page:
-        del page["/StructParents"]
-    for annotation in page.get("/Annots", ArrayObject()).get_object():
-        annotation = annotation.get_object()
-        if "/StructParent" in annotation:
-            del annotation["/StructParent"]
 
 
 def _annex_files(
@@ -276,24 +257,24 @@ def _read_annex(annex: Annex, read: AnnexRead) -> PdfReader:
         ) from None
 
 
-def _add_outline(
-    writer: PdfWriter, convention: Convention, marks: list[Heading], final_page: Callable[[int], int]
-) -> None:
+def _add_outline(pdf: Pdf, convention: Convention, marks: list[Heading], final_page: Callable[[int], int]) -> None:
     """Bookmarks: every top heading (preamble, identity, parts, themes, signatures, annexes) and themes within parts."""
-    parent = None
-    for mark in marks:
-        if mark.level == 0:
-            parent = writer.add_outline_item(title=mark.title, page_number=final_page(mark.page))
-        elif mark.level == 1 and parent is not None and _is_fiche(convention, mark.title):
-            writer.add_outline_item(title=mark.title, page_number=final_page(mark.page), parent=parent)
-    writer.page_mode = "/UseOutlines"
+    with pdf.open_outline() as outline:
+        parent: OutlineItem | None = None
+        for mark in marks:
+            if mark.level == 0:
+                parent = OutlineItem(mark.title, final_page(mark.page))
+                outline.root.append(parent)
+            elif mark.level == 1 and parent is not None and _is_fiche(convention, mark.title):
+                parent.children.append(OutlineItem(mark.title, final_page(mark.page)))
+    pdf.Root.PageMode = Name.UseOutlines
 
 
 def _is_fiche(convention: Convention, title: str) -> bool:
     return any(normalise(title).endswith(normalise(fr_text(s.title))) for s in convention.sections)
 
 
-def _set_metadata(writer: PdfWriter, convention: Convention, claim: tuple[str, str] | None) -> None:
+def _set_metadata(pdf: Pdf, convention: Convention, claim: tuple[str, str] | None) -> None:
     c = convention
     dated = c.signature_date or dt.date(c.period.start, 1, 1)
     keywords = "; ".join([c.kind.upper(), c.territory_name, str(c.period)] + [s.title for s in c.sections])
@@ -306,16 +287,18 @@ def _set_metadata(writer: PdfWriter, convention: Convention, claim: tuple[str, s
         # The manifest's date, not the wall clock's: the same inputs give the same bytes.
         date=dt.datetime(dated.year, dated.month, dated.day, tzinfo=dt.UTC),
     )
-    write_metadata(writer, info, claim)
-    writer.add_metadata({"/Organisations": ", ".join(o.name for o in c.organisations if o.is_acronym)})
+    write_metadata(pdf, info, claim)
+    pdf.docinfo["/Organisations"] = String(", ".join(o.name for o in c.organisations if o.is_acronym))
 
 
-def _set_identifier(writer: PdfWriter, convention: Convention, record: BuildRecord | None) -> None:
-    """A file identifier derived from the document, not LibreOffice's random one (which pypdf keeps).
+def _set_identifier(pdf: Pdf, convention: Convention) -> None:
+    """A file identifier derived from the document, not LibreOffice's random one.
 
-    The first half names the convention, the second its version (the build fingerprint).
-    pypdf has no public setter: `_ID` is what its own generate_file_identifiers() sets.
+    The first half names the convention (qpdf keeps it); qpdf derives the second, the version,
+    from the written content (`deterministic_id`).
     """
     permanent = hashlib.sha256(f"{convention.id}\n{convention.status}".encode()).digest()[:16]
-    version = hashlib.sha256(record.fingerprint.encode()).digest()[:16] if record else permanent
-    writer._ID = ArrayObject([ByteStringObject(permanent), ByteStringObject(version)])
+    pdf.trailer.ID = Array([String(permanent), String(permanent)])
+    # LibreOffice's /DocChecksum differs with every export; qpdf would keep it (pypdf's writer did not).
+    for key in set(pdf.trailer.keys()) - {"/Root", "/Info", "/ID", "/Size"}:  # qpdf sets /Size
+        del pdf.trailer[key]

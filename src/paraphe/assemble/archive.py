@@ -19,20 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pyhanko.pdf_utils.metadata import model as xmp
 from pyhanko.pdf_utils.metadata.xmp_xml import parse_xmp, serialise_xmp
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    StreamObject,
-    TextStringObject,
-)
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, StreamObject
 
 from paraphe.i18n import _
 
@@ -100,64 +91,62 @@ def _output_intents(root: DictionaryObject) -> list[DictionaryObject]:
     return [i.get_object() for i in intents.get_object() if isinstance(i.get_object(), DictionaryObject)]
 
 
-def ensure_output_intent(writer: PdfWriter) -> bool:
+def ensure_output_intent(pdf: Pdf) -> bool:
     """The PDF/A output intent with the packaged sRGB profile; False when there is none to claim with.
 
     LibreOffice embeds an sRGB profile it makes at export time, dated: its bytes change with
-    every build. The packaged profile (Debian's icc-profiles-free) takes its place, in the same
-    object, so the same inputs give the same bytes; without the package, LibreOffice's stays.
+    every build. The packaged profile (Debian's icc-profiles-free) takes its place, so the same
+    inputs give the same bytes; without the package, LibreOffice's stays.
     """
-    root = writer.root_object
-    existing = [i for i in _output_intents(root) if i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i]
+    intents = pdf.Root.get("/OutputIntents")
+    found = [i for i in intents if isinstance(i, Dictionary)] if isinstance(intents, Array) else []
+    existing = [i for i in found if i.get("/S") == Name.GTS_PDFA1 and "/DestOutputProfile" in i]
     profile = next((p for p in SRGB_PROFILES if p.is_file()), None)
     if profile is None:
         return bool(existing)
-    icc = DecodedStreamObject()
-    icc.set_data(profile.read_bytes())
-    stream = icc.flate_encode()
-    stream[NameObject("/N")] = NumberObject(3)
+    stream = Stream(pdf, profile.read_bytes(), N=3)
     if existing:
-        reference = existing[0].raw_get("/DestOutputProfile")
-        if isinstance(reference, IndirectObject) and reference.pdf is writer:
-            writer._replace_object(reference, stream)
-            existing[0][NameObject("/OutputConditionIdentifier")] = TextStringObject(SRGB)
-            return True
-    intent = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/OutputIntent"),
-            NameObject("/S"): NameObject("/GTS_PDFA1"),
-            NameObject("/OutputConditionIdentifier"): TextStringObject(SRGB),
-            NameObject("/Info"): TextStringObject(SRGB),
-            NameObject("/DestOutputProfile"): writer._add_object(stream),
-        }
+        existing[0].DestOutputProfile = stream
+        existing[0].OutputConditionIdentifier = String(SRGB)
+        return True
+    intent = Dictionary(
+        Type=Name.OutputIntent,
+        S=Name.GTS_PDFA1,
+        OutputConditionIdentifier=String(SRGB),
+        Info=String(SRGB),
+        DestOutputProfile=stream,
     )
-    root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    pdf.Root.OutputIntents = Array([pdf.make_indirect(intent)])
     return True
 
 
-def _fonts(resources: object, seen: set[int]) -> Iterator[DictionaryObject]:
+def _fonts(resources: object, seen: set[tuple[int, int]]) -> Iterator[Dictionary]:
     """Every font a resource dictionary uses, in its form XObjects too (each visited once)."""
-    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+    if not isinstance(resources, Dictionary):
         return
-    seen.add(id(resources))
+    if resources.is_indirect:
+        if resources.objgen in seen:
+            return
+        seen.add(resources.objgen)
     fonts = resources.get("/Font")
-    for font in fonts.get_object().values() if fonts is not None else ():
-        yield font.get_object()
+    for font in fonts.values() if isinstance(fonts, Dictionary) else ():
+        if isinstance(font, Dictionary):
+            yield font
     xobjects = resources.get("/XObject")
-    for xobject in xobjects.get_object().values() if xobjects is not None else ():
-        inner = xobject.get_object()
-        if inner.get("/Subtype") == "/Form" and "/Resources" in inner:
-            yield from _fonts(inner["/Resources"].get_object(), seen)
+    for inner in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+        if isinstance(inner, Stream) and inner.get("/Subtype") == Name.Form and "/Resources" in inner:
+            if inner.objgen not in seen:
+                seen.add(inner.objgen)
+                yield from _fonts(inner.Resources, seen)
 
 
-def maps_to_unicode(writer: PdfWriter) -> bool:
+def maps_to_unicode(pdf: Pdf) -> bool:
     """Every font on every page says which Unicode characters its codes are (PDF/A-2u, 6.2.11.7.2)."""
-    seen: set[int] = set()
-    for page in writer.pages:
-        resources = page.get("/Resources")
-        for font in _fonts(resources.get_object() if resources is not None else None, seen):
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for font in _fonts(page.obj.get("/Resources"), seen):
             encoding = font.get("/Encoding")
-            simple = font.get("/Subtype") in {"/Type1", "/TrueType"} and encoding in _SIMPLE_ENCODINGS
+            simple = str(font.get("/Subtype")) in {"/Type1", "/TrueType"} and str(encoding) in _SIMPLE_ENCODINGS
             if "/ToUnicode" not in font and not simple:
                 return False
     return True
@@ -192,38 +181,31 @@ def xmp_packet(info: DocumentInfo, claim: tuple[str, str] | None) -> bytes:
     return out.getvalue()
 
 
-def write_metadata(writer: PdfWriter, info: DocumentInfo, claim: tuple[str, str] | None) -> None:
+def write_metadata(pdf: Pdf, info: DocumentInfo, claim: tuple[str, str] | None) -> None:
     """The document information and the XMP, saying the same; the language; the title in the window.
 
     No producer is written: pyHanko names itself in both when it signs (and only then could
     they disagree, its XMP naming it alone).
     """
-    writer.add_metadata(
-        {
-            "/Title": info.title,
-            "/Subject": info.subject,
-            "/Author": info.author,
-            "/Keywords": info.keywords,
-            "/Creator": info.creator,
-            "/CreationDate": _date(info.date),
-            "/ModDate": _date(info.date),
-        }
-    )
-    information = writer._info.get_object() if writer._info is not None else None
-    if isinstance(information, DictionaryObject) and "/Producer" in information:
-        del information["/Producer"]
-    packet = DecodedStreamObject()  # never compressed: PDF/A wants the XMP readable as it is (6.6.2.1)
-    packet.set_data(xmp_packet(info, claim))
-    packet.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    root = writer.root_object
-    # In the place of LibreOffice's packet, which is dated at export: left behind, it would still be written.
-    previous = root.raw_get("/Metadata") if "/Metadata" in root else None
-    if isinstance(previous, IndirectObject) and previous.pdf is writer:
-        writer._replace_object(previous, packet)
-    else:
-        root[NameObject("/Metadata")] = writer._add_object(packet)
-    root[NameObject("/Lang")] = TextStringObject(LANGUAGE)
+    docinfo = pdf.docinfo
+    for key, value in (
+        ("/Title", info.title),
+        ("/Subject", info.subject),
+        ("/Author", info.author),
+        ("/Keywords", info.keywords),
+        ("/Creator", info.creator),
+        ("/CreationDate", _date(info.date)),
+        ("/ModDate", _date(info.date)),
+    ):
+        docinfo[key] = String(value)
+    if "/Producer" in docinfo:
+        del docinfo["/Producer"]
+    # In the place of LibreOffice's packet, which is dated at export. Never compressed: PDF/A wants
+    # the XMP readable as it is (6.6.2.1), and the writer leaves /Metadata streams as they are.
+    root = pdf.Root
+    root.Metadata = Stream(pdf, xmp_packet(info, claim), Type=Name.Metadata, Subtype=Name.XML)
+    root.Lang = String(LANGUAGE)
     preferences = root.get("/ViewerPreferences")
-    viewer = DictionaryObject(preferences.get_object() if preferences is not None else {})
-    viewer[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    root[NameObject("/ViewerPreferences")] = viewer
+    viewer = Dictionary({k: v for k, v in preferences.items()}) if isinstance(preferences, Dictionary) else Dictionary()
+    viewer.DisplayDocTitle = True
+    root.ViewerPreferences = viewer

@@ -7,10 +7,9 @@ and draws the field over it, as wide as its column and up to the text above.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
+from pypdf import PdfReader
 
 from paraphe.assemble.layout import (
     Fragment,
@@ -102,45 +101,38 @@ def _field_over(
     return SignatureField(field_name, tooltip, index, (left, bottom, right, top))
 
 
-def add_signature_fields(writer: PdfWriter, fields: list[SignatureField]) -> None:
-    root = writer.root_object
+def add_signature_fields(pdf: Pdf, fields: list[SignatureField]) -> None:
+    root = pdf.Root
     if "/AcroForm" not in root:
-        # pypdf has no public call to add an indirect object; _add_object is what its own helpers use.
-        root[NameObject("/AcroForm")] = writer._add_object(DictionaryObject())
-    form = cast(DictionaryObject, root["/AcroForm"].get_object())
+        root.AcroForm = pdf.make_indirect(Dictionary())
+    form = root.AcroForm
     if "/Fields" not in form:
-        form[NameObject("/Fields")] = ArrayObject()
-    form_fields = cast(ArrayObject, form["/Fields"].get_object())
+        form.Fields = Array()
     for field in fields:
-        page = writer.pages[field.page]
+        page = pdf.pages[field.page]
         x0, y0, x1, y1 = field.rect
-        appearance = DecodedStreamObject()
-        appearance.set_data(
-            f"q 0.6 g 0.6 G 0.5 w [2 2] 0 d 0.25 0.25 {x1 - x0 - 0.5:.2f} {y1 - y0 - 0.5:.2f} re S Q".encode()
+        appearance = Stream(
+            pdf,
+            f"q 0.6 g 0.6 G 0.5 w [2 2] 0 d 0.25 0.25 {x1 - x0 - 0.5:.2f} {y1 - y0 - 0.5:.2f} re S Q".encode(),
+            Type=Name.XObject,
+            Subtype=Name.Form,
+            BBox=rectangle(0, 0, x1 - x0, y1 - y0),
         )
-        appearance.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): rectangle(0, 0, x1 - x0, y1 - y0),
-            }
+        widget = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Widget,
+                FT=Name.Sig,
+                T=String(field.name),
+                TU=String(field.tooltip),
+                F=4,
+                Rect=rectangle(x0, y0, x1, y1),
+                P=page.obj,
+                AP=Dictionary(N=appearance),
+            )
         )
-        widget = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Widget"),
-                NameObject("/FT"): NameObject("/Sig"),
-                NameObject("/T"): TextStringObject(field.name),
-                NameObject("/TU"): TextStringObject(field.tooltip),
-                NameObject("/F"): NumberObject(4),
-                NameObject("/Rect"): rectangle(x0, y0, x1, y1),
-                NameObject("/P"): page.indirect_reference,
-                NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
-            }
-        )
-        reference = writer._add_object(widget)
-        if "/Annots" not in page:
-            page[NameObject("/Annots")] = ArrayObject()
-        cast(ArrayObject, page["/Annots"].get_object()).append(reference)
-        form_fields.append(reference)
-        tag_annotation(writer, reference, page, field.tooltip)
+        if "/Annots" not in page.obj:
+            page.obj.Annots = Array()
+        page.obj.Annots.append(widget)
+        form.Fields.append(widget)
+        tag_annotation(pdf, widget, page, field.tooltip)

@@ -9,82 +9,60 @@ structure (/Tabs /S).
 
 from __future__ import annotations
 
-from typing import cast
-
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from pikepdf import Array, Dictionary, Name, Page, Pdf, String
 
 
-def _parent_tree_numbers(tree: DictionaryObject) -> ArrayObject | None:
+def _parent_tree_numbers(tree: Dictionary) -> Array | None:
     """The parent tree's flat /Nums (LibreOffice writes one); None for a tree of /Kids we do not extend."""
     parent_tree = tree.get("/ParentTree")
-    if parent_tree is None:
-        return None
-    numbers = cast(DictionaryObject, parent_tree.get_object()).get("/Nums")
-    return cast(ArrayObject, numbers.get_object()) if numbers is not None else None
+    numbers = parent_tree.get("/Nums") if isinstance(parent_tree, Dictionary) else None
+    return numbers if isinstance(numbers, Array) else None
 
 
-def _document_element(tree: DictionaryObject) -> DictionaryObject | None:
+def _document_element(tree: Dictionary) -> Dictionary | None:
     kids = tree.get("/K")
-    kids = kids.get_object() if kids is not None else None
-    first = kids[0] if isinstance(kids, ArrayObject) and len(kids) == 1 else kids
-    element = first.get_object() if first is not None else None
-    return element if isinstance(element, DictionaryObject) and "/S" in element else None
+    first = kids[0] if isinstance(kids, Array) and len(kids) == 1 else kids
+    return first if isinstance(first, Dictionary) and "/S" in first else None
 
 
-def tag_annotation(writer: PdfWriter, annotation: IndirectObject, page: PageObject, alternative: str) -> bool:
+def tag_annotation(pdf: Pdf, annotation: Dictionary, page: Page, alternative: str) -> bool:
     """A Form element for `annotation` in the structure tree; False when the document has none to extend."""
-    tree_ref = writer.root_object.get("/StructTreeRoot")
-    tree = cast(DictionaryObject, tree_ref.get_object()) if tree_ref is not None else None
-    numbers = _parent_tree_numbers(tree) if tree is not None else None
-    document = _document_element(tree) if tree is not None else None
-    if tree is None or numbers is None or document is None or page.indirect_reference is None:
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(tree, Dictionary):
+        return False
+    numbers = _parent_tree_numbers(tree)
+    document = _document_element(tree)
+    if numbers is None or document is None:
         return False
     keys = [int(k) for k in numbers[::2]]
     key = max(int(tree.get("/ParentTreeNextKey", 0)), max(keys, default=-1) + 1)
-    form = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/StructElem"),
-                NameObject("/S"): NameObject("/Form"),
-                NameObject("/P"): document.indirect_reference or tree_ref,
-                NameObject("/Pg"): page.indirect_reference,
-                NameObject("/Alt"): TextStringObject(alternative),
-                NameObject("/K"): DictionaryObject(
-                    {
-                        NameObject("/Type"): NameObject("/OBJR"),
-                        NameObject("/Obj"): annotation,
-                        NameObject("/Pg"): page.indirect_reference,
-                    }
-                ),
-            }
+    form = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructElem,
+            S=Name.Form,
+            P=document if document.is_indirect else tree,
+            Pg=page.obj,
+            Alt=String(alternative),
+            K=Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page.obj),
         )
     )
     _insert_after_page(document, form, page)
-    cast(DictionaryObject, annotation.get_object())[NameObject("/StructParent")] = NumberObject(key)
-    numbers.extend([NumberObject(key), form])
-    tree[NameObject("/ParentTreeNextKey")] = NumberObject(key + 1)
-    page[NameObject("/Tabs")] = NameObject("/S")
+    annotation.StructParent = key
+    numbers.append(key)
+    numbers.append(form)
+    tree.ParentTreeNextKey = key + 1
+    page.obj.Tabs = Name.S
     return True
 
 
-def _insert_after_page(document: DictionaryObject, form: IndirectObject, page: PageObject) -> None:
+def _insert_after_page(document: Dictionary, form: Dictionary, page: Page) -> None:
     """After the last element of `page` among the document's, so it is read with its page."""
     kids = document.get("/K")
-    resolved = kids.get_object() if kids is not None else None
-    if not isinstance(resolved, ArrayObject):
-        resolved = ArrayObject([] if kids is None else [kids])
-        document[NameObject("/K")] = resolved
-    position = len(resolved)
-    for index, kid in enumerate(resolved):
-        element = kid.get_object()
-        if isinstance(element, DictionaryObject) and element.get("/Pg") == page.indirect_reference:
+    if not isinstance(kids, Array):
+        kids = Array([] if kids is None else [kids])
+        document.K = kids
+    position = len(kids)
+    for index, element in enumerate(kids):
+        if isinstance(element, Dictionary) and element.get("/Pg") is not None and element.Pg.objgen == page.obj.objgen:
             position = index + 1
-    resolved.insert(position, form)
+    kids.insert(position, form)

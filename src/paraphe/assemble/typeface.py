@@ -10,23 +10,12 @@ from __future__ import annotations
 
 import functools
 import io
-import weakref
 from pathlib import Path
-from typing import Any
 
 from fontTools.pens.basePen import BasePen
 from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
-from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    StreamObject,
-)
+from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream
 
 from paraphe.fonts import font_path
 
@@ -112,63 +101,45 @@ def _to_unicode() -> bytes:
     )
 
 
-def _stream(writer: PdfWriter, data: bytes, **entries: Any) -> IndirectObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    compressed: StreamObject = stream.flate_encode()
-    compressed.update({NameObject(f"/{k}"): v for k, v in entries.items()})
-    return writer._add_object(compressed)
+def _stream(pdf: Pdf, data: bytes, **entries: Object | int) -> Stream:
+    """A new stream of `pdf`; the writer compresses it when the document is saved."""
+    return Stream(pdf, data, **entries)
 
 
-_EMBEDDED: weakref.WeakKeyDictionary[PdfWriter, IndirectObject] = weakref.WeakKeyDictionary()
-_OUTLINED: weakref.WeakKeyDictionary[PdfWriter, dict[str, tuple[IndirectObject, float]]] = weakref.WeakKeyDictionary()
-
-
-def embedded_font(writer: PdfWriter) -> IndirectObject:
-    """The stamps' font in `writer`, added once however many pages use it."""
-    found = _EMBEDDED.get(writer)
-    if found is not None:
-        return found
+def embedded_font(pdf: Pdf) -> Dictionary:
+    """The stamps' font as a new indirect object of `pdf` (add it once, however many pages use it)."""
     font = _font(False)
     scale = 1000 / font["head"].unitsPerEm
     head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
-    name = NameObject(f"/{SUBSET_TAG}+LiberationSans")
+    name = Name(f"/{SUBSET_TAG}+LiberationSans")
     program = _subset_program()
-    descriptor = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/FontDescriptor"),
-            NameObject("/FontName"): name,
-            NameObject("/Flags"): NumberObject(32),  # non-symbolic: WinAnsi codes through the Unicode cmap
-            NameObject("/FontBBox"): ArrayObject(
-                [NumberObject(round(v * scale)) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-            ),
-            NameObject("/ItalicAngle"): NumberObject(0),
-            NameObject("/Ascent"): NumberObject(round(hhea.ascent * scale)),
-            NameObject("/Descent"): NumberObject(round(hhea.descent * scale)),
-            NameObject("/CapHeight"): NumberObject(round(os2.sCapHeight * scale)),
-            NameObject("/StemV"): NumberObject(80),
-            NameObject("/FontFile2"): _stream(writer, program, Length1=NumberObject(len(program))),
-        }
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=name,
+        Flags=32,  # non-symbolic: WinAnsi codes through the Unicode cmap
+        FontBBox=Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]),
+        ItalicAngle=0,
+        Ascent=round(hhea.ascent * scale),
+        Descent=round(hhea.descent * scale),
+        CapHeight=round(os2.sCapHeight * scale),
+        StemV=80,
+        FontFile2=_stream(pdf, program, Length1=len(program)),
     )
-    reference = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/TrueType"),
-                NameObject("/BaseFont"): name,
-                NameObject("/FirstChar"): NumberObject(FIRST),
-                NameObject("/LastChar"): NumberObject(LAST),
-                NameObject("/Widths"): ArrayObject(
-                    [NumberObject(advance(char) if (char := winansi(c)) else 0) for c in range(FIRST, LAST + 1)]
-                ),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-                NameObject("/FontDescriptor"): writer._add_object(descriptor),
-                NameObject("/ToUnicode"): _stream(writer, _to_unicode()),
-            }
+    widths = [advance(char) if (char := winansi(c)) else 0 for c in range(FIRST, LAST + 1)]
+    made: Dictionary = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.TrueType,
+            BaseFont=name,
+            FirstChar=FIRST,
+            LastChar=LAST,
+            Widths=Array(widths),
+            Encoding=Name.WinAnsiEncoding,
+            FontDescriptor=pdf.make_indirect(descriptor),
+            ToUnicode=_stream(pdf, _to_unicode()),
         )
     )
-    _EMBEDDED[writer] = reference
-    return reference
+    return made
 
 
 class _PdfPathPen(BasePen):  # type: ignore[misc]  # fontTools is untyped
@@ -197,26 +168,17 @@ class _PdfPathPen(BasePen):  # type: ignore[misc]  # fontTools is untyped
         self.ops.append("h")
 
 
-def outlined_form(writer: PdfWriter, text: str) -> tuple[IndirectObject, float]:
-    """`text` in bold outlines as a form XObject of `writer` (added once, drawn on every page), 1000
-    units per em, and its width in those units."""
-    forms = _OUTLINED.setdefault(writer, {})
-    if text not in forms:
-        path, width = outlined(text)
-        font = _font(True)
-        scale = 1000 / font["head"].unitsPerEm
-        head = font["head"]
-        box = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-        box[2] = round(width + box[2])
-        form = _stream(
-            writer,
-            path,
-            Type=NameObject("/XObject"),
-            Subtype=NameObject("/Form"),
-            BBox=ArrayObject([NumberObject(v) for v in box]),
-        )
-        forms[text] = (form, width)
-    return forms[text]
+def outlined_form(pdf: Pdf, text: str) -> tuple[Stream, float]:
+    """`text` in bold outlines as a new form XObject of `pdf` (add it once, draw it on every page),
+    1000 units per em, and its width in those units."""
+    path, width = outlined(text)
+    font = _font(True)
+    scale = 1000 / font["head"].unitsPerEm
+    head = font["head"]
+    box = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+    box[2] = round(width + box[2])
+    form = _stream(pdf, path, Type=Name.XObject, Subtype=Name.Form, BBox=Array(box))
+    return form, width
 
 
 @functools.cache
