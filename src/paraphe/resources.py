@@ -49,7 +49,7 @@ def template_path(kind: str, manifest: Path | None = None) -> Path:
     """
     if manifest is not None:
         for candidate in template_candidates(kind, manifest):
-            if candidate.is_file():
+            if trusted_file(candidate, candidate.parent.parent):
                 return candidate
     return templates_folder() / f"{kind}.docx"
 
@@ -101,21 +101,37 @@ def on_disk(folder: Traversable) -> Path:
 def lookup_folders(manifest: Path) -> list[Path]:
     """Where a manifest's shared files (policy.yaml, territories.yaml, templates/) are looked for,
     nearest first: its folder and those above, up to the first `conventions/` folder, repository or
-    the user's home folder.
-
-    Never a folder anyone may write to (/tmp, a shared drop folder), nor any above it: a template
-    or a policy planted there would change what every manifest below it prints or must say.
-    """
+    the user's home folder. What is found there is read only if `trusted_file` says so."""
     folder = manifest.resolve().parent
     home = _home()
     found = []
     for candidate in (folder, *folder.parents):
-        if _writable_by_anyone(candidate):
-            break
         found.append(candidate)
         if candidate.name == "conventions" or (candidate / ".git").exists() or candidate == home:
             break
     return found
+
+
+def trusted_file(path: Path, folder: Path) -> bool:
+    """Whether `path`, found under the lookup folder `folder`, is a file paraphe may take as the
+    département's own: the user's or root's, or someone else's in folders nobody else may write to.
+
+    The attack it stops: a policy.yaml, territories.yaml or templates/sdsf.docx planted by another
+    user in /tmp or a shared drop folder above a manifest, which would loosen what the manifest
+    must say or change what it prints. A shared drive whose folders all look writable (a CIFS
+    mount) still serves the user's own files.
+    """
+    try:
+        owner = path.lstat().st_uid  # a link planted by another user is theirs, wherever it points
+    except OSError:
+        return False
+    if not path.is_file():
+        return False
+    if owner in (os.geteuid(), 0):
+        return True
+    return not any(
+        _writable_by_anyone(f) for f in (path.parent, *path.parent.parents) if f == folder or folder in f.parents
+    )
 
 
 def _home() -> Path | None:

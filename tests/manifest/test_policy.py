@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from paraphe.pipeline import discover
 from support import ROOT
 
 BAZOIS = ROOT / "tests" / "cases" / "real" / "ctg-bazois-2017" / "manifest.yaml"
-LOZERE_POLICY = ROOT / "conventions" / "lozere" / "policy.yaml"
+LOZERE = ROOT / "conventions" / "lozere"
+LOZERE_POLICY = LOZERE / "policy.yaml"
 
 
 def test_national_defaults_are_minimal() -> None:
@@ -55,18 +57,22 @@ def test_discovery_skips_shared_data() -> None:
 
 
 def test_a_policy_planted_where_anyone_writes_is_not_read(tmp_path: Path) -> None:
-    """The attack: a policy.yaml (or territories.yaml) dropped in /tmp, or in a shared folder above a
-    manifest that no conventions/ or repository bounds, would loosen or change what it must say."""
+    """The attack: another user drops a policy.yaml (or territories.yaml) in /tmp, or in a shared
+    folder above a manifest that no conventions/ or repository bounds, to loosen what it must say."""
     shared = tmp_path / "shared"
     (shared / "mine").mkdir(parents=True)
     shared.chmod(0o1777)  # as /tmp is
-    shutil.copy(LOZERE_POLICY, shared)
-    shutil.copy(ROOT / "conventions" / "lozere" / "territories.yaml", shared)
+    planted = [shutil.copy(LOZERE_POLICY, shared), shutil.copy(LOZERE / "territories.yaml", shared)]
+    # The user's own files there are theirs to use (a shared drive whose folders all look writable).
+    assert policy_for(shared / "mine" / "ctg.yaml")[0].path == shared / "policy.yaml"
+    for path in planted:
+        as_another_user(Path(path))
     assert policy_for(shared / "mine" / "ctg.yaml")[0].path is None
     assert find_territories_file(shared / "mine" / "ctg.yaml") is None
     assert policy_for(shared / "ctg.yaml")[0].path is None  # nor beside a manifest in such a folder
-    shutil.copy(LOZERE_POLICY, shared / "mine")
-    assert policy_for(shared / "mine" / "ctg.yaml")[0].path == shared / "mine" / "policy.yaml"
+    # Another user's file in folders nobody else may write to is a colleague's repository: read.
+    shared.chmod(0o755)
+    assert policy_for(shared / "mine" / "ctg.yaml")[0].path == shared / "policy.yaml"
 
 
 def test_the_lookup_stops_at_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,10 +87,22 @@ def test_the_lookup_stops_at_the_home_folder(tmp_path: Path, monkeypatch: pytest
 
 def test_a_template_planted_where_anyone_writes_is_not_used(tmp_path: Path) -> None:
     """The same attack on what the document prints: templates/sdsf.docx dropped in a shared folder."""
-    from paraphe.resources import template_candidates
+    from paraphe.resources import template_path
 
     shared = tmp_path / "shared"
     (shared / "mine").mkdir(parents=True)
-    assert shared / "templates" / "sdsf.docx" in template_candidates("sdsf", shared / "mine" / "m.yaml")
+    (shared / "templates").mkdir()
     shared.chmod(0o1777)
-    assert template_candidates("sdsf", shared / "mine" / "m.yaml") == [shared / "mine" / "templates" / "sdsf.docx"]
+    planted = Path(shutil.copy(template_path("sdsf"), shared / "templates" / "sdsf.docx"))
+    assert template_path("sdsf", shared / "mine" / "m.yaml") == planted  # the user's own
+    as_another_user(planted)
+    assert template_path("sdsf", shared / "mine" / "m.yaml") == template_path("sdsf")
+    as_another_user(shared / "templates")  # the folder too, writable by nobody else: still under /tmp
+    assert template_path("sdsf", shared / "mine" / "m.yaml") == template_path("sdsf")
+
+
+def as_another_user(path: Path) -> None:
+    """`path` given to `nobody`, as a file another user made (needs root, as the test machines run)."""
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    os.chown(path, 65534, 65534)

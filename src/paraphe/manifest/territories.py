@@ -20,7 +20,7 @@ from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
 from paraphe.i18n import N_, _
 from paraphe.manifest.load import SourceMap, load_manifest
-from paraphe.resources import TERRITORIES_SCHEMA_PATH, lookup_folders
+from paraphe.resources import TERRITORIES_SCHEMA_PATH, lookup_folders, trusted_file
 
 if TYPE_CHECKING:
     import jsonschema
@@ -56,7 +56,7 @@ def find_territories_file(manifest: Path) -> Path | None:
 
 def find_shared_file(manifest: Path, name: str) -> Path | None:
     """The nearest file `name` where a manifest's shared files are looked for (`paths.lookup_folders`)."""
-    return next((folder / name for folder in lookup_folders(manifest) if (folder / name).is_file()), None)
+    return next((folder / name for folder in lookup_folders(manifest) if trusted_file(folder / name, folder)), None)
 
 
 def load_territories(path: Path) -> tuple[TerritoryList | None, list[Diagnostic]]:
