@@ -2,7 +2,8 @@
 
 from paraphe.sign.credentials import Credentials, load_credentials, load_pem, load_pkcs12, password_from_env
 from paraphe.sign.remote import load_csc
-from paraphe.sign.report import SignatureReport, VerificationReport
+from paraphe.sign.report import VerificationReport
+from paraphe.sign.signature_report import SignatureReport
 from paraphe.sign.signing import LEVELS, SigningOptions, SignResult, certify_document, sign_document
 from paraphe.sign.smartcard import load_pkcs11
 from paraphe.sign.verify import load_trust_roots, verify_pdf

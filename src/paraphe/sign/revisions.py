@@ -32,7 +32,7 @@ from paraphe.diagnostics import Location
 from paraphe.errors import SigningError
 from paraphe.i18n import N_, _
 from paraphe.provenance import RECORD_KEY, BuildRecord, parse_record
-from paraphe.sign.report import SignatureReport
+from paraphe.sign.signature_report import SignatureReport
 
 # Filling in and signing the fields the build made is what a signature allows after it.
 ALLOWED_AFTER_SIGNING = ModificationLevel.FORM_FILLING

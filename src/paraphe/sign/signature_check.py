@@ -34,8 +34,8 @@ from paraphe.sign.credentials import (
     same_person,
 )
 from paraphe.sign.long_term import long_term_validation
-from paraphe.sign.report import SignatureReport, TimestampReport, Trust, reader_time
 from paraphe.sign.revisions import ALLOWED_AFTER_SIGNING, MODIFICATION_WORDS
+from paraphe.sign.signature_report import SignatureReport, TimestampReport, Trust, reader_time
 
 log = logging.getLogger(__name__)
 

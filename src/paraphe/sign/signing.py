@@ -31,9 +31,9 @@ from paraphe.fsutil import atomic_write_bytes, exclusive_lock, read_regular_file
 from paraphe.i18n import _
 from paraphe.names import CERTIFICATION_FIELD
 from paraphe.provenance import SignatoryRecord
-from paraphe.render.typography import fr_date
 from paraphe.sign.credentials import Credentials, registration_problem, same_person
-from paraphe.sign.report import SIGNING_ZONE, VerificationReport
+from paraphe.sign.report import VerificationReport
+from paraphe.sign.signature_report import paris_time
 from paraphe.sign.stamp_font import EmbeddedFont
 from paraphe.sign.verify import verify_bytes
 
@@ -232,7 +232,7 @@ def _sign_locked(
     params = {
         "person": signatory.name,
         "quality": signatory.title,
-        "date": _stamp_time(now),
+        "date": f"{paris_time(now)} (heure de Paris)",
     }
     if output.exists() and not overwrite and not _same_file(output, source):
         raise SigningError.at(
@@ -307,13 +307,6 @@ def _sign(
     except Exception as exc:  # pyHanko's SigningError, ValueError, PdfError: no shared root to catch
         raise SigningError.at(where, _("pyHanko could not sign: {exc}", exc=exc), "sign.failed") from None
     return bytes(out.getbuffer())
-
-
-def _stamp_time(moment: dt.datetime) -> str:
-    """« 9 octobre 2020 à 12 h 00 (heure de Paris) »: the time as the signatories read it, the day
-    `verify` compares with the date the document states."""
-    local = moment.astimezone(SIGNING_ZONE)
-    return f"{fr_date(local.date())} à {local.hour}\u00a0h\u00a0{local:%M} (heure de Paris)"
 
 
 def _refuse_unless_signable(report: VerificationReport, where: Location) -> None:

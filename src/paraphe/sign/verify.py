@@ -49,7 +49,7 @@ from paraphe.provenance import (
 )
 from paraphe.render.typography import fr_date
 from paraphe.resources import template_path
-from paraphe.sign.report import SIGNING_ZONE, ManifestCheck, OriginalCheck, SignatureReport, VerificationReport
+from paraphe.sign.report import ManifestCheck, OriginalCheck, VerificationReport
 from paraphe.sign.revisions import (
     build_revision_record,
     certification_problems,
@@ -64,6 +64,7 @@ from paraphe.sign.revisions import (
     unsigned_updates,
 )
 from paraphe.sign.signature_check import check_signature, check_timestamp
+from paraphe.sign.signature_report import SIGNING_ZONE, SignatureReport
 
 
 def load_trust_roots(paths: Sequence[Path]) -> list[x509.Certificate]:
