@@ -55,7 +55,8 @@ def find_territories_file(manifest: Path) -> Path | None:
 
 
 def find_shared_file(manifest: Path, name: str) -> Path | None:
-    """The nearest file `name` where a manifest's shared files are looked for (`paths.lookup_folders`)."""
+    """The nearest file `name` where a manifest's shared files are looked for (`resources.lookup_folders`),
+    if it may be trusted (`resources.trusted_file`)."""
     return next((folder / name for folder in lookup_folders(manifest) if trusted_file(folder / name, folder)), None)
 
 
