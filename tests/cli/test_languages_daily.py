@@ -13,10 +13,10 @@ from pypdf import PdfWriter
 
 from paraphe.cli.main import cli
 from paraphe.sign.throwaway import make_root
+from support.documents import departement_repository
 
 FRENCH = {"LANG": "fr_FR.UTF-8"}
 ENGLISH = {"LANG": "C.UTF-8"}
-CANTAL = 'departement: Cantal\ncode: "15"\nterritories:\n  - Pays de Salers\n  - Saint-Flour Communauté\n'
 
 
 def run(env: dict[str, str], *args: str) -> Result:
@@ -26,11 +26,7 @@ def run(env: dict[str, str], *args: str) -> Result:
 @pytest.fixture
 def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """conventions/cantal/: a CTG draft written by `paraphe new`, never built, and a manifest with errors."""
-    (tmp_path / ".git").mkdir()
-    folder = tmp_path / "conventions" / "cantal"
-    folder.mkdir(parents=True)
-    (folder / "territories.yaml").write_text(CANTAL, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+    departement_repository(tmp_path, monkeypatch)
     made = run(FRENCH, "new", "ctg", "conventions/cantal/ctg-salers-2025.yaml", "--territory", "Pays de Salers")
     assert made.exit_code == 0
     assert made.stdout == (
@@ -38,7 +34,7 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "remplissez chaque « [à compléter] »\n"
     )
     assert made.stderr.startswith("conseil\u00a0: les éditeurs vérifient le projet d’après ")
-    (folder / "broken.yaml").write_text("id: broken\nkind: ctg\n", encoding="utf-8")
+    (tmp_path / "conventions" / "cantal" / "broken.yaml").write_text("id: broken\nkind: ctg\n", encoding="utf-8")
     return tmp_path
 
 

@@ -14,17 +14,7 @@ from click.testing import CliRunner, Result
 
 from paraphe.cli.main import cli
 from support import ROOT, flat, pdf_text
-
-CANTAL = """\
-# yaml-language-server: $schema=../../schemas/territories.schema.json
-departement: Cantal
-code: "15"
-since: "2017-01-01"
-territories:
-  - Saint-Flour Communauté
-  - Hautes Terres Communauté
-  - Pays de Salers
-"""
+from support.documents import departement_repository
 
 
 def run(*args: str) -> Result:
@@ -34,12 +24,7 @@ def run(*args: str) -> Result:
 @pytest.fixture
 def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A département's conventions repository: conventions/cantal/ with its territories list, nothing else."""
-    (tmp_path / ".git").mkdir()
-    folder = tmp_path / "conventions" / "cantal"
-    folder.mkdir(parents=True)
-    (folder / "territories.yaml").write_text(CANTAL, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return departement_repository(tmp_path, monkeypatch)
 
 
 def schema_errors(manifest: Path, name: str = "convention") -> list[str]:

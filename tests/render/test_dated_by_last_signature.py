@@ -3,15 +3,12 @@ a final convention that names no day of its own, complete as it is, and recorded
 
 from __future__ import annotations
 
-import io
 import shutil
-import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
-from lxml import etree
 
 from paraphe.cli.main import cli
 from paraphe.errors import RenderError
@@ -19,9 +16,9 @@ from paraphe.pipeline import load_convention
 from paraphe.provenance import BuildRecord, record_for
 from paraphe.render.docx import render_docx
 from paraphe.resources import template_path
+from support import docx_marked_text
 
 GEVAUDAN = Path(__file__).resolve().parent.parent / "avenants" / "gevaudan"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORDS = "Fait à Marvejols, à la date de la dernière signature électronique, en"
 
 
@@ -35,14 +32,6 @@ def dated_by_last_signature(folder: Path) -> Path:
     return path
 
 
-def _document(data: bytes) -> tuple[str, list[str]]:
-    """The text of the filled document, and the runs highlighted as to be completed."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
-    marked = ["".join(r.itertext()) for r in root.iter(f"{W}r") if r.find(f"{W}rPr/{W}highlight") is not None]
-    return "".join(root.itertext()), marked
-
-
 def test_a_final_dated_by_its_last_signature_is_complete_and_says_so(tmp_path: Path) -> None:
     path = dated_by_last_signature(tmp_path)
     result = CliRunner().invoke(cli, ["validate", str(path)])
@@ -50,13 +39,13 @@ def test_a_final_dated_by_its_last_signature_is_complete_and_says_so(tmp_path: P
     assert "final.incomplete" not in result.output and "final.placeholder" not in result.output
     convention = load_convention(path)
     assert convention.is_final and convention.dated_by_last_signature and convention.signature_date is None
-    text, marked = _document(render_docx(convention))
+    text, marked = docx_marked_text(render_docx(convention))
     assert WORDS in text
     assert "[à compléter]" not in text and not marked
 
 
 def test_a_stated_day_still_reads_le(tmp_path: Path) -> None:
-    text, _ = _document(render_docx(load_convention(GEVAUDAN / "ctg.yaml")))
+    text, _ = docx_marked_text(render_docx(load_convention(GEVAUDAN / "ctg.yaml")))
     assert "Fait à Marvejols, le 3\u00a0mai\u00a02021, en" in text
     assert "dernière signature électronique" not in text
 
@@ -89,7 +78,7 @@ def test_a_template_printing_le_and_a_day_is_refused(tmp_path: Path) -> None:
     assert diagnostic.rule == "template.date-wording"
     assert "{{ signature_when }}" in diagnostic.message
     # The same template still serves a convention that states its day.
-    text, _ = _document(render_docx(load_convention(GEVAUDAN / "ctg.yaml"), template))
+    text, _ = docx_marked_text(render_docx(load_convention(GEVAUDAN / "ctg.yaml"), template))
     assert "Fait à Marvejols, le 3\u00a0mai\u00a02021, en" in text
 
 

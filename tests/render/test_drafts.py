@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 from click.testing import CliRunner
-from lxml import etree
 
 from paraphe.cli.main import cli
 from paraphe.manifest.load import load_manifest
 from paraphe.pipeline import load_convention
 from paraphe.render.docx import render_docx
-from support import CASES
+from support import CASES, docx_marked_text
 
 PRE_BOCAGE = CASES / "real" / "ctg-pre-bocage-2024" / "manifest.yaml"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _blank(tmp_path: Path, status: str = "draft") -> Path:
@@ -35,20 +31,13 @@ def _blank(tmp_path: Path, status: str = "draft") -> Path:
     return path
 
 
-def _runs(path: Path) -> tuple[str, list[str]]:
-    with zipfile.ZipFile(io.BytesIO(render_docx(load_convention(path)))) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
-    marked = ["".join(r.itertext()) for r in root.iter(f"{W}r") if r.find(f"{W}rPr/{W}highlight") is not None]
-    return "".join(root.itertext()), marked
-
-
 def test_a_draft_leaves_the_period_end_and_dates_blank_and_says_where(tmp_path: Path) -> None:
     path = _blank(tmp_path)
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     c = load_convention(path)
     assert c.period.end is None and c.duration == 0 and str(c.period) == "2024-[à compléter]"
-    text, marked = _runs(path)
+    text, marked = docx_marked_text(render_docx(load_convention(path)))
     for phrase in (
         "2024 – [à compléter]",  # the cover
         "conclue pour une durée de [à compléter]. Elle porte sur les années 2024 à [à compléter] incluses.",

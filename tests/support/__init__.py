@@ -56,6 +56,20 @@ def docx_text(docx: Path) -> str:
     return "\n".join(parts)
 
 
+def docx_marked_text(data: bytes) -> tuple[str, list[str]]:
+    """A filled .docx's body text, and the runs highlighted as to be completed (« [à compléter] »)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    marked = ["".join(r.itertext()) for r in root.iter(f"{w}r") if r.find(f"{w}rPr/{w}highlight") is not None]
+    return "".join(root.itertext()), marked
+
+
 def page_count(pdf: Path) -> int:
     info = subprocess.run([require("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True).stdout
     match = re.search(r"^Pages:\s+(\d+)", info, re.M)

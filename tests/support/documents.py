@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from docx import Document
 
@@ -50,3 +51,27 @@ def summary(result: Result) -> tuple[int, int, int]:
     assert found, result.output
     built, reused, failed = (int(n) for n in found.groups())
     return built, reused, failed
+
+
+# A département's territories list, as `paraphe new` and validation read it.
+CANTAL = """\
+# yaml-language-server: $schema=../../schemas/territories.schema.json
+departement: Cantal
+code: "15"
+since: "2017-01-01"
+territories:
+  - Saint-Flour Communauté
+  - Hautes Terres Communauté
+  - Pays de Salers
+"""
+
+
+def departement_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A département's conventions repository, the working folder: conventions/cantal/ with its
+    territories list, nothing else."""
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "conventions" / "cantal"
+    folder.mkdir(parents=True)
+    (folder / "territories.yaml").write_text(CANTAL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
