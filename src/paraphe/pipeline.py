@@ -48,6 +48,7 @@ from paraphe.manifest.policy import find_policy_file
 from paraphe.manifest.scaffold import KINDS, Draft, new_convention
 from paraphe.manifest.territories import find_territories_file
 from paraphe.paths import display_path, output_stem
+from paraphe.procutil import signals_deferred
 from paraphe.resources import (
     SCHEMA_PATH,
     TEMPLATES_FOLDER,
@@ -197,6 +198,7 @@ def build(
         strict=strict,
         on_event=on_event,
         prepare=prepare_workers,
+        start_ahead=converter.started_ahead,
     )
     suffix = CONSOLIDATED_SUFFIX if consolidated else ""
     work = [Job(m, output_stem(m, out).with_name(output_stem(m, out).name + suffix)) for m in manifests]
@@ -296,10 +298,11 @@ class Rendered:
 def render(job: Job, convention: Convention, certifier: str = "") -> Rendered:
     """The model into its kind's Word template, with the build record of what was read and who certifies."""
     # Imported here: a build with nothing to do never loads the rendering and PDF libraries.
-    from paraphe.assemble import read_annexes
-    from paraphe.provenance import record_for
-    from paraphe.render.docx import render_docx
-    from paraphe.render.template_check import require_sound_template
+    with signals_deferred():  # Ctrl-C inside a native library's loading would abort, not clean up
+        from paraphe.assemble import read_annexes
+        from paraphe.provenance import record_for
+        from paraphe.render.docx import render_docx
+        from paraphe.render.template_check import require_sound_template
 
     template = template_path(convention.kind, job.manifest)
     log.info(

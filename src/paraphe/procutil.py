@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import threading
+from collections.abc import Iterator
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -56,3 +59,31 @@ def raise_on_termination() -> None:
 
     for each in TERMINATING:
         signal.signal(each, terminated)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP noted while the block runs, and acted on (raised) once it is done.
+
+    For loading native libraries: an exception raised inside a C extension's initialisation
+    (pikepdf's, through nanobind) aborts the process with a core dump instead of unwinding to the
+    cleanup that ends LibreOffice and removes temporary files.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals only ever reach the main thread's handlers
+        return
+    received: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    stopping = (signal.SIGINT, *TERMINATING)
+    previous = {each: signal.signal(each, note) for each in stopping}
+    try:
+        yield
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+        handler = previous[signal.Signals(received[0])] if received else None
+        if callable(handler):
+            handler(received[0], None)  # raises, as it would have at once

@@ -27,6 +27,7 @@ from paraphe.errors import ConversionError, ParapheError, internal_error
 from paraphe.fsutil import atomic_path, exclusive_lock
 from paraphe.i18n import _
 from paraphe.paths import display_path
+from paraphe.procutil import signals_deferred
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,9 @@ class Schedule:
     on_event: Callable[[Event, BuildResult | ParapheError], None] | None = field(default=None, compare=False)
     # In the main process, once, before the workers fork: what they all need (libraries), loaded once and shared.
     prepare: Callable[[], None] | None = field(default=None, compare=False)
+    # In the main process, first: what `count` batches will need and can start on their own (their
+    # LibreOffice) while the libraries load, ended once the build is done.
+    start_ahead: Callable[[int], contextlib.AbstractContextManager[None]] | None = field(default=None, compare=False)
 
     @property
     def workers(self) -> int:
@@ -259,14 +263,22 @@ def _weight(job: Job) -> int:
 
 def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outcome]:
     """Each job's outcome as soon as its worker has it; in this process when one worker is enough."""
-    if len(batches) <= 1 or schedule.workers <= 1:
-        for batch in batches:
-            yield from schedule.make(batch)
+    if not batches:
         return
-    # Forked: workers start at once with everything imported (pyHanko's import alone takes a second).
-    if schedule.prepare is not None:
-        schedule.prepare()
-    yield from workers.run_in_workers(schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest))
+    alone = len(batches) == 1 or schedule.workers <= 1
+    count = 1 if alone else min(schedule.workers, len(batches))
+    with schedule.start_ahead(count) if schedule.start_ahead else contextlib.nullcontext():
+        if alone:
+            for batch in batches:
+                yield from schedule.make(batch)
+            return
+        # Forked: workers start at once with everything imported (pyHanko's import alone takes a second).
+        if schedule.prepare is not None:
+            with signals_deferred():
+                schedule.prepare()
+        yield from workers.run_in_workers(
+            schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest)
+        )
 
 
 def _worker_died(manifest: Path) -> ParapheError:

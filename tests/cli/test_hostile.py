@@ -260,17 +260,18 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 def _soffices(marker: str) -> set[Path]:
-    """The LibreOffice profiles in use under `marker`, one per running conversion."""
-    return {Path(p) for p in (_cmdline(pid) for pid in _processes_mentioning(marker)) if "paraphe-lo-" in p}
+    """The LibreOffice profiles in use under `marker`, one per running conversion (not counting a
+    LibreOffice started ahead, still waiting for its documents)."""
+    return {Path(p) for p in (_conversion_profile(pid) for pid in _processes_mentioning(marker)) if "paraphe-lo-" in p}
 
 
-def _cmdline(pid: int) -> str:
+def _conversion_profile(pid: int) -> str:
     try:
         arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return ""
     found = [a.decode(errors="replace") for a in arguments if b"UserInstallation=" in a]
-    return found[0] if found else ""
+    return found[0] if found and b"--convert-to" in arguments else ""
 
 
 def _wait_for(condition: Any, timeout: float, what: str) -> None:
@@ -336,7 +337,7 @@ def interrupt(case: Case, good: Good, monkeypatch: pytest.MonkeyPatch) -> None:
         lambda: len(_soffices(marker)) >= running or process.poll() is not None, 60, f"{running} LibreOffice to start"
     )
     assert process.poll() is None, process.communicate()
-    time.sleep(0.3)
+    # At once: a conversion handed to a LibreOffice started ahead lasts a fraction of a second.
     sent = signal.Signals[case.config.get("signal", "SIGINT")]
     if case.config.get("to") == "main":
         os.kill(process.pid, sent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from paraphe.convert.libreoffice import (
     convert_documents,
     convert_to_pdf,
     find_soffice,
+    offices_started,
     soffice_timeout,
 )
 from paraphe.convert.unoserver import Address, convert_on_pool, parse_pool
@@ -42,6 +44,11 @@ class Converter:
         if self.pool:
             return convert_on_pool(documents, self.pool, timeout=self.timeout, pdfa=self.pdfa)
         return convert_documents(documents, timeout=self.timeout, pdfa=self.pdfa)
+
+    def started_ahead(self, count: int) -> contextlib.AbstractContextManager[None]:
+        """`count` local LibreOffice processes started now, each to serve one conversion to come, ended
+        on leaving; nothing for a pool, whose instances are kept warm."""
+        return contextlib.nullcontext() if self.pool else offices_started(count)
 
     def __str__(self) -> str:
         return "unoserver://" + ",".join(str(a) for a in self.pool) if self.pool else LOCAL

@@ -8,22 +8,24 @@ since soffice exits 0 even when it writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, UsageError
 from paraphe.i18n import _
-from paraphe.procutil import kill_group
+from paraphe.procutil import kill_group, signals_deferred
 
 log = logging.getLogger(__name__)
 
@@ -148,15 +150,21 @@ def convert_batch(
             )
             for d in documents
         ]
-    with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
-        folder = Path(work)
+    with _folder() as (folder, office):
         sources = []
         for index, document in enumerate(documents):
             # One name per document: soffice names each output after its input.
             source = folder / ("document.docx" if len(documents) == 1 else f"document-{index:04d}.docx")
             source.write_bytes(document.docx)
             sources.append(source)
-        run = _run_soffice(soffice, folder, sources, timeout, filter_options(pdfa=pdfa))
+        try:
+            run = _run_soffice(soffice, folder, sources, timeout, filter_options(pdfa=pdfa))
+        except BaseException:
+            if office is not None:
+                office.end()
+            raise
+        if office is not None and run.failure is not None:  # it may hang on a document: not left to the end
+            office.end()
         outcomes: list[Outcome] = []
         for document, source in zip(documents, sources, strict=True):
             where = Location(document.name)
@@ -174,6 +182,91 @@ def convert_batch(
                     ConversionError.at(where, _("LibreOffice wrote an incomplete PDF"), "convert.bad-output")
                 )
         return outcomes
+
+
+# --- A LibreOffice started ahead -----------------------------------------------------------------
+#
+# LibreOffice's start-up (a second of CPU) is most of a small batch's conversion. The main process
+# starts one per worker before it imports the rendering and PDF libraries, on the core its imports
+# leave idle; each worker's first `soffice --convert-to`, run on the same profile, hands its documents
+# to the one already running (LibreOffice's own single-instance pipe) and waits for them, with every
+# check it has alone. The one running ends after serving it. Gone before (crashed, killed), the second
+# converts alone, as without it.
+
+
+@dataclass(frozen=True)
+class _Office:
+    folder: Path  # its profile, HOME and TMPDIR (so its pipe) are inside
+    process: subprocess.Popen[bytes]  # a child of the main process: only there is it reaped
+
+    def end(self) -> None:
+        """From any process of the build: its whole group killed. Served, it ends by itself (and its
+        CPU time is then counted as its parent's children's)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+# In the main process, then in each forked worker: the offices started ahead, not yet taken.
+_started: list[_Office] = []
+
+
+@contextlib.contextmanager
+def offices_started(count: int) -> Iterator[None]:
+    """Start `count` LibreOffice processes for the conversions to come; all ended and their folders
+    removed on leaving. Only LibreOffice's own launcher is started ahead: a wrapper or another
+    program given as $PARAPHE_SOFFICE may not hand work over as it does."""
+    soffice = find_soffice()
+    if count < 1 or soffice is None or not _is_libreoffice(soffice):
+        yield
+        return
+    started: list[_Office] = []
+    try:
+        with signals_deferred():  # stopped half-way, a LibreOffice started would not be known, so not ended
+            for _ in range(count):
+                folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
+                try:
+                    process = start_soffice(soffice_command(soffice, folder), folder, quiet=True)
+                except OSError:  # each conversion, starting its own, will say why
+                    shutil.rmtree(folder, ignore_errors=True)
+                    break
+                started.append(_Office(folder, process))
+        _started[:] = started
+        yield
+    finally:
+        _started.clear()
+        for office in started:
+            kill_group(office.process)
+            shutil.rmtree(office.folder, ignore_errors=True)
+
+
+def _is_libreoffice(soffice: str) -> bool:
+    """`soffice` is LibreOffice's launcher: its program folder holds soffice.bin."""
+    found = shutil.which(soffice)
+    return found is not None and (Path(os.path.realpath(found)).parent / "soffice.bin").exists()
+
+
+def _take_office() -> _Office | None:
+    """An office started ahead that no other worker took (each serves one conversion)."""
+    while _started:
+        office = _started.pop(0)
+        try:
+            os.close(os.open(office.folder / "taken", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except OSError:  # taken by another worker, or already removed
+            continue
+        return office
+    return None
+
+
+@contextlib.contextmanager
+def _folder() -> Iterator[tuple[Path, _Office | None]]:
+    """The folder one soffice runs in: a started office's (removed with it, once the build is done),
+    or a fresh one, removed on leaving."""
+    office = _take_office()
+    if office is not None:
+        yield office.folder, office
+        return
+    with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
+        yield Path(work), None
 
 
 @dataclass(frozen=True)
@@ -196,18 +289,19 @@ def soffice_command(soffice: str, folder: Path) -> list[str]:
     ]
 
 
-def start_soffice(command: list[str], folder: Path) -> subprocess.Popen[bytes]:
-    """Start soffice in a session of its own, HOME and TMPDIR inside `folder`.
+def start_soffice(command: list[str], folder: Path, *, quiet: bool = False) -> subprocess.Popen[bytes]:
+    """Start soffice in a session of its own, HOME and TMPDIR inside `folder`; `quiet`: its output discarded.
 
     Its own session lets `kill_group` end it with every child; its own HOME and TMPDIR mean
     whatever a killed soffice leaves behind goes away with `folder`.
     """
     log.debug("running %s", command)
+    output = subprocess.DEVNULL if quiet else subprocess.PIPE
     return subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
         env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
     )

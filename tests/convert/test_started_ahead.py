@@ -1,0 +1,156 @@
+"""A LibreOffice started ahead (while the libraries load) serves the first conversion, then ends by
+itself; one that died first is done without; none is left running, nor its folder, whatever happens."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from paraphe.convert import Document, convert_batch
+from paraphe.convert import libreoffice as lo
+from paraphe.procutil import signals_deferred
+from support import ROOT
+from support.documents import conventions
+
+
+def a_docx(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_the_office_started_ahead_serves_the_conversion_then_ends(soffice: str, tmp_path: Path) -> None:
+    with lo.offices_started(1):
+        [office] = lo._started
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Convention servie d'avance"))])
+        assert isinstance(pdf, bytes), pdf
+        assert "Convention servie d'avance" in pdf_text(pdf, tmp_path)
+        # Had the conversion not been handed to it, it would wait for work until killed.
+        assert office.process.wait(timeout=60) is not None
+        assert not lo._started  # taken: a second conversion starts its own
+    assert not office.folder.exists()
+
+
+def test_an_office_that_died_before_its_conversion_is_done_without(soffice: str, tmp_path: Path) -> None:
+    with lo.offices_started(1):
+        [office] = lo._started
+        office.end()
+        office.process.wait(timeout=30)
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans aide"))])
+        assert isinstance(pdf, bytes), pdf
+        assert "Sans aide" in pdf_text(pdf, tmp_path)
+
+
+def test_offices_not_used_are_ended_and_removed(soffice: str) -> None:
+    with lo.offices_started(2):
+        offices = list(lo._started)
+        assert len(offices) == 2 and all(group_alive(o.process.pid) for o in offices)
+    assert not any(o.folder.exists() for o in offices)
+    # Killed, LibreOffice's own process is then reaped by init.
+    deadline = time.monotonic() + 30
+    while any(group_alive(o.process.pid) for o in offices):
+        assert time.monotonic() < deadline, "LibreOffice left running"
+        time.sleep(0.1)
+
+
+def test_a_wrapper_or_another_program_is_not_started_ahead(
+    soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text(f'#!/bin/sh\nexec "{soffice}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PARAPHE_SOFFICE", str(wrapper))
+    with lo.offices_started(1):
+        assert not lo._started
+    monkeypatch.setenv("PARAPHE_SOFFICE", soffice)
+    with lo.offices_started(1):
+        assert len(lo._started) == 1
+
+
+def test_a_parallel_build_leaves_no_libreoffice_nor_folder(soffice: str, tmp_path: Path) -> None:
+    folder = conventions(tmp_path, ["un", "deux", "trois"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    paraphe = Path(sys.executable).with_name("paraphe")
+    result = subprocess.run(
+        [str(paraphe), "build", str(folder), "--out", str(tmp_path / "build"), "-j", "2"],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)}, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "build").rglob("*.pdf"))) == 3
+    assert list(scratch.iterdir()) == []
+    running = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _mentions(p, str(scratch))]
+    assert running == []
+
+
+def _mentions(process: Path, text: str) -> bool:
+    try:
+        return text.encode() in (process / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_ctrl_c_while_the_offices_wait_ends_them(soffice: str, tmp_path: Path) -> None:
+    """Ctrl-C while LibreOffice is started ahead and the libraries load: nothing left running nor on disk."""
+    folder = conventions(tmp_path, ["un", "deux", "trois"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    paraphe = Path(sys.executable).with_name("paraphe")
+    process = subprocess.Popen(
+        [str(paraphe), "build", str(folder), "--out", str(tmp_path / "build"), "-j", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(_mentions(p, str(scratch)) for p in Path("/proc").iterdir() if p.name.isdigit()):
+        assert process.poll() is None and time.monotonic() < deadline, "no LibreOffice started ahead"
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert "interrupted; earlier outputs are untouched" in stderr, stderr
+    assert "Traceback" not in stderr
+    # 130, or killed by the SIGINT itself (CPython's way when Ctrl-C lands in some start-up code): the shell shows 130.
+    assert process.returncode in (130, -signal.SIGINT)
+    deadline = time.monotonic() + 30
+    while any(_mentions(p, str(scratch)) for p in Path("/proc").iterdir() if p.name.isdigit()):
+        assert time.monotonic() < deadline, "LibreOffice left running"
+        time.sleep(0.1)
+    assert list(scratch.iterdir()) == []
+    assert not list((tmp_path / "build").rglob("*.pdf"))
+
+
+def test_ctrl_c_while_native_libraries_load_is_acted_on_after() -> None:
+    """Raised inside a C extension's initialisation, KeyboardInterrupt aborts the process (pikepdf's,
+    « Critical nanobind error »): while the libraries load, it waits for the block's end."""
+    went_on = False
+    with pytest.raises(KeyboardInterrupt):
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # time for the handler to run, had it raised
+            went_on = True
+    assert went_on
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
