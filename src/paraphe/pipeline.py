@@ -57,6 +57,7 @@ from paraphe.resources import (
     templates_folder,
 )
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
+from paraphe.warmup import prepare_workers
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
     from paraphe.assemble import AnnexRead
@@ -196,7 +197,7 @@ def build(
         force=force,
         strict=strict,
         on_event=on_event,
-        prepare=prepare_workers,
+        prepare=functools.partial(prepare_workers, manifests),
     )
     suffix = CONSOLIDATED_SUFFIX if consolidated else ""
     work = [Job(m, output_stem(m, out).with_name(output_stem(m, out).name + suffix)) for m in manifests]
@@ -209,26 +210,6 @@ def build(
         return replace(summary, failures=(*summary.failures, *refused))
     summary = scheduler.run(work, schedule)
     return replace(summary, warnings=tuple(clashes[job.manifest] for job in work if job.manifest in clashes))
-
-
-def prepare_workers() -> None:
-    """The rendering and PDF libraries, imported once before the workers fork rather than by each,
-    and the context shape each kind's template is checked against (pure: from paraphe's specimens).
-
-    matplotlib alone costs each worker half a second of CPU; forked, they share what was loaded.
-    Only builds with documents to make for several workers call it: a no-op build loads none.
-    """
-    import paraphe.assemble
-    import paraphe.provenance
-    import paraphe.render.charts
-    import paraphe.render.docx
-    import paraphe.render.template_check  # noqa: F401
-    from paraphe.render.reference import KINDS, context_shape
-
-    for kind in KINDS:
-        # A failure here is a bug in paraphe's own data: each document reports it, located, as before.
-        with contextlib.suppress(Exception):
-            context_shape(kind)
 
 
 def make_documents(
