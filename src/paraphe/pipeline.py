@@ -420,14 +420,15 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
     """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), of
     the territories list and policy, which validation read, and the absence of any nearer template."""
     annexes = [a.file for a in convention.annexes if a.file is not None]
-    inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
+    filled = template.resolve()
+    inputs = {str(manifest.resolve()): convention.source_digest, str(filled): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
     if convention.amendment is not None:  # an avenant: the conventions it names, the signed original
         inputs.update({str(path): digest for path, digest in convention.amendment.reads})
     inputs.update({str(path): digest for path, digest in convention.reads})  # last: a consolidated copy's avenant
     # A département's template that appears later must rebuild what the next one in the lookup filled.
     for candidate in template_candidates(convention.kind, manifest):
-        if candidate.resolve() == template.resolve():
+        if candidate.resolve() == filled:
             break
         inputs[str(candidate)] = ABSENT
     for shared in (find_territories_file(manifest), find_policy_file(manifest)):

@@ -7,8 +7,7 @@ secretariat fixes a manifest in one pass.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.manifest.prose_lists import flow_prose_lists
 from paraphe.manifest.schema_messages import schema_message, unknown_field_message
+from paraphe.manifest.schema_validator import validator_class
 from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
 
 AVENANT = "avenant"
@@ -40,88 +40,7 @@ def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
 
     schema = _schema(avenant)
     jsonschema.Draft202012Validator.check_schema(schema)
-    return _with_local_refs(schema)(schema)
-
-
-_DEFS = "#/$defs/"
-_DEF_NAME = re.compile(r"[A-Za-z0-9_]+")
-
-
-def _with_local_refs(schema: dict[str, Any]) -> type[jsonschema.Draft202012Validator]:
-    """Draft 2020-12, with a `$ref` to one of the schema's own `$defs` followed directly, and a `oneOf`
-    that one branch fits settled without collecting the other branches' errors.
-
-    jsonschema looks each `$ref` up through `referencing` (a third of an SDSF's validation: some
-    9 000 look-ups); our schemas have one base URI (`$id` at the root only) and no dynamic
-    reference, so `#/$defs/name` is `schema["$defs"]["name"]` under the same resolver, which is
-    what jsonschema descends into, with the same paths. jsonschema's `oneOf` reports nothing exactly
-    when one branch is valid, so that case is found with `is_valid`, which stops at a branch's first
-    error; any other case is jsonschema's own. The same errors, in the same order
-    (tests/manifest/test_local_refs.py compares them); any other `$ref` goes through jsonschema's own.
-    """
-    from jsonschema import Draft202012Validator, validators
-
-    stock: type[jsonschema.Draft202012Validator] = Draft202012Validator
-    if _ids_below_root(schema) or "$dynamicRef" in json.dumps(schema):
-        return stock  # a base URI or a dynamic scope would matter: looked up as usual
-    defs = schema.get("$defs", {})
-    plain = {name: check for name, definition in defs.items() if (check := _plain_string(definition)) is not None}
-    follow, one_of = Draft202012Validator.VALIDATORS["$ref"], Draft202012Validator.VALIDATORS["oneOf"]
-
-    def ref(validator: Any, ref: str, instance: Any, subschema: dict[str, Any]) -> Iterator[ValidationError]:
-        name = ref[len(_DEFS) :] if ref.startswith(_DEFS) else ""
-        if name in plain and plain[name](instance):
-            return  # a text the definition plainly accepts: jsonschema's keywords would say nothing
-        if _DEF_NAME.fullmatch(name) and name in defs:
-            yield from validator.descend(instance, defs[name])
-        else:
-            yield from follow(validator, ref, instance, subschema)
-
-    def settled_one_of(validator: Any, branches: Any, instance: Any, subschema: Any) -> Iterator[ValidationError]:
-        valid = 0
-        for branch in branches:
-            valid += validator.evolve(schema=branch).is_valid(instance)
-            if valid > 1:
-                break
-        if valid != 1:
-            yield from one_of(validator, branches, instance, subschema)
-
-    extended: type[Draft202012Validator] = validators.extend(
-        Draft202012Validator, {"$ref": ref, "oneOf": settled_one_of}
-    )
-    return extended
-
-
-def _plain_string(definition: Any) -> Callable[[Any], bool] | None:
-    """For a definition of a string by its length and pattern only (`text`, `slug`, `date`…), what
-    jsonschema's `type`, `minLength`, `maxLength` and `pattern` keywords accept, checked as they
-    check it; None for any other definition. Most of a manifest's values are such texts."""
-    if not isinstance(definition, dict):
-        return None
-    rules = {key: value for key, value in definition.items() if key not in ("title", "description")}
-    if rules.get("type") != "string" or not set(rules) <= {"type", "minLength", "maxLength", "pattern"}:
-        return None
-    shortest, longest, pattern = rules.get("minLength", 0), rules.get("maxLength"), rules.get("pattern")
-
-    def accepted(instance: Any) -> bool:
-        return (
-            isinstance(instance, str)
-            and len(instance) >= shortest
-            and (longest is None or len(instance) <= longest)
-            and (pattern is None or re.search(pattern, instance) is not None)
-        )
-
-    return accepted
-
-
-def _ids_below_root(schema: Any, root: bool = True) -> bool:
-    if isinstance(schema, dict):
-        if not root and ("$id" in schema or "$anchor" in schema or "$dynamicAnchor" in schema):
-            return True
-        return any(_ids_below_root(value, False) for value in schema.values())
-    if isinstance(schema, list):
-        return any(_ids_below_root(value, False) for value in schema)
-    return False
+    return validator_class(schema)(schema)
 
 
 def is_avenant(manifest: LoadedManifest) -> bool:

@@ -1,4 +1,4 @@
-"""The schema's `$ref`s to its own `$defs`, followed directly, give exactly jsonschema's errors.
+"""The validator with its shortcuts ($ref followed directly, plain texts, settled oneOf) gives jsonschema's errors.
 
 Compared with the stock Draft 2020-12 validator on every YAML file of the repository and on
 variants of the valid ones where a value is replaced by one of another type or shape: the same
@@ -20,6 +20,7 @@ from paraphe.errors import ManifestError
 from paraphe.manifest import validate
 from paraphe.manifest.french_values import canonical
 from paraphe.manifest.load import load_manifest
+from paraphe.manifest.schema_validator import validator_class
 from support import ROOT
 
 REPLACEMENTS: list[Any] = [
@@ -120,4 +121,20 @@ def test_the_errors_are_jsonschemas(avenant: bool) -> None:
 
 def test_a_schema_with_an_inner_base_uri_is_looked_up_as_usual() -> None:
     schema = {"$id": "https://example.org/s", "$defs": {"a": {"$id": "inner", "type": "string"}}, "$ref": "#/$defs/a"}
-    assert validate._with_local_refs(schema) is jsonschema.Draft202012Validator
+    assert validator_class(schema) is jsonschema.Draft202012Validator
+
+
+@pytest.mark.parametrize("instance", ["abc", "abcd", "zz", "zzzz", 5, {"a": 1}, ["abc"], None])
+def test_a_oneof_settled_early_reports_as_jsonschema(instance: Any) -> None:
+    """Valid under both branches, one, or none; of the branches' type or not: the same errors."""
+    schema = {
+        "$id": "https://example.org/s",
+        "$defs": {
+            "short": {"type": "string", "maxLength": 3},
+            "listed": {"type": "array", "items": {"$ref": "#/$defs/short"}},
+        },
+        "oneOf": [{"$ref": "#/$defs/short"}, {"type": "string", "pattern": "^a"}, {"$ref": "#/$defs/listed"}],
+    }
+    stock, ours = jsonschema.Draft202012Validator(schema), validator_class(schema)(schema)
+    assert validator_class(schema) is not jsonschema.Draft202012Validator
+    assert [_described(e) for e in ours.iter_errors(instance)] == [_described(e) for e in stock.iter_errors(instance)]
