@@ -58,6 +58,7 @@ from paraphe.resources import (
     templates_folder,
 )
 from paraphe.scheduler import BuildResult, BuildSummary, Event, Job, Product
+from paraphe.warmup import prepare_workers
 
 if TYPE_CHECKING:  # pyHanko takes most of a second to import: only sign, verify and certify pay for it.
     from paraphe.assemble import AnnexRead
@@ -197,7 +198,7 @@ def build(
         force=force,
         strict=strict,
         on_event=on_event,
-        prepare=prepare_workers,
+        prepare=functools.partial(prepare_workers, manifests),
         start_ahead=converter.started_ahead,
     )
     suffix = CONSOLIDATED_SUFFIX if consolidated else ""
@@ -211,26 +212,6 @@ def build(
         return replace(summary, failures=(*summary.failures, *refused))
     summary = scheduler.run(work, schedule)
     return replace(summary, warnings=tuple(clashes[job.manifest] for job in work if job.manifest in clashes))
-
-
-def prepare_workers() -> None:
-    """The rendering and PDF libraries, imported once before the workers fork rather than by each,
-    and the context shape each kind's template is checked against (pure: from paraphe's specimens).
-
-    matplotlib alone costs each worker half a second of CPU; forked, they share what was loaded.
-    Only builds with documents to make for several workers call it: a no-op build loads none.
-    """
-    import paraphe.assemble
-    import paraphe.provenance
-    import paraphe.render.charts
-    import paraphe.render.docx
-    import paraphe.render.template_check  # noqa: F401
-    from paraphe.render.reference import KINDS, context_shape
-
-    for kind in KINDS:
-        # A failure here is a bug in paraphe's own data: each document reports it, located, as before.
-        with contextlib.suppress(Exception):
-            context_shape(kind)
 
 
 def make_documents(
@@ -442,14 +423,15 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
     """What the output depends on, by digest: of the bytes the build read (manifest, template, annexes), of
     the territories list and policy, which validation read, and the absence of any nearer template."""
     annexes = [a.file for a in convention.annexes if a.file is not None]
-    inputs = {str(manifest.resolve()): convention.source_digest, str(template.resolve()): record.template}
+    filled = template.resolve()
+    inputs = {str(manifest.resolve()): convention.source_digest, str(filled): record.template}
     inputs.update({str(path.resolve()): digest for path, digest in zip(annexes, record.annexes, strict=True)})
     if convention.amendment is not None:  # an avenant: the conventions it names, the signed original
         inputs.update({str(path): digest for path, digest in convention.amendment.reads})
     inputs.update({str(path): digest for path, digest in convention.reads})  # last: a consolidated copy's avenant
     # A département's template that appears later must rebuild what the next one in the lookup filled.
     for candidate in template_candidates(convention.kind, manifest):
-        if candidate.resolve() == template.resolve():
+        if candidate.resolve() == filled:
             break
         inputs[str(candidate)] = ABSENT
     for shared in (find_territories_file(manifest), find_policy_file(manifest)):

@@ -57,10 +57,11 @@ def template_path(kind: str, manifest: Path | None = None) -> Path:
 def template_candidates(kind: str, manifest: Path) -> list[Path]:
     """Where a manifest's own template of `kind` may be, nearest first (step 1 of `template_path`)."""
     found = []
+    default = default_templates().resolve()
     for candidate in lookup_folders(manifest):
         templates = candidate / TEMPLATES_FOLDER
         # A checkout's own templates/ is a link to paraphe's: not a département's, $PARAPHE_TEMPLATES goes first.
-        if templates.resolve() != default_templates().resolve():
+        if templates.resolve() != default:
             found.append(templates / f"{kind}.docx")
     return found
 

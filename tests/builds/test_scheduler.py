@@ -17,6 +17,7 @@ import pytest
 from paraphe import scheduler
 from paraphe.errors import ParapheError
 from paraphe.scheduler import Job, Product, Schedule
+from support import LOZERE
 
 
 def _note(calls: Path, what: str) -> None:
@@ -129,13 +130,34 @@ def test_the_command_starts_without_the_heavy_libraries() -> None:
 
 
 def test_the_build_prepares_the_libraries_and_the_template_checks_context() -> None:
-    from paraphe.pipeline import prepare_workers
     from paraphe.render.reference import KINDS, context_shape
+    from paraphe.warmup import prepare_workers
 
     context_shape.cache_clear()
     prepare_workers()
-    assert "matplotlib" in sys.modules and "pypdf" in sys.modules and "docxtpl" in sys.modules
+    assert "pypdf" in sys.modules and "docxtpl" in sys.modules and "pikepdf" in sys.modules
     assert context_shape.cache_info().currsize == len(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "charts"), [(LOZERE.with_name("ctg-plan-actions-2020.yaml"), False), (LOZERE, True)]
+)
+def test_matplotlib_is_prepared_only_for_a_build_with_an_identity_sheet(manifest: Path, charts: bool) -> None:
+    """A CTG draws no chart: its build does not load matplotlib; an SDSF's identity sheet has charts, so
+    its build loads matplotlib once, before the workers fork. Both get their template filled once;
+    what one manifest alone needs is left to its worker."""
+    probe = (
+        "import sys; from pathlib import Path; from paraphe.warmup import prepare_workers; "
+        "from paraphe.render import docx; from paraphe.render.template_check import _TEMPLATE_FINDINGS; "
+        f"prepare_workers([Path({str(manifest)!r})] * 2); "
+        "print('matplotlib' in sys.modules, bool(docx._ENVIRONMENT._compiled), bool(_TEMPLATE_FINDINGS))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(charts), "True", "True"]
+    alone = subprocess.run(
+        [sys.executable, "-c", probe.replace("] * 2)", "])")], capture_output=True, text=True, check=True
+    )
+    assert alone.stdout.split() == ["False", "False", "False"]
 
 
 def test_more_batches_than_workers_are_all_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

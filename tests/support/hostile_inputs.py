@@ -495,16 +495,12 @@ def _permission_denied(*args: object, **kwargs: object) -> bytes:
     raise PermissionError(13, os.strerror(13))
 
 
-def _truncated_body(data: bytes) -> bytes:
-    """A .docx whose body XML is cut in half: what a faulty step after docxtpl's would hand on."""
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for name in source.namelist():
-            content = source.read(name)
-            target.writestr(name, content[: len(content) // 2] if name == "word/document.xml" else content)
-    return out.getvalue()
+def _truncated_body(document: object) -> list[tuple[str, bytes]]:
+    """The filled package with its body XML cut in half: what a faulty step after docxtpl's would hand on."""
+    return [
+        (name, blob[: len(blob) // 2] if name == "word/document.xml" else blob)
+        for name, blob in _PACKAGE_ENTRIES(document)
+    ]
 
 
 def _crash_on_one(convention: object, *args: object) -> object:
@@ -514,10 +510,11 @@ def _crash_on_one(convention: object, *args: object) -> object:
     return _RENDER_DOCX(convention, *args)
 
 
-try:  # the real function, kept before a case patches it (this file also runs as a script, without paraphe)
+try:  # the real functions, kept before a case patches them (this file also runs as a script, without paraphe)
+    from paraphe.render.docx import _package_entries as _PACKAGE_ENTRIES
     from paraphe.render.docx import render_docx as _RENDER_DOCX
 except ImportError:  # pragma: no cover
-    _RENDER_DOCX = None
+    _RENDER_DOCX = _PACKAGE_ENTRIES = None
 
 
 def _read_only_unlink(path: Path, missing_ok: bool = False) -> None:

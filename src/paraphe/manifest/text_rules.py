@@ -93,9 +93,12 @@ def _walk(node: Any, pointer: Pointer, locate: Any) -> Iterator[Diagnostic]:
 
 
 def _check(text: str, pointer: Pointer, locate: Any, *, key: bool) -> Iterator[Diagnostic]:
+    limit = MAX_KEY if key else MAX_TEXT
+    found = FORBIDDEN.search(text)
+    if found is None and len(text) <= limit:
+        return  # most texts: nothing to locate nor name
     where = locate(pointer, key=key)
     field = _field(pointer)
-    found = FORBIDDEN.search(text)
     if found is not None:
         char = found.group()
         message = N_("{what} {char} in the value of {field} (written as a YAML escape); {fix}")
@@ -105,7 +108,6 @@ def _check(text: str, pointer: Pointer, locate: Any, *, key: bool) -> Iterator[D
         if rule_of(char) == "text.surrogate":
             fix = _("write the character itself, not its UTF-16 halves")
         yield Diagnostic(where, _(message, what=_what(char), char=describe(char), field=field, fix=fix), rule_of(char))
-    limit = MAX_KEY if key else MAX_TEXT
     if len(text) > limit:
         yield Diagnostic(
             where,

@@ -17,6 +17,7 @@ from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
 from paraphe.manifest.prose_lists import flow_prose_lists
 from paraphe.manifest.schema_messages import schema_message, unknown_field_message
+from paraphe.manifest.schema_validator import validator_class
 from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
 
 AVENANT = "avenant"
@@ -37,8 +38,9 @@ def _schema(avenant: bool = False) -> dict[str, Any]:
 def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
     import jsonschema
 
-    jsonschema.Draft202012Validator.check_schema(_schema(avenant))
-    return jsonschema.Draft202012Validator(_schema(avenant))
+    schema = _schema(avenant)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return validator_class(schema)(schema)
 
 
 def is_avenant(manifest: LoadedManifest) -> bool:

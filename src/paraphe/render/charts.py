@@ -12,22 +12,31 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import matplotlib
+from paraphe.manifest.model import FigureBlock
+from paraphe.render.typography import NBSP, fr_number, fr_text
 
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402  (the backend is chosen first)
-
-from paraphe.manifest.model import FigureBlock  # noqa: E402
-from paraphe.render.typography import NBSP, fr_number, fr_text  # noqa: E402
+if TYPE_CHECKING:  # matplotlib takes a third of a second to import: only a document with a chart loads it
+    from matplotlib.figure import Figure
 
 BLUE = "#000091"
 GREY = "#8585F6"
 WIDTH_CM = 8.0
 CHART_WIDTH_MM = WIDTH_CM * 10
 DPI = 200
+
+
+@cache
+def figure_class() -> type[Figure]:
+    """matplotlib's Figure, imported on the first chart, its Agg backend chosen first."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure
 
 
 def chartable(block: FigureBlock) -> bool:
@@ -63,7 +72,7 @@ def _drawn(labels: tuple[str, ...], exact_values: tuple[str, ...], unit: str | N
     values = [float.fromhex(v) for v in exact_values]
     short = unit is not None and len(unit) <= 4
     height_cm = 0.7 + 0.7 * len(values) + (0.0 if short or not unit else 0.4)
-    figure = Figure(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI)
+    figure = figure_class()(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI)
     bottom = 0.04 if short or not unit else 0.22
     axes = figure.add_axes((0.28, bottom, 0.52, 0.94 - bottom))
     positions = list(range(len(values)))[::-1]

@@ -16,6 +16,7 @@ from paraphe.placeholders import TO_COMPLETE
 from paraphe.render.avenant import avenant_context
 from paraphe.render.blocks import annex_heading, legend_lines, signatory_block
 from paraphe.render.chapters import body, contents
+from paraphe.render.charts import CHART_WIDTH_MM, block_chart
 from paraphe.render.ctg import ctg_context
 from paraphe.render.parties import opening_context
 from paraphe.render.typography import NBSP, fr_date, fr_number, fr_text
@@ -115,8 +116,6 @@ def _identity(c: Convention, image: ImageMaker | None = None) -> dict[str, Any] 
 
 
 def _figure_block(b: FigureBlock, image: ImageMaker | None) -> dict[str, Any]:
-    from paraphe.render.charts import CHART_WIDTH_MM, block_chart
-
     png = block_chart(b) if image is not None else None
     if image is None or png is None:
         chart: Any = ""

@@ -7,15 +7,19 @@ XML-escaped, so `&`, `<` or `{{ }}` in a manifest print as written.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import zipfile
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
@@ -26,7 +30,7 @@ from paraphe.i18n import _
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.render.context import DATED_BY_LAST_SIGNATURE_WORDS, ImageMaker, build_context
-from paraphe.render.placeholders import mark_placeholders
+from paraphe.render.placeholders import marked_body
 from paraphe.render.tags import ParapheTemplate
 from paraphe.render.typography import fr_text
 from paraphe.resources import template_path
@@ -53,8 +57,7 @@ def render_docx(
     try:
         document = ParapheTemplate(str(template) if content is None else io.BytesIO(content))
         document.render(build_context(convention, _image_maker(document), contents_pages), environment, autoescape=True)
-        buffer = io.BytesIO()
-        document.save(buffer)
+        entries = _package_entries(document)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError.at(
             where, _("broken template tag: {message}", message=exc.message), "template.syntax"
@@ -73,15 +76,13 @@ def render_docx(
         ) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
-    data = _fixed_timestamps(
-        mark_placeholders(buffer.getvalue()), convention.signature_date or dt.date(convention.period.start, 1, 1)
-    )
-    _check_wellformed(data, where)
+    body = _check_wellformed(entries, where)
+    entries = [(name, marked_body(blob, body) if name == _BODY else blob) for name, blob in entries]
     if convention.dated_by_last_signature:
-        _check_date_wording(data, where)
+        _check_date_wording(dict(entries)[_BODY], where)
     if convention.kind != "avenant":  # an avenant quotes the articles it changes, not all of them
-        _check_articles(data, convention, where)
-    return data
+        _check_articles(body, convention, where)
+    return _zipped(entries, convention.signature_date or dt.date(convention.period.start, 1, 1))
 
 
 class _CompiledOnce(jinja2.Environment):
@@ -111,10 +112,41 @@ class _CompiledOnce(jinja2.Environment):
 _ENVIRONMENT = _CompiledOnce()
 
 _ZIP_FIRST, _ZIP_LAST = dt.date(1980, 1, 1), dt.date(2107, 12, 31)
+_BODY = "word/document.xml"
 
 
-def _fixed_timestamps(data: bytes, date: dt.date) -> bytes:
-    """The same archive with every entry dated `date`: zipfile stamps the wall clock otherwise.
+class _Collected:
+    """python-docx's package writer's target: the entries it would zip, in its order, uncompressed."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
+
+
+def _package_entries(document: DocxTemplate) -> list[tuple[str, bytes]]:
+    """What `document.save` would zip, as (name, bytes): the package is compressed once, by `_zipped`,
+    after the placeholders are marked and the parts checked, rather than zipped and unzipped three times.
+
+    python-docx's own `OpcPackage.save` with its writer's target replaced (python-docx is pinned;
+    tests/render/test_docx_package.py compares with `save`). docxtpl's `save` adds only media
+    replacements, which paraphe never asks for.
+    """
+    package = document.docx.part.package
+    for part in package.parts:
+        part.before_marshal()
+    collected = _Collected()
+    writer = cast(PhysPkgWriter, collected)  # all python-docx asks of it is `write`
+    parts = package.parts
+    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, parts)
+    return collected.entries
+
+
+def _zipped(entries: Sequence[tuple[str, bytes]], date: dt.date) -> bytes:
+    """The .docx with every entry dated `date`: zipfile stamps the wall clock otherwise.
 
     Same inputs, same bytes: a build can be reproduced and a reused output recognised.
     A zip entry's date holds the years 1980-2107 only: a date outside is pinned to the nearest
@@ -123,21 +155,19 @@ def _fixed_timestamps(data: bytes, date: dt.date) -> bytes:
     pinned = min(max(date, _ZIP_FIRST), _ZIP_LAST)
     stamp = (pinned.year, pinned.month, pinned.day, 0, 0, 0)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, blob in entries:
+            fixed = zipfile.ZipInfo(name, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry.filename))
+            target.writestr(fixed, blob)
     return out.getvalue()
 
 
-def _check_date_wording(data: bytes, where: Location) -> None:
+def _check_date_wording(body: bytes, where: Location) -> None:
     """A template written before {{ signature_when }} prints « le {{ signature_date }} »: it would state
     a day to fill in where the manifest asks for the last signature's date."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        text = archive.read("word/document.xml").decode()
-    if DATED_BY_LAST_SIGNATURE_WORDS not in text:
+    if DATED_BY_LAST_SIGNATURE_WORDS not in body.decode():
         message = (
             "signature.date is « électronique » but the template does not print "
             f"« {DATED_BY_LAST_SIGNATURE_WORDS} »: write {{{{ signature_when }}}} in its « Fait à … » line "
@@ -146,30 +176,60 @@ def _check_date_wording(data: bytes, where: Location) -> None:
         raise RenderError.at(where, message, "template.date-wording")
 
 
-def _check_wellformed(data: bytes, where: Location) -> None:
-    """docxtpl's XML recovery can drop content silently; re-parse strictly instead."""
+class _WellFormed:
+    """Digests of parts already parsed strictly in this process: most parts (styles, theme, the
+    400 KB stylesWithEffects.xml) come unchanged from the template for every document, and the
+    same bytes parse the same way."""
+
+    KEPT = 256
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[bytes, None] = OrderedDict()
+
+    def __contains__(self, blob: bytes) -> bool:
+        digest = hashlib.sha256(blob).digest()
+        if digest in self._seen:
+            self._seen.move_to_end(digest)
+            return True
+        return False
+
+    def add(self, blob: bytes) -> None:
+        self._seen[hashlib.sha256(blob).digest()] = None
+        if len(self._seen) > self.KEPT:
+            self._seen.popitem(last=False)
+
+
+_WELL_FORMED = _WellFormed()
+
+
+def _check_wellformed(entries: Sequence[tuple[str, bytes]], where: Location) -> etree._Element:
+    """docxtpl's XML recovery can drop content silently; re-parse strictly instead. The body's tree."""
     parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.endswith(".xml"):
-                try:
-                    etree.fromstring(archive.read(name), parser)
-                except etree.XMLSyntaxError as exc:
-                    raise RenderError.at(
-                        where,
-                        _("the filled document is not valid XML ({name}: {exc})", name=name, exc=exc),
-                        "template.output",
-                    ) from None
+    body = None
+    for name, blob in entries:
+        if not name.endswith(".xml") or (name != _BODY and blob in _WELL_FORMED):
+            continue
+        try:
+            root = etree.fromstring(blob, parser)
+        except etree.XMLSyntaxError as exc:
+            raise RenderError.at(
+                where, _("the filled document is not valid XML ({name}: {exc})", name=name, exc=exc), "template.output"
+            ) from None
+        if name == _BODY:
+            body = root
+        else:
+            _WELL_FORMED.add(blob)
+    if body is None:
+        raise RenderError.at(where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid")
+    return body
 
 
-def _check_articles(data: bytes, convention: Convention, where: Location) -> None:
+def _check_articles(body: etree._Element, convention: Convention, where: Location) -> None:
     """Every article heading and paragraph the manifest gives is in the document.
 
     A template older than `articles` prints its own articles and would drop the manifest's silently.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
-    printed = _squeezed("".join(root.itertext()))
+    printed = _squeezed("".join(body.itertext()))
     for article in convention.articles:
         wanted = [article.heading] + [t for p in article.paragraphs for t in (p.text or "", *p.items) if t]
         for text in wanted:

@@ -9,8 +9,6 @@ so that only the placeholder is marked.
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 
 from lxml import etree
 
@@ -44,22 +42,15 @@ def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
-def mark_placeholders(data: bytes) -> bytes:
-    """The .docx with its body's placeholders highlighted; unchanged when there are none."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        body = archive.read("word/document.xml")
-        if not INLINE.search(body.decode("utf-8")):
-            return data
-        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
-        for run in list(root.iter(_w("r"))):
-            _split(run)
-        marked = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for entry in archive.infolist():
-                content = marked if entry.filename == "word/document.xml" else archive.read(entry.filename)
-                target.writestr(entry, content)
-    return out.getvalue()
+def marked_body(body: bytes, root: etree._Element) -> bytes:
+    """The document's body (`body`, parsed as `root`) with its placeholders highlighted; `body` itself
+    when there are none. `root` is changed in place: it is then the marked body's tree."""
+    if not INLINE.search(body.decode("utf-8")):
+        return body
+    for run in list(root.iter(_w("r"))):
+        _split(run)
+    marked: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return marked
 
 
 def _split(run: etree._Element) -> None:

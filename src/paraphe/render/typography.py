@@ -65,13 +65,23 @@ _ORDINAL = re.compile(r"\b1 ?\^?\{?er\}?\b")
 
 
 def fr_text(text: str) -> str:
-    """Typeset a sentence written with a plain keyboard."""
+    """Typeset a sentence written with a plain keyboard.
+
+    Each rule runs only where the character it needs is there (a rendering typesets thousands of
+    short texts, most with none): a rule that cannot match leaves the text as it is.
+    """
     text = " ".join(text.split())
     text = text.replace("'", "’")
-    text = _ORDINAL.sub("1er", text)
-    text = _SPACE_BEFORE_NARROW.sub(lambda m: NNBSP + m.group(1), text)
-    text = _SPACE_BEFORE_COLON.sub(NBSP + ":", text)
-    text = _GUILLEMET_OPEN.sub("«" + NNBSP, text)
-    text = _GUILLEMET_CLOSE.sub(NNBSP + "»", text)
-    text = _UNIT.sub(NBSP, text)
+    if "1" in text:
+        text = _ORDINAL.sub("1er", text)
+    if ";" in text or "!" in text or "?" in text:
+        text = _SPACE_BEFORE_NARROW.sub(NNBSP + r"\1", text)
+    if ":" in text:
+        text = _SPACE_BEFORE_COLON.sub(NBSP + ":", text)
+    if "«" in text:
+        text = _GUILLEMET_OPEN.sub("«" + NNBSP, text)
+    if "»" in text:
+        text = _GUILLEMET_CLOSE.sub(NNBSP + "»", text)
+    if " " in text:
+        text = _UNIT.sub(NBSP, text)
     return text

