@@ -32,6 +32,7 @@ from paraphe.assemble.archive import (
     pdfa_claim,
     write_metadata,
 )
+from paraphe.assemble.content import written_content_digest
 from paraphe.assemble.fields import add_signature_fields, locate_signature_fields
 from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
@@ -46,7 +47,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
 from paraphe.i18n import _
 from paraphe.manifest.model import Annex, Convention
-from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError, content_digest
+from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError
 from paraphe.render.blocks import annex_heading
 from paraphe.render.typography import fr_text
 
@@ -119,7 +120,7 @@ def _assemble(
         return Assembled(pdf_bytes(pdf), total, not_archival)
     # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
-        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(pdf_bytes(pdf)))))
+        finished = replace(record, content=written_content_digest(pdf_bytes(pdf)))
     except DigestError as exc:  # only an annex can nest so deep: the body is ours
         raise AssemblyError.at(
             Location(name),
