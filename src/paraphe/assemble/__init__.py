@@ -27,13 +27,13 @@ from paraphe.annexes import Problem, read_annex
 from paraphe.assemble.archive import (
     PART,
     DocumentInfo,
+    body_pdfa_claim,
     ensure_output_intent,
     maps_to_unicode,
-    pdfa_claim,
     write_metadata,
 )
 from paraphe.assemble.content import written_content_digest
-from paraphe.assemble.fields import add_signature_fields, locate_signature_fields
+from paraphe.assemble.fields import SignatureField, add_signature_fields, locate_signature_fields
 from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
     Heading,
@@ -84,7 +84,7 @@ def assemble(
     the annex files as the build read them (`read_annexes`), the very bytes the record's
     digests are of; without them, the files are read here.
     """
-    reader = _read_body(body, name)  # pypdf reads: the headings, the signatories' names on their page
+    reader = _read_body(body, name)  # pypdf reads where the signatories' names fall on their page
     with contextlib.ExitStack() as files:
         # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
         return _assemble(convention, reader, _open_body(body, name, files), name, record, annexes, files)
@@ -99,7 +99,8 @@ def _assemble(
     annexes: Mapping[Path, AnnexRead] | None,
     files: contextlib.ExitStack,
 ) -> Assembled:
-    marks = headings(reader)
+    marks = headings(pdf)
+    body_claim = body_pdfa_claim(pdf)
     if "/Outlines" in pdf.Root:
         del pdf.Root.Outlines
     annex_files = _annex_files(convention, marks, annexes or read_annexes(convention))
@@ -108,11 +109,11 @@ def _assemble(
 
     _add_outline(pdf, convention, marks, final_page)
     if convention.is_final and convention.reading_copy is None:
-        fields = locate_signature_fields(convention, reader, marks, name)
+        fields = _locate_signature_fields(convention, reader, marks, name)
         add_signature_fields(pdf, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(pdf.pages)
     _stamp(pdf, convention, record)
-    archival = pdfa_claim(reader.root_object) is not None and not not_archival
+    archival = body_claim is not None and not not_archival
     claim = (PART, "U" if maps_to_unicode(pdf) else "B") if archival and ensure_output_intent(pdf) else None
     _set_metadata(pdf, convention, claim)
     _set_identifier(pdf, convention)
@@ -145,9 +146,29 @@ def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None
             stamper.fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
 
 
+def _locate_signature_fields(
+    convention: Convention, reader: PdfReader, marks: list[Heading], name: str
+) -> list[SignatureField]:
+    """`locate_signature_fields`, read again leniently where pypdf's strict reading of the page stops."""
+    try:
+        return locate_signature_fields(convention, reader, marks, name)
+    except PdfReadError:
+        if not reader.strict:
+            raise
+        return locate_signature_fields(convention, PdfReader(reader.stream), marks, name)
+
+
 def _read_body(body: bytes, name: str) -> PdfReader:
     """The converted body, checked: LibreOffice may exit 0 having written a PDF with no page, or
-    one that ends with %%EOF yet cannot be read; either is its failure, never a « built (0 pages) »."""
+    one that ends with %%EOF yet cannot be read; either is its failure, never a « built (0 pages) ».
+
+    Read strictly first: what pypdf reads without a repair it reads as its lenient way would, without
+    checking every object's place (a quarter of the time); anything else is read the lenient way.
+    """
+    with contextlib.suppress(PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        strict = PdfReader(io.BytesIO(body), strict=True)
+        if len(strict.pages) > 0:
+            return strict
     try:
         reader = PdfReader(io.BytesIO(body))
         pages = len(reader.pages)
@@ -203,7 +224,9 @@ def contents_pages(
     Read in order from the bookmarks LibreOffice exports for headings: two chapters with one title
     (« Constats » in each part) each get their own page. A heading not found gets no number.
     """
-    marks = headings(_read_body(body, name))
+    _read_body(body, name)
+    with contextlib.ExitStack() as files:
+        marks = headings(_open_body(body, name, files))
     inserted = [(cover, len(reader.pages)) for cover, reader, _annex in _annex_files(convention, marks, annexes)]
     final_page = _page_mapper(inserted)
     pages: list[str] = []
