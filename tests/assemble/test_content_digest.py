@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+from dataclasses import replace
 
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 from pypdf import PdfReader
 
+from paraphe.assemble import content
 from paraphe.assemble.content import NotCovered, _quick_digest, written_content_digest
 from paraphe.assemble.qpdf import open_pdf, pdf_bytes
-from paraphe.provenance import content_digest
+from paraphe.provenance import BuildRecord, SignatoryRecord, content_digest, read_record
 from support import hostile_inputs
 
 # The annexes of the hostile corpus qpdf can read: odd pages, shared streams, widgets, actions, a cyclic tree.
@@ -108,3 +110,40 @@ def test_a_name_pypdf_may_read_otherwise_is_left_to_pypdf() -> None:
     with pytest.raises(NotCovered):
         _quick_digest(written)
     assert written_content_digest(written) == _reference(written)
+
+
+def _record(name: str) -> BuildRecord:
+    signatory = SignatoryRecord("prefete", name, "Madame la Préfète", "État")
+    return BuildRecord("c", "paraphe", "m" * 64, "t" * 64, (), (signatory,), place="Mende")
+
+
+@pytest.mark.parametrize("name", ["Valérie HATSCH", "Ngọc Ánh Nguyễn"])  # a literal string; hexadecimal UTF-16
+def test_the_record_holds_the_digest_of_the_written_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[bytes] = []
+
+    def counted(pdf: pikepdf.Pdf) -> bytes:
+        writes.append(pdf_bytes(pdf))
+        return writes[-1]
+
+    monkeypatch.setattr(content, "pdf_bytes", counted)
+    with contextlib.ExitStack() as files:
+        written = content.written_with_record(
+            open_pdf(_rewritten(hostile_inputs.valid(), _annotate), files), _record(name)
+        )
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    found = read_record(reader)
+    assert found == replace(_record(name), content=content_digest(reader))
+    assert len(writes) == 1  # the digest took the stand-in's place
+
+
+def test_a_stand_in_found_twice_is_not_replaced_the_file_is_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    def quoting(pdf: pikepdf.Pdf) -> None:
+        pdf.docinfo["/Subject"] = String(content._TO_COME)
+
+    with contextlib.ExitStack() as files:
+        pdf = open_pdf(_rewritten(hostile_inputs.valid(), quoting), files)
+        written = content.written_with_record(pdf, _record("Valérie HATSCH"))
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    assert str(reader.metadata["/Subject"]) == content._TO_COME
+    found = read_record(reader)
+    assert found is not None and found.content == content_digest(reader)

@@ -32,7 +32,7 @@ from paraphe.assemble.archive import (
     maps_to_unicode,
     write_metadata,
 )
-from paraphe.assemble.content import written_content_digest
+from paraphe.assemble.content import written_with_record
 from paraphe.assemble.fields import SignatureField, add_signature_fields, locate_signature_fields
 from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
@@ -47,7 +47,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
 from paraphe.i18n import _
 from paraphe.manifest.model import Annex, Convention
-from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError
+from paraphe.provenance import BuildRecord, DigestError
 from paraphe.render.blocks import annex_heading
 from paraphe.render.typography import fr_text
 
@@ -119,18 +119,14 @@ def _assemble(
     _set_identifier(pdf, convention)
     if record is None:
         return Assembled(pdf_bytes(pdf), total, not_archival)
-    # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
-        finished = replace(record, content=written_content_digest(pdf_bytes(pdf)))
+        return Assembled(written_with_record(pdf, record), total, not_archival)
     except DigestError as exc:  # only an annex can nest so deep: the body is ours
         raise AssemblyError.at(
             Location(name),
             _("exceeds the limits set to read an annex ({exc}); attach a normal copy (print it to PDF)", exc=exc),
             "annex.too-large",
         ) from None
-    pdf.docinfo[RECORD_KEY] = String(finished.to_json())
-    pdf.docinfo["/ParapheFingerprint"] = String(finished.fingerprint)
-    return Assembled(pdf_bytes(pdf), total, not_archival)
 
 
 def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None:

@@ -1,4 +1,5 @@
-"""The content digest of a file assembly has just written, read by qpdf rather than parsed again by pypdf.
+"""The content digest of a file assembly has just written, read by qpdf rather than parsed again by pypdf,
+and the build record that holds it, put in the file without writing it all again.
 
 `provenance.content_digest` is the reference: `sign` and `verify` compute it with pypdf. This reading
 gives the very same digest for the files qpdf writes (same pages, same objects in the same order, each
@@ -14,11 +15,12 @@ import contextlib
 import hashlib
 import io
 import os
+from dataclasses import replace
 from decimal import Decimal
 from typing import TypeGuard
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Pdf, Stream
+from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pypdf import PdfReader
 from pypdf.generic import (
     BooleanObject,
@@ -30,7 +32,7 @@ from pypdf.generic import (
     create_string_object,
 )
 
-from paraphe.assemble.qpdf import INHERITABLE, open_pdf
+from paraphe.assemble.qpdf import INHERITABLE, open_pdf, pdf_bytes
 from paraphe.provenance import (
     _ANNOTATION_SKIP,
     _CATALOG_SKIP,
@@ -39,6 +41,8 @@ from paraphe.provenance import (
     _SIGNATURE_WIDGET_SKIP,
     CONTENT_DIGEST_VERSION,
     MAX_DEPTH,
+    RECORD_KEY,
+    BuildRecord,
     content_digest,
 )
 
@@ -46,8 +50,40 @@ CHECK_VARIABLE = "PARAPHE_CHECK_DIGEST"
 _DEPTH_COVERED = MAX_DEPTH // 2  # deeper, pypdf's count of levels (one more per reference) is the one to trust
 
 
+# Written where the record's content digest goes until it is known: hexadecimal digits, as the digest's,
+# so that it takes as many bytes in the file, however qpdf writes the string.
+_TO_COME = f"{CONTENT_DIGEST_VERSION}:{hashlib.sha256(b'paraphe: the content digest to come').hexdigest()}"
+
+
 class NotCovered(Exception):
     """The file holds something this reading does not read exactly as pypdf does."""
+
+
+def written_with_record(pdf: Pdf, record: BuildRecord) -> bytes:
+    """The file, with `record` in its document information, completed with the digest of the file's content.
+
+    Written once: the record goes in with a stand-in for the digest, the digest is read from the written
+    file (the document information is not part of what it covers), then put in the stand-in's place,
+    byte for byte as long. Only where the stand-in is not found exactly once is the file written again.
+    """
+    pdf.docinfo["/ParapheFingerprint"] = String(record.fingerprint)
+    pdf.docinfo[RECORD_KEY] = String(replace(record, content=_TO_COME).to_json())
+    written = pdf_bytes(pdf)
+    content = written_content_digest(written)
+    stand_ins = list(zip(_string_forms(_TO_COME), _string_forms(content), strict=True))
+    if sum(written.count(stand_in) for stand_in, _digest in stand_ins) == 1:
+        for stand_in, digest in stand_ins:
+            written = written.replace(stand_in, digest)
+        return written
+    pdf.docinfo[RECORD_KEY] = String(replace(record, content=content).to_json())
+    return pdf_bytes(pdf)
+
+
+def _string_forms(text: str) -> tuple[bytes, ...]:
+    """How qpdf may write ASCII `text` within a string: as it is (a literal string in PDFDocEncoding), or
+    as hexadecimal UTF-16 (a record with a name outside PDFDocEncoding), in either case."""
+    utf16 = text.encode("utf-16-be").hex()
+    return text.encode("ascii"), utf16.encode(), utf16.upper().encode()
 
 
 def written_content_digest(data: bytes) -> str:
