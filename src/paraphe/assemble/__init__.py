@@ -33,7 +33,7 @@ from paraphe.assemble.archive import (
     write_metadata,
 )
 from paraphe.assemble.content import written_with_record
-from paraphe.assemble.fields import SignatureField, add_signature_fields, locate_signature_fields
+from paraphe.assemble.fields import add_signature_fields, locate_signature_fields
 from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
     Heading,
@@ -84,15 +84,13 @@ def assemble(
     the annex files as the build read them (`read_annexes`), the very bytes the record's
     digests are of; without them, the files are read here.
     """
-    reader = _read_body(body, name)  # pypdf reads where the signatories' names fall on their page
     with contextlib.ExitStack() as files:
         # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
-        return _assemble(convention, reader, _open_body(body, name, files), name, record, annexes, files)
+        return _assemble(convention, _open_checked_body(body, name, files), name, record, annexes, files)
 
 
 def _assemble(
     convention: Convention,
-    reader: PdfReader,
     pdf: Pdf,
     name: str,
     record: BuildRecord | None,
@@ -109,7 +107,7 @@ def _assemble(
 
     _add_outline(pdf, convention, marks, final_page)
     if convention.is_final and convention.reading_copy is None:
-        fields = _locate_signature_fields(convention, reader, marks, name)
+        fields = locate_signature_fields(convention, pdf, marks, name)
         add_signature_fields(pdf, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(pdf.pages)
     _stamp(pdf, convention, record)
@@ -142,16 +140,15 @@ def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None
             stamper.fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
 
 
-def _locate_signature_fields(
-    convention: Convention, reader: PdfReader, marks: list[Heading], name: str
-) -> list[SignatureField]:
-    """`locate_signature_fields`, read again leniently where pypdf's strict reading of the page stops."""
-    try:
-        return locate_signature_fields(convention, reader, marks, name)
-    except PdfReadError:
-        if not reader.strict:
-            raise
-        return locate_signature_fields(convention, PdfReader(reader.stream), marks, name)
+def _open_checked_body(body: bytes, name: str, files: contextlib.ExitStack) -> Pdf:
+    """The converted body as qpdf holds it, checked. Where qpdf read it without a repair and found pages,
+    that is enough; otherwise pypdf's reading decides, as it always did, and says what is wrong."""
+    with contextlib.suppress(pikepdf.PdfError):
+        pdf = open_pdf(body, files)
+        if not pdf.get_warnings() and len(pdf.pages) > 0:
+            return pdf
+    _read_body(body, name)
+    return _open_body(body, name, files)
 
 
 def _read_body(body: bytes, name: str) -> PdfReader:
