@@ -34,14 +34,14 @@ from pypdf.generic import (
 
 from paraphe.assemble.qpdf import INHERITABLE, open_pdf, pdf_bytes
 from paraphe.provenance import (
-    _ANNOTATION_SKIP,
-    _CATALOG_SKIP,
-    _FORM_SKIP,
-    _PAGE_SKIP,
-    _SIGNATURE_WIDGET_SKIP,
+    ANNOTATION_SKIP,
+    CATALOG_SKIP,
     CONTENT_DIGEST_VERSION,
+    FORM_SKIP,
     MAX_DEPTH,
+    PAGE_SKIP,
     RECORD_KEY,
+    SIGNATURE_WIDGET_SKIP,
     BuildRecord,
     content_digest,
 )
@@ -108,20 +108,20 @@ def _quick_digest(data: bytes) -> str:
         digest = hashlib.sha256()
         for page in pages:
             digest.update(b"page")
-            digest.update(walker.dictionary(page, _PAGE_SKIP, depth=0))
+            digest.update(walker.dictionary(page, PAGE_SKIP, depth=0))
             for annot in _annotations(page):
                 if not _is_dict(annot):
                     digest.update(walker.direct(annot, depth=1))
                 elif _is_signature_widget(annot):
                     if not _zero_area(annot):
-                        digest.update(b"signature widget" + walker.dictionary(annot, _SIGNATURE_WIDGET_SKIP, depth=1))
+                        digest.update(b"signature widget" + walker.dictionary(annot, SIGNATURE_WIDGET_SKIP, depth=1))
                 else:
-                    digest.update(b"annotation" + walker.dictionary(annot, _ANNOTATION_SKIP, depth=1))
+                    digest.update(b"annotation" + walker.dictionary(annot, ANNOTATION_SKIP, depth=1))
         catalog = pdf.Root
-        digest.update(b"catalog" + walker.dictionary(catalog, _CATALOG_SKIP, depth=0))
+        digest.update(b"catalog" + walker.dictionary(catalog, CATALOG_SKIP, depth=0))
         form = catalog.get("/AcroForm")
-        if _is_dict(form) and any(key not in _FORM_SKIP for key in form.keys()):
-            digest.update(b"form" + walker.dictionary(form, _FORM_SKIP, depth=0))
+        if _is_dict(form) and any(key not in FORM_SKIP for key in form.keys()):
+            digest.update(b"form" + walker.dictionary(form, FORM_SKIP, depth=0))
         return f"{CONTENT_DIGEST_VERSION}:{digest.hexdigest()}"
 
 
