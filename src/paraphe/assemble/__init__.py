@@ -111,8 +111,10 @@ def _assemble(
         add_signature_fields(pdf, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(pdf.pages)
     _stamp(pdf, convention, record)
-    archival = body_claim is not None and not not_archival
-    claim = (PART, "U" if maps_to_unicode(pdf) else "B") if archival and ensure_output_intent(pdf) else None
+    # The packaged sRGB profile in place of LibreOffice's, dated at export, even where an annex stops the claim:
+    # the same inputs give the same bytes.
+    intent = body_claim is not None and ensure_output_intent(pdf)
+    claim = (PART, "U" if maps_to_unicode(pdf) else "B") if intent and not not_archival else None
     _set_metadata(pdf, convention, claim)
     _set_identifier(pdf, convention)
     if record is None:
