@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import TypeGuard
@@ -189,6 +190,7 @@ class _Walker:
         self.pages = pages
         self.done: dict[tuple[int, int], bytes] = {}
         self.open: set[tuple[int, int]] = set()
+        self.names: dict[str, bytes] = {}  # the same few names again and again: each written once
 
     def value(self, value: object, depth: int) -> bytes:
         if depth > _DEPTH_COVERED:
@@ -213,6 +215,10 @@ class _Walker:
         """The value itself, as a resolved object (never « page N »)."""
         if depth > _DEPTH_COVERED:
             raise NotCovered
+        if type(value) is int:  # the commonest, written as pypdf's NumberObject writes it
+            return b"NumberObject:%d" % value
+        if isinstance(value, Name):
+            return self.name(str(value))
         if _is_dict(value):
             return self.dictionary(value, frozenset(), depth)
         if isinstance(value, Array):
@@ -225,23 +231,32 @@ class _Walker:
         scalar.write_to_stream(buffer)
         return type(scalar).__name__.encode() + b":" + buffer.getvalue()
 
+    def name(self, name: str) -> bytes:
+        written = self.names.get(name)
+        if written is None:
+            if not _PRINTABLE_NAME.fullmatch(name):
+                raise NotCovered
+            buffer = io.BytesIO()
+            NameObject(name).write_to_stream(buffer)
+            written = self.names[name] = b"NameObject:" + buffer.getvalue()
+        return written
+
     def dictionary(self, value: pikepdf.Object, skip: frozenset[str], depth: int) -> bytes:
         stream = isinstance(value, Stream)
-        keys = [str(key) for key in value.keys()]
-        if any(not _printable(key) for key in keys):
+        entries = dict(value.items())
+        if any(not _PRINTABLE_NAME.fullmatch(key) for key in entries):
             raise NotCovered
         hashed = hashlib.sha256(b"<<")
         # pypdf leaves /Length out of a stream's dictionary once it has read the stream's bytes.
-        for key in sorted(k for k in keys if k not in skip and not (stream and k == "/Length")):
-            hashed.update(key.encode() + b"=" + self.value(value.get(key), depth + 1))
+        for key in sorted(k for k in entries if k not in skip and not (stream and k == "/Length")):
+            hashed.update(key.encode() + b"=" + self.value(entries[key], depth + 1))
         if stream:
             hashed.update(b"stream" + hashlib.sha256(value.read_raw_bytes()).digest())
         return hashed.digest()
 
 
-def _printable(name: str) -> bool:
-    """A name both libraries read to the same text: printable ASCII (their # escapes decoded alike)."""
-    return all("!" <= c <= "~" for c in name[1:]) and name.startswith("/")
+# A name both libraries read to the same text: printable ASCII (their # escapes decoded alike).
+_PRINTABLE_NAME = re.compile(r"/[!-~]*")
 
 
 def _as_pypdf(value: object) -> PdfObject:
@@ -254,11 +269,6 @@ def _as_pypdf(value: object) -> PdfObject:
         return NumberObject(value)
     if isinstance(value, Decimal):
         return FloatObject(str(value))
-    if isinstance(value, Name):
-        name = str(value)
-        if not _printable(name):
-            raise NotCovered
-        return NameObject(name)
     if isinstance(value, pikepdf.String):
         return create_string_object(bytes(value))
     raise NotCovered
