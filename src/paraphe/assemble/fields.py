@@ -78,10 +78,10 @@ def locate_signature_fields(convention: Convention, pdf: Pdf, marks: list[Headin
 def _signature_pages(pdf: Pdf, shown: range, *, strict: bool) -> dict[int, PageObject]:
     """The pages `shown` (by their index in `pdf`) as pypdf reads them, from a file of those pages alone:
     pypdf reads a few objects rather than the whole body's table of thousands (a third of its time)."""
-    pages = pikepdf.new()
-    for index in shown:
-        pages.pages.append(pdf.pages[index])
-    reader = PdfReader(io.BytesIO(pdf_bytes(pages)), strict=strict)
+    with pikepdf.new() as pages:
+        for index in shown:
+            pages.pages.append(pdf.pages[index])
+        reader = PdfReader(io.BytesIO(pdf_bytes(pages)), strict=strict)
     return dict(zip(shown, reader.pages, strict=True))
 
 
