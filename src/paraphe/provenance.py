@@ -202,15 +202,15 @@ MAX_DEPTH = 300
 # What does not change what the document shows, or what signing changes legitimately. Everything
 # else reachable from a page or the catalog is covered, whatever its name: an unknown key an
 # attacker adds changes the digest.
-_PAGE_SKIP = frozenset({"/Parent", "/Annots"})
-_CATALOG_SKIP = frozenset(
+PAGE_SKIP = frozenset({"/Parent", "/Annots"})
+CATALOG_SKIP = frozenset(
     # The outline and the structure tree are navigation and accessibility, not what a page shows.
     {"/Type", "/Pages", "/AcroForm", "/Perms", "/DSS", "/Metadata", "/Extensions", "/Version", "/StructTreeRoot"}
     | {"/Outlines"}
 )
-_FORM_SKIP = frozenset({"/Fields", "/SigFlags"})
-_SIGNATURE_WIDGET_SKIP = frozenset({"/AP", "/AS", "/V", "/P", "/Parent"})  # what signing a field fills in
-_ANNOTATION_SKIP = frozenset({"/P"})
+FORM_SKIP = frozenset({"/Fields", "/SigFlags"})
+SIGNATURE_WIDGET_SKIP = frozenset({"/AP", "/AS", "/V", "/P", "/Parent"})  # what signing a field fills in
+ANNOTATION_SKIP = frozenset({"/P"})
 
 
 class DigestError(ValueError):
@@ -233,22 +233,22 @@ def content_digest(reader: PdfReader) -> str:
     digest = hashlib.sha256()
     for page in reader.pages:
         digest.update(b"page")
-        digest.update(walker.dictionary(page, _PAGE_SKIP, depth=0))
+        digest.update(walker.dictionary(page, PAGE_SKIP, depth=0))
         for annotation in cast(ArrayObject, _resolved(page.get("/Annots")) or ArrayObject()):
             annot = _resolved(annotation)
             if not isinstance(annot, DictionaryObject):
                 digest.update(walker.value(annot, depth=1))
             elif _is_signature_widget(annot):
                 if not _zero_area(annot):
-                    digest.update(b"signature widget" + walker.dictionary(annot, _SIGNATURE_WIDGET_SKIP, depth=1))
+                    digest.update(b"signature widget" + walker.dictionary(annot, SIGNATURE_WIDGET_SKIP, depth=1))
             else:
-                digest.update(b"annotation" + walker.dictionary(annot, _ANNOTATION_SKIP, depth=1))
+                digest.update(b"annotation" + walker.dictionary(annot, ANNOTATION_SKIP, depth=1))
     catalog = cast(DictionaryObject, reader.trailer["/Root"].get_object())
-    digest.update(b"catalog" + walker.dictionary(catalog, _CATALOG_SKIP, depth=0))
+    digest.update(b"catalog" + walker.dictionary(catalog, CATALOG_SKIP, depth=0))
     form = _resolved(catalog.get("/AcroForm"))
-    if isinstance(form, DictionaryObject) and any(key not in _FORM_SKIP for key in form):
+    if isinstance(form, DictionaryObject) and any(key not in FORM_SKIP for key in form):
         # Only what a form says of itself: a form made just to hold a signature field is no change.
-        digest.update(b"form" + walker.dictionary(form, _FORM_SKIP, depth=0))
+        digest.update(b"form" + walker.dictionary(form, FORM_SKIP, depth=0))
     return f"{CONTENT_DIGEST_VERSION}:{digest.hexdigest()}"
 
 

@@ -172,6 +172,9 @@ def test_an_annex_that_is_not_pdfa_is_reported_and_no_claim_is_made(tmp_path: Pa
     tree = xmp_tree(PdfReader(pdf))
     assert xmp_value(tree, "pdfaid", "part") is None and xmp_value(tree, "pdfaid", "conformance") is None
     assert xmp_value(tree, "dc", "title")
+    # Built again, the same bytes: LibreOffice's sRGB profile, dated at each export, is replaced even so.
+    _output, again = _build(manifest, tmp_path / "again")
+    assert again.read_bytes() == pdf.read_bytes()
 
 
 def test_no_pdfa_switch_makes_a_plain_pdf(tmp_path: Path, soffice: str) -> None:

@@ -27,11 +27,12 @@ from paraphe.annexes import Problem, read_annex
 from paraphe.assemble.archive import (
     PART,
     DocumentInfo,
+    body_pdfa_claim,
     ensure_output_intent,
     maps_to_unicode,
-    pdfa_claim,
     write_metadata,
 )
+from paraphe.assemble.content import written_with_record
 from paraphe.assemble.fields import add_signature_fields, locate_signature_fields
 from paraphe.assemble.insertion import insert_annex_files
 from paraphe.assemble.layout import (
@@ -46,7 +47,7 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
 from paraphe.i18n import _
 from paraphe.manifest.model import Annex, Convention
-from paraphe.provenance import RECORD_KEY, BuildRecord, DigestError, content_digest
+from paraphe.provenance import BuildRecord, DigestError
 from paraphe.render.blocks import annex_heading
 from paraphe.render.typography import fr_text
 
@@ -83,22 +84,21 @@ def assemble(
     the annex files as the build read them (`read_annexes`), the very bytes the record's
     digests are of; without them, the files are read here.
     """
-    reader = _read_body(body, name)  # pypdf reads: the headings, the signatories' names on their page
     with contextlib.ExitStack() as files:
         # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
-        return _assemble(convention, reader, _open_body(body, name, files), name, record, annexes, files)
+        return _assemble(convention, _open_checked_body(body, name, files), name, record, annexes, files)
 
 
 def _assemble(
     convention: Convention,
-    reader: PdfReader,
     pdf: Pdf,
     name: str,
     record: BuildRecord | None,
     annexes: Mapping[Path, AnnexRead] | None,
     files: contextlib.ExitStack,
 ) -> Assembled:
-    marks = headings(reader)
+    marks = headings(pdf)
+    body_claim = body_pdfa_claim(pdf)
     if "/Outlines" in pdf.Root:
         del pdf.Root.Outlines
     annex_files = _annex_files(convention, marks, annexes or read_annexes(convention))
@@ -107,28 +107,26 @@ def _assemble(
 
     _add_outline(pdf, convention, marks, final_page)
     if convention.is_final and convention.reading_copy is None:
-        fields = locate_signature_fields(convention, reader, marks, name)
+        fields = locate_signature_fields(convention, pdf, marks, name)
         add_signature_fields(pdf, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(pdf.pages)
     _stamp(pdf, convention, record)
-    archival = pdfa_claim(reader.root_object) is not None and not not_archival
-    claim = (PART, "U" if maps_to_unicode(pdf) else "B") if archival and ensure_output_intent(pdf) else None
+    # The packaged sRGB profile in place of LibreOffice's, dated at export, even where an annex stops the claim:
+    # the same inputs give the same bytes.
+    intent = body_claim is not None and ensure_output_intent(pdf)
+    claim = (PART, "U" if maps_to_unicode(pdf) else "B") if intent and not not_archival else None
     _set_metadata(pdf, convention, claim)
     _set_identifier(pdf, convention)
     if record is None:
         return Assembled(pdf_bytes(pdf), total, not_archival)
-    # The content digest is read back the way `sign` and `verify` will read it: from the written file.
     try:
-        finished = replace(record, content=content_digest(PdfReader(io.BytesIO(pdf_bytes(pdf)))))
+        return Assembled(written_with_record(pdf, record), total, not_archival)
     except DigestError as exc:  # only an annex can nest so deep: the body is ours
         raise AssemblyError.at(
             Location(name),
             _("exceeds the limits set to read an annex ({exc}); attach a normal copy (print it to PDF)", exc=exc),
             "annex.too-large",
         ) from None
-    pdf.docinfo[RECORD_KEY] = String(finished.to_json())
-    pdf.docinfo["/ParapheFingerprint"] = String(finished.fingerprint)
-    return Assembled(pdf_bytes(pdf), total, not_archival)
 
 
 def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None:
@@ -144,9 +142,28 @@ def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None
             stamper.fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
 
 
+def _open_checked_body(body: bytes, name: str, files: contextlib.ExitStack) -> Pdf:
+    """The converted body as qpdf holds it, checked. Where qpdf read it without a repair and found pages,
+    that is enough; otherwise pypdf's reading decides, as it always did, and says what is wrong."""
+    with contextlib.suppress(pikepdf.PdfError):
+        pdf = open_pdf(body, files)
+        if not pdf.get_warnings() and len(pdf.pages) > 0:
+            return pdf
+    _read_body(body, name)
+    return _open_body(body, name, files)
+
+
 def _read_body(body: bytes, name: str) -> PdfReader:
     """The converted body, checked: LibreOffice may exit 0 having written a PDF with no page, or
-    one that ends with %%EOF yet cannot be read; either is its failure, never a « built (0 pages) »."""
+    one that ends with %%EOF yet cannot be read; either is its failure, never a « built (0 pages) ».
+
+    Read strictly first: what pypdf reads without a repair it reads as its lenient way would, without
+    checking every object's place (a quarter of the time); anything else is read the lenient way.
+    """
+    with contextlib.suppress(PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        strict = PdfReader(io.BytesIO(body), strict=True)
+        if len(strict.pages) > 0:
+            return strict
     try:
         reader = PdfReader(io.BytesIO(body))
         pages = len(reader.pages)
@@ -202,7 +219,9 @@ def contents_pages(
     Read in order from the bookmarks LibreOffice exports for headings: two chapters with one title
     (« Constats » in each part) each get their own page. A heading not found gets no number.
     """
-    marks = headings(_read_body(body, name))
+    _read_body(body, name)
+    with contextlib.ExitStack() as files:
+        marks = headings(_open_body(body, name, files))
     inserted = [(cover, len(reader.pages)) for cover, reader, _annex in _annex_files(convention, marks, annexes)]
     final_page = _page_mapper(inserted)
     pages: list[str] = []

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
+from pikepdf import Array, Dictionary, Name, Pdf, PdfError, Stream, String
 from pyhanko.pdf_utils.metadata import model as xmp
 from pyhanko.pdf_utils.metadata.xmp_xml import parse_xmp, serialise_xmp
 from pypdf import PdfReader
@@ -50,9 +50,9 @@ class DocumentInfo:
     date: dt.datetime  # creation and modification: the manifest's, so the same inputs give the same bytes
 
 
-def _xmp_fields(metadata: StreamObject) -> dict[xmp.ExpandedName, xmp.XmpValue]:
+def _xmp_fields(metadata: bytes) -> dict[xmp.ExpandedName, xmp.XmpValue]:
     try:
-        roots = parse_xmp(io.BytesIO(metadata.get_data()))
+        roots = parse_xmp(io.BytesIO(metadata))
     except Exception:  # noqa: BLE001 - unreadable metadata claims nothing
         return {}
     return {name: value for root in roots for name, value in root}
@@ -63,7 +63,22 @@ def pdfa_claim(root: DictionaryObject) -> tuple[str, str] | None:
     metadata = root.get("/Metadata")
     if metadata is None or not isinstance(metadata.get_object(), StreamObject):
         return None
-    fields = _xmp_fields(metadata.get_object())
+    return _claim(_xmp_fields(metadata.get_object().get_data()))
+
+
+def body_pdfa_claim(pdf: Pdf) -> tuple[str, str] | None:
+    """`pdfa_claim` of a document qpdf holds (the converted body, before assembly changes its XMP)."""
+    metadata = pdf.Root.get("/Metadata")
+    if not isinstance(metadata, Stream):
+        return None
+    try:
+        data = metadata.read_bytes()
+    except PdfError:  # unreadable metadata claims nothing
+        return None
+    return _claim(_xmp_fields(data))
+
+
+def _claim(fields: dict[xmp.ExpandedName, xmp.XmpValue]) -> tuple[str, str] | None:
     part = fields.get(xmp.ExpandedName(_PDFAID, "part"))
     conformance = fields.get(xmp.ExpandedName(_PDFAID, "conformance"))
     if part is None or not isinstance(part.value, str):

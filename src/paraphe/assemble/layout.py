@@ -6,7 +6,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PageObject, PdfReader
+import pikepdf
+from pikepdf import Array, Dictionary, Name, NameTree, Pdf
+from pypdf import PageObject
 
 
 @dataclass(frozen=True)
@@ -29,21 +31,57 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def headings(reader: PdfReader) -> list[Heading]:
-    """LibreOffice exports the document's headings as bookmarks: read them back."""
+def headings(pdf: Pdf) -> list[Heading]:
+    """LibreOffice exports the document's headings as bookmarks: read them back, each before its children."""
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     found: list[Heading] = []
+    seen: set[tuple[int, int]] = set()
 
-    def walk(items: list[Any], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                page = reader.get_destination_page_number(item)
-                if page is not None and page >= 0:
-                    found.append(Heading(level, normalise(str(item.title)), page))
+    def walk(item: object, level: int) -> None:
+        while isinstance(item, Dictionary) and (item.objgen not in seen or not item.is_indirect):
+            seen.add(item.objgen)
+            page = _destination_page(pdf, item, pages)
+            if page is not None:
+                found.append(Heading(level, normalise(str(item.get("/Title", ""))), page))
+            walk(item.get("/First"), level + 1)
+            item = item.get("/Next")
 
-    walk(reader.outline, 0)
+    outlines = pdf.Root.get("/Outlines")
+    if isinstance(outlines, Dictionary):
+        walk(outlines.get("/First"), 0)
     return found
+
+
+def _destination_page(pdf: Pdf, item: Dictionary, pages: dict[tuple[int, int], int]) -> int | None:
+    """The page a bookmark opens: its destination's, or its « go to » action's; by name too."""
+    destination: object = item.get("/Dest")
+    action = item.get("/A")
+    if destination is None and isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
+        destination = action.get("/D")
+    if isinstance(destination, (Name, pikepdf.String)):
+        destination = _named_destination(pdf, destination)
+    if isinstance(destination, Dictionary):
+        destination = destination.get("/D")
+    if not isinstance(destination, Array) or len(destination) == 0:
+        return None
+    target = destination[0]
+    if not isinstance(target, Dictionary) or not target.is_indirect:
+        return None
+    return pages.get(target.objgen)
+
+
+def _named_destination(pdf: Pdf, name: object) -> object:
+    if isinstance(name, Name):
+        dests = pdf.Root.get("/Dests")
+        return dests.get(str(name)) if isinstance(dests, Dictionary) else None
+    names = pdf.Root.get("/Names")
+    tree = names.get("/Dests") if isinstance(names, Dictionary) else None
+    if not isinstance(tree, Dictionary):
+        return None
+    try:
+        return NameTree(tree).get(str(name))
+    except (pikepdf.PdfError, ValueError, TypeError):
+        return None
 
 
 def fragments(page: PageObject) -> list[Fragment]:

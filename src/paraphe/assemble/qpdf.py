@@ -11,21 +11,27 @@ import warnings
 import pikepdf
 from pikepdf import Pdf
 
+# Page attributes a page takes from the page tree above it when it has none of its own.
+INHERITABLE = ("/MediaBox", "/CropBox", "/Resources", "/Rotate")
 
-def open_pdf(data: bytes, files: contextlib.ExitStack) -> Pdf:
+
+def open_pdf(data: bytes, files: contextlib.ExitStack, *, inherit_page_attributes: bool = True) -> Pdf:
     """`data` opened by qpdf. `files` closes what it is read from once the document is written:
     qpdf reads the streams' data only when it writes them out.
 
     Where Linux offers it, the bytes go in an anonymous in-memory file that qpdf maps, rather than
     a BytesIO qpdf reads through a Python call per block (half the time, for a 23-page SDSF).
+    `inherit_page_attributes`: pikepdf's, whether each page gets those it takes from the page tree.
     """
     if hasattr(os, "memfd_create"):
         source = files.enter_context(os.fdopen(os.memfd_create("paraphe-pdf"), "w+b"))
         source.write(data)
         source.flush()
         source.seek(0)
-        return files.enter_context(pikepdf.open(source, access_mode=pikepdf.AccessMode.mmap))
-    return files.enter_context(pikepdf.open(io.BytesIO(data)))
+        return files.enter_context(
+            pikepdf.open(source, access_mode=pikepdf.AccessMode.mmap, inherit_page_attributes=inherit_page_attributes)
+        )
+    return files.enter_context(pikepdf.open(io.BytesIO(data), inherit_page_attributes=inherit_page_attributes))
 
 
 def pdf_bytes(pdf: Pdf) -> bytes:

@@ -51,7 +51,13 @@ def _load(path: Path) -> TTFont:
 
 def advance(char: str, bold: bool = False) -> int:
     """A character's advance width, in thousandths of the font size."""
-    font = _font(bold)
+    return _advance(font_path(bold), char)
+
+
+@functools.cache
+def _advance(path: Path, char: str) -> int:
+    """Kept: a document's stamps and its font's widths ask for the same few hundred characters again."""
+    font = _load(path)
     glyph = font.getBestCmap()[ord(char)]
     width: int = font["hmtx"][glyph][0]
     per_em: int = font["head"].unitsPerEm

@@ -1,0 +1,149 @@
+"""The content digest assembly reads with qpdf is the one `sign` and `verify` compute with pypdf.
+
+Every file here is written by qpdf the way assembly writes, then digested both ways. Every build the
+test suite makes is also checked both ways (tests/conftest.py sets PARAPHE_CHECK_DIGEST).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import replace
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name, String
+from pypdf import PdfReader
+
+from paraphe.assemble import content
+from paraphe.assemble.content import NotCovered, _quick_digest, written_content_digest
+from paraphe.assemble.qpdf import open_pdf, pdf_bytes
+from paraphe.provenance import BuildRecord, SignatoryRecord, content_digest, read_record
+from support import hostile_inputs
+
+# The annexes of the hostile corpus qpdf can read: odd pages, shared streams, widgets, actions, a cyclic tree.
+ANNEXES = [
+    "valid",
+    "javascript",
+    "open_action",
+    "open_action_destination",
+    "embedded_file",
+    "clashing_fields",
+    "launch_action",
+    "signature_field",
+    "signatures_outline",
+    "cyclic_page_tree",
+    "dangling_annotation",
+    "untyped_attachment",
+    "javascript_behind_link_page",
+    "file_link",
+    "javascript_uri",
+    "zero_area_page",
+    "empty_crop_box",
+    "giant_page",
+    "slanted_page",
+    "rotated_and_cropped",
+    "shared_contents",
+]
+
+
+def _rewritten(data: bytes, change: object = None) -> bytes:
+    """`data` as assembly writes a document: opened and saved by qpdf, after `change(pdf)`."""
+    with contextlib.ExitStack() as files:
+        pdf = open_pdf(data, files)
+        if callable(change):
+            change(pdf)
+        return pdf_bytes(pdf)
+
+
+def _reference(data: bytes) -> str:
+    return content_digest(PdfReader(io.BytesIO(data), strict=True))
+
+
+@pytest.mark.parametrize("name", ANNEXES)
+def test_the_quick_reading_gives_pypdfs_digest(name: str) -> None:
+    try:
+        written = _rewritten(getattr(hostile_inputs, name)())
+    except pikepdf.PdfError:
+        pytest.skip("qpdf cannot read it: assembly refuses it")
+    try:
+        quick = _quick_digest(written)
+    except NotCovered:
+        quick = None
+    assert written_content_digest(written) == _reference(written)
+    if name in {"valid", "rotated_and_cropped", "shared_contents", "giant_page", "signature_field"}:
+        assert quick == _reference(written)  # the quick reading did cover it: nothing odd there
+
+
+def _annotate(pdf: pikepdf.Pdf) -> None:
+    """What assembly and signing put on pages: a signature widget, an invisible one, a link, a text string."""
+    page = pdf.pages[0].obj
+    visible = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, Rect=[10, 10, 90, 40]))
+    invisible = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, Rect=[0, 0, 0, 0]))
+    parent = pdf.make_indirect(Dictionary(FT=Name.Sig, T=String("prefete")))
+    kid = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, Parent=parent, Rect=[1.5, 2, 3, 4.25]))
+    link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 5, 5], Dest=Array([page, Name.Fit]))
+    page.Annots = Array([visible, invisible, kid, pdf.make_indirect(link), Array([1, 2])])
+    pdf.Root.AcroForm = Dictionary(Fields=Array([visible, invisible, parent]), SigFlags=3, NeedAppearances=False)
+    pdf.docinfo["/Title"] = String("Schéma « départemental » ṇọ́")
+    pdf.Root.Lang = String("fr-FR")
+    pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(P=String("Ngọc Ánh"), S=Name.D)]))
+
+
+def test_widgets_links_and_text_strings_are_digested_alike() -> None:
+    written = _rewritten(hostile_inputs.valid(), _annotate)
+    assert _quick_digest(written) == _reference(written)
+
+
+def test_a_change_on_a_page_changes_both() -> None:
+    written = _rewritten(hostile_inputs.valid(), _annotate)
+    moved = written.replace(b"[ 10 10 90 40 ]", b"[ 10 10 90 41 ]")  # the visible widget's place
+    assert moved != written
+    assert _quick_digest(moved) == _reference(moved) != _quick_digest(written)
+
+
+def test_a_name_pypdf_may_read_otherwise_is_left_to_pypdf() -> None:
+    def odd_name(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.Odd = Name("/Caf\u00e9")
+
+    written = _rewritten(hostile_inputs.valid(), odd_name)
+    with pytest.raises(NotCovered):
+        _quick_digest(written)
+    assert written_content_digest(written) == _reference(written)
+
+
+def _record(name: str) -> BuildRecord:
+    signatory = SignatoryRecord("prefete", name, "Madame la Préfète", "État")
+    return BuildRecord("c", "paraphe", "m" * 64, "t" * 64, (), (signatory,), place="Mende")
+
+
+@pytest.mark.parametrize("name", ["Valérie HATSCH", "Ngọc Ánh Nguyễn"])  # a literal string; hexadecimal UTF-16
+def test_the_record_holds_the_digest_of_the_written_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[bytes] = []
+
+    def counted(pdf: pikepdf.Pdf) -> bytes:
+        writes.append(pdf_bytes(pdf))
+        return writes[-1]
+
+    monkeypatch.setattr(content, "pdf_bytes", counted)
+    with contextlib.ExitStack() as files:
+        written = content.written_with_record(
+            open_pdf(_rewritten(hostile_inputs.valid(), _annotate), files), _record(name)
+        )
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    found = read_record(reader)
+    assert found == replace(_record(name), content=content_digest(reader))
+    assert len(writes) == 1  # the digest took the stand-in's place
+
+
+def test_a_stand_in_found_twice_is_not_replaced_the_file_is_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    def quoting(pdf: pikepdf.Pdf) -> None:
+        pdf.docinfo["/Subject"] = String(content._TO_COME)
+
+    with contextlib.ExitStack() as files:
+        pdf = open_pdf(_rewritten(hostile_inputs.valid(), quoting), files)
+        written = content.written_with_record(pdf, _record("Valérie HATSCH"))
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    assert str(reader.metadata["/Subject"]) == content._TO_COME
+    found = read_record(reader)
+    assert found is not None and found.content == content_digest(reader)
