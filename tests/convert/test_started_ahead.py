@@ -154,3 +154,40 @@ def test_ctrl_c_while_native_libraries_load_is_acted_on_after() -> None:
             went_on = True
     assert went_on
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_office_does_not_outlive_a_build_killed_outright(soffice: str, tmp_path: Path) -> None:
+    """kill -9 (or the kernel's OOM killer) leaves no cleanup to run: the office waiting for work
+    is ended all the same, not left waiting for ever."""
+    folder = conventions(tmp_path, ["un", "deux", "trois"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    paraphe = Path(sys.executable).with_name("paraphe")
+    process = subprocess.Popen(
+        [str(paraphe), "build", str(folder), "--out", str(tmp_path / "build"), "-j", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not _offices_waiting(scratch):
+        assert process.poll() is None and time.monotonic() < deadline, "no LibreOffice started ahead"
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 60
+    while _offices_waiting(scratch):
+        assert time.monotonic() < deadline, "a LibreOffice started ahead outlived its build"
+        time.sleep(0.2)
+
+
+def _offices_waiting(scratch: Path) -> list[Path]:
+    """LibreOffice processes of that build that convert nothing: started ahead, waiting for work."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            arguments = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+        except OSError:
+            continue
+        if str(scratch).encode() in arguments and b"soffice" in arguments and b"--convert-to" not in arguments:
+            found.append(entry)
+    return found

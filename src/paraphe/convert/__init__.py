@@ -48,7 +48,7 @@ class Converter:
     def started_ahead(self, count: int) -> contextlib.AbstractContextManager[None]:
         """`count` local LibreOffice processes started now, each to serve one conversion to come, ended
         on leaving; nothing for a pool, whose instances are kept warm."""
-        return contextlib.nullcontext() if self.pool else offices_started(count)
+        return contextlib.nullcontext() if self.pool else offices_started(count, timeout=self.timeout)
 
     def __str__(self) -> str:
         return "unoserver://" + ",".join(str(a) for a in self.pool) if self.pool else LOCAL

@@ -210,13 +210,18 @@ class _Office:
 _started: list[_Office] = []
 
 
+# How long an office started ahead may live, in documents' allowances (`timeout` each): a batch has 12 at most.
+OFFICE_LIFETIME = 16
+
+
 @contextlib.contextmanager
-def offices_started(count: int) -> Iterator[None]:
+def offices_started(count: int, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
     """Start `count` LibreOffice processes for the conversions to come; all ended and their folders
     removed on leaving. Only LibreOffice's own launcher is started ahead: a wrapper or another
     program given as $PARAPHE_SOFFICE may not hand work over as it does."""
     soffice = find_soffice()
-    if count < 1 or soffice is None or not _is_libreoffice(soffice):
+    guard = _guard(timeout * OFFICE_LIFETIME)
+    if count < 1 or soffice is None or guard is None or not _is_libreoffice(soffice):
         yield
         return
     started: list[_Office] = []
@@ -225,7 +230,7 @@ def offices_started(count: int) -> Iterator[None]:
             for _ in range(count):
                 folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
                 try:
-                    process = start_soffice(soffice_command(soffice, folder), folder, quiet=True)
+                    process = start_soffice([*guard, *soffice_command(soffice, folder)], folder, quiet=True)
                 except OSError:  # each conversion, starting its own, will say why
                     shutil.rmtree(folder, ignore_errors=True)
                     break
@@ -237,6 +242,17 @@ def offices_started(count: int) -> Iterator[None]:
         for office in started:
             kill_group(office.process)
             shutil.rmtree(office.folder, ignore_errors=True)
+
+
+def _guard(lifetime: float) -> list[str] | None:
+    """What an office started ahead runs under, so that it never outlives the build: the kernel tells
+    `timeout` when the main process dies, even killed outright (--pdeathsig), and `timeout` then ends
+    the office's whole process group; it ends it anyway after `lifetime` seconds. An office waiting for
+    work would otherwise wait for ever. None where either tool is missing: nothing is started ahead."""
+    setpriv, timeout = shutil.which("setpriv"), shutil.which("timeout")
+    if setpriv is None or timeout is None:
+        return None
+    return [setpriv, "--pdeathsig", "TERM", "--", timeout, "--kill-after=10", f"{math.ceil(lifetime)}"]
 
 
 def _is_libreoffice(soffice: str) -> bool:
