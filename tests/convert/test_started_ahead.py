@@ -9,13 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 
-from paraphe.convert import Document, convert_batch
-from paraphe.convert import libreoffice as lo
+from paraphe.convert import Document, ahead, convert_batch
 from paraphe.procutil import signals_deferred
 from support import ROOT
 from support.documents import conventions
@@ -44,20 +44,20 @@ def group_alive(pid: int) -> bool:
 
 
 def test_the_office_started_ahead_serves_the_conversion_then_ends(soffice: str, tmp_path: Path) -> None:
-    with lo.offices_started(1):
-        [office] = lo._started
+    with ahead.offices_started(1, timeout=120):
+        [office] = ahead._started
         [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Convention servie d'avance"))])
         assert isinstance(pdf, bytes), pdf
         assert "Convention servie d'avance" in pdf_text(pdf, tmp_path)
         # Had the conversion not been handed to it, it would wait for work until killed.
         assert office.process.wait(timeout=60) is not None
-        assert not lo._started  # taken: a second conversion starts its own
+        assert not ahead._started  # taken: a second conversion starts its own
     assert not office.folder.exists()
 
 
 def test_an_office_that_died_before_its_conversion_is_done_without(soffice: str, tmp_path: Path) -> None:
-    with lo.offices_started(1):
-        [office] = lo._started
+    with ahead.offices_started(1, timeout=120):
+        [office] = ahead._started
         office.end()
         office.process.wait(timeout=30)
         [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans aide"))])
@@ -66,8 +66,8 @@ def test_an_office_that_died_before_its_conversion_is_done_without(soffice: str,
 
 
 def test_offices_not_used_are_ended_and_removed(soffice: str) -> None:
-    with lo.offices_started(2):
-        offices = list(lo._started)
+    with ahead.offices_started(2, timeout=120):
+        offices = list(ahead._started)
         assert len(offices) == 2 and all(group_alive(o.process.pid) for o in offices)
     assert not any(o.folder.exists() for o in offices)
     # Killed, LibreOffice's own process is then reaped by init.
@@ -84,38 +84,15 @@ def test_a_wrapper_or_another_program_is_not_started_ahead(
     wrapper.write_text(f'#!/bin/sh\nexec "{soffice}" "$@"\n')
     wrapper.chmod(0o755)
     monkeypatch.setenv("PARAPHE_SOFFICE", str(wrapper))
-    with lo.offices_started(1):
-        assert not lo._started
+    with ahead.offices_started(1, timeout=120):
+        assert not ahead._started
     monkeypatch.setenv("PARAPHE_SOFFICE", soffice)
-    with lo.offices_started(1):
-        assert len(lo._started) == 1
+    with ahead.offices_started(1, timeout=120):
+        assert len(ahead._started) == 1
 
 
-def test_a_parallel_build_leaves_no_libreoffice_nor_folder(soffice: str, tmp_path: Path) -> None:
-    folder = conventions(tmp_path, ["un", "deux", "trois"])
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    paraphe = Path(sys.executable).with_name("paraphe")
-    result = subprocess.run(
-        [str(paraphe), "build", str(folder), "--out", str(tmp_path / "build"), "-j", "2"],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)}, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert len(list((tmp_path / "build").rglob("*.pdf"))) == 3
-    assert list(scratch.iterdir()) == []
-    running = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _mentions(p, str(scratch))]
-    assert running == []
-
-
-def _mentions(process: Path, text: str) -> bool:
-    try:
-        return text.encode() in (process / "cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def test_ctrl_c_while_the_offices_wait_ends_them(soffice: str, tmp_path: Path) -> None:
-    """Ctrl-C while LibreOffice is started ahead and the libraries load: nothing left running nor on disk."""
+def a_build(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    """`paraphe build` of three conventions with two workers, started now; its TMPDIR."""
     folder = conventions(tmp_path, ["un", "deux", "trois"])
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -125,20 +102,49 @@ def test_ctrl_c_while_the_offices_wait_ends_them(soffice: str, tmp_path: Path) -
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
         env={**os.environ, "TMPDIR": str(scratch)},
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not any(_mentions(p, str(scratch)) for p in Path("/proc").iterdir() if p.name.isdigit()):
-        assert process.poll() is None and time.monotonic() < deadline, "no LibreOffice started ahead"
+    return process, scratch
+
+
+def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
         time.sleep(0.02)
+
+
+def running_in(scratch: Path) -> list[Path]:
+    """The processes whose command line names `scratch` (LibreOffice's profiles are there)."""
+    return [p for p in Path("/proc").iterdir() if p.name.isdigit() and _mentions(p, str(scratch))]
+
+
+def _mentions(process: Path, text: str) -> bool:
+    try:
+        return text.encode() in (process / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_a_parallel_build_leaves_no_libreoffice_nor_folder(soffice: str, tmp_path: Path) -> None:
+    process, scratch = a_build(tmp_path)
+    _, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
+    assert len(list((tmp_path / "build").rglob("*.pdf"))) == 3
+    assert list(scratch.iterdir()) == []
+    assert running_in(scratch) == []
+
+
+def test_ctrl_c_while_the_offices_wait_ends_them(soffice: str, tmp_path: Path) -> None:
+    """Ctrl-C while LibreOffice is started ahead and the libraries load: nothing left running nor on disk."""
+    process, scratch = a_build(tmp_path)
+    wait_for(lambda: running_in(scratch) or process.poll() is not None, 60, "no LibreOffice started ahead")
+    assert process.poll() is None
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert "interrupted; earlier outputs are untouched" in stderr, stderr
     assert "Traceback" not in stderr
     # 130, or killed by the SIGINT itself (CPython's way when Ctrl-C lands in some start-up code): the shell shows 130.
     assert process.returncode in (130, -signal.SIGINT)
-    deadline = time.monotonic() + 30
-    while any(_mentions(p, str(scratch)) for p in Path("/proc").iterdir() if p.name.isdigit()):
-        assert time.monotonic() < deadline, "LibreOffice left running"
-        time.sleep(0.1)
+    wait_for(lambda: not running_in(scratch), 30, "LibreOffice left running")
     assert list(scratch.iterdir()) == []
     assert not list((tmp_path / "build").rglob("*.pdf"))
 
@@ -159,25 +165,15 @@ def test_ctrl_c_while_native_libraries_load_is_acted_on_after() -> None:
 def test_an_office_does_not_outlive_a_build_killed_outright(soffice: str, tmp_path: Path) -> None:
     """kill -9 (or the kernel's OOM killer) leaves no cleanup to run: the office waiting for work
     is ended all the same, not left waiting for ever."""
-    folder = conventions(tmp_path, ["un", "deux", "trois"])
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    paraphe = Path(sys.executable).with_name("paraphe")
-    process = subprocess.Popen(
-        [str(paraphe), "build", str(folder), "--out", str(tmp_path / "build"), "-j", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True,
-        env={**os.environ, "TMPDIR": str(scratch)},
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not _offices_waiting(scratch):
-        assert process.poll() is None and time.monotonic() < deadline, "no LibreOffice started ahead"
-        time.sleep(0.02)
+    process, scratch = a_build(tmp_path)
+    wait_for(lambda: _offices_waiting(scratch) or process.poll() is not None, 60, "no LibreOffice started ahead")
+    assert process.poll() is None
     process.kill()
     process.wait()
-    deadline = time.monotonic() + 60
-    while _offices_waiting(scratch):
-        assert time.monotonic() < deadline, "a LibreOffice started ahead outlived its build"
-        time.sleep(0.2)
+    for pipe in (process.stdout, process.stderr):  # its workers may still write to them: not read
+        assert pipe is not None
+        pipe.close()
+    wait_for(lambda: not _offices_waiting(scratch), 60, "a LibreOffice started ahead outlived its build")
 
 
 def _offices_waiting(scratch: Path) -> list[Path]:

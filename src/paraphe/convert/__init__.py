@@ -6,16 +6,16 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from paraphe.convert.ahead import offices_started
 from paraphe.convert.libreoffice import (
     Document,
     Outcome,
     convert_batch,
     convert_documents,
     convert_to_pdf,
-    find_soffice,
-    offices_started,
     soffice_timeout,
 )
+from paraphe.convert.soffice import find_soffice
 from paraphe.convert.unoserver import Address, convert_on_pool, parse_pool
 
 __all__ = [

@@ -1,31 +1,30 @@
-"""Headless LibreOffice conversion, wrapped like any external tool.
+"""Headless LibreOffice conversion of a batch of documents, wrapped like any external tool.
 
 Each conversion runs with its own throw-away user profile (so parallel runs and
 a desktop LibreOffice never collide), in its own process group (so a hang is
 ended with all its children), under a timeout; and its output is checked,
-since soffice exits 0 even when it writes nothing.
+since soffice exits 0 even when it writes nothing. How soffice is found and started
+is `soffice`'s; a LibreOffice started ahead of the batch, `ahead`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
 import os
-import shutil
-import signal
 import subprocess
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from paraphe.convert.ahead import conversion_folder
+from paraphe.convert.soffice import find_soffice, is_complete_pdf, soffice_command, start_soffice
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, UsageError
 from paraphe.i18n import _
-from paraphe.procutil import kill_group, signals_deferred
+from paraphe.procutil import kill_group
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +75,6 @@ def soffice_timeout() -> float:
             "io.setting",
         )
     return seconds
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice executable, from $PARAPHE_SOFFICE or the PATH."""
-    configured = os.environ.get("PARAPHE_SOFFICE")
-    if configured:
-        return configured
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @dataclass(frozen=True)
@@ -150,7 +137,7 @@ def convert_batch(
             )
             for d in documents
         ]
-    with _folder() as (folder, office):
+    with conversion_folder() as (folder, office):
         sources = []
         for index, document in enumerate(documents):
             # One name per document: soffice names each output after its input.
@@ -184,143 +171,10 @@ def convert_batch(
         return outcomes
 
 
-# --- A LibreOffice started ahead -----------------------------------------------------------------
-#
-# LibreOffice's start-up (a second of CPU) is most of a small batch's conversion. The main process
-# starts one per worker before it imports the rendering and PDF libraries, on the core its imports
-# leave idle; each worker's first `soffice --convert-to`, run on the same profile, hands its documents
-# to the one already running (LibreOffice's own single-instance pipe) and waits for them, with every
-# check it has alone. The one running ends after serving it. Gone before (crashed, killed), the second
-# converts alone, as without it.
-
-
-@dataclass(frozen=True)
-class _Office:
-    folder: Path  # its profile, HOME and TMPDIR (so its pipe) are inside
-    process: subprocess.Popen[bytes]  # a child of the main process: only there is it reaped
-
-    def end(self) -> None:
-        """From any process of the build: its whole group killed. Served, it ends by itself (and its
-        CPU time is then counted as its parent's children's)."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-
-
-# In the main process, then in each forked worker: the offices started ahead, not yet taken.
-_started: list[_Office] = []
-
-
-# How long an office started ahead may live, in documents' allowances (`timeout` each): a batch has 12 at most.
-OFFICE_LIFETIME = 16
-
-
-@contextlib.contextmanager
-def offices_started(count: int, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
-    """Start `count` LibreOffice processes for the conversions to come; all ended and their folders
-    removed on leaving. Only LibreOffice's own launcher is started ahead: a wrapper or another
-    program given as $PARAPHE_SOFFICE may not hand work over as it does."""
-    soffice = find_soffice()
-    guard = _guard(timeout * OFFICE_LIFETIME)
-    if count < 1 or soffice is None or guard is None or not _is_libreoffice(soffice):
-        yield
-        return
-    started: list[_Office] = []
-    try:
-        with signals_deferred():  # stopped half-way, a LibreOffice started would not be known, so not ended
-            for _ in range(count):
-                folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
-                try:
-                    process = start_soffice([*guard, *soffice_command(soffice, folder)], folder, quiet=True)
-                except OSError:  # each conversion, starting its own, will say why
-                    shutil.rmtree(folder, ignore_errors=True)
-                    break
-                started.append(_Office(folder, process))
-        _started[:] = started
-        yield
-    finally:
-        _started.clear()
-        for office in started:
-            kill_group(office.process)
-            shutil.rmtree(office.folder, ignore_errors=True)
-
-
-def _guard(lifetime: float) -> list[str] | None:
-    """What an office started ahead runs under, so that it never outlives the build: the kernel tells
-    `timeout` when the main process dies, even killed outright (--pdeathsig), and `timeout` then ends
-    the office's whole process group; it ends it anyway after `lifetime` seconds. An office waiting for
-    work would otherwise wait for ever. None where either tool is missing: nothing is started ahead."""
-    setpriv, timeout = shutil.which("setpriv"), shutil.which("timeout")
-    if setpriv is None or timeout is None:
-        return None
-    return [setpriv, "--pdeathsig", "TERM", "--", timeout, "--kill-after=10", f"{math.ceil(lifetime)}"]
-
-
-def _is_libreoffice(soffice: str) -> bool:
-    """`soffice` is LibreOffice's launcher: its program folder holds soffice.bin."""
-    found = shutil.which(soffice)
-    return found is not None and (Path(os.path.realpath(found)).parent / "soffice.bin").exists()
-
-
-def _take_office() -> _Office | None:
-    """An office started ahead that no other worker took (each serves one conversion)."""
-    while _started:
-        office = _started.pop(0)
-        try:
-            os.close(os.open(office.folder / "taken", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except OSError:  # taken by another worker, or already removed
-            continue
-        return office
-    return None
-
-
-@contextlib.contextmanager
-def _folder() -> Iterator[tuple[Path, _Office | None]]:
-    """The folder one soffice runs in: a started office's (removed with it, once the build is done),
-    or a fresh one, removed on leaving."""
-    office = _take_office()
-    if office is not None:
-        yield office.folder, office
-        return
-    with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
-        yield Path(work), None
-
-
 @dataclass(frozen=True)
 class _Run:
     failure: tuple[str, str] | None  # (message, rule) when the process did not end normally
     last_words: str = ""
-
-
-def soffice_command(soffice: str, folder: Path) -> list[str]:
-    """soffice without a screen, with a throw-away profile in `folder` (so runs never collide)."""
-    profile = folder / "profile"
-    return [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--invisible",
-        "--nologo",
-        "--norestore",
-        "--nolockcheck",
-    ]
-
-
-def start_soffice(command: list[str], folder: Path, *, quiet: bool = False) -> subprocess.Popen[bytes]:
-    """Start soffice in a session of its own, HOME and TMPDIR inside `folder`; `quiet`: its output discarded.
-
-    Its own session lets `kill_group` end it with every child; its own HOME and TMPDIR mean
-    whatever a killed soffice leaves behind goes away with `folder`.
-    """
-    log.debug("running %s", command)
-    output = subprocess.DEVNULL if quiet else subprocess.PIPE
-    return subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=output,
-        stderr=output,
-        start_new_session=True,
-        env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
-    )
 
 
 def _run_soffice(
@@ -371,13 +225,3 @@ def _wait(process: subprocess.Popen[bytes], out: Path, timeout: float) -> tuple[
                 finished, deadline = now_finished, time.monotonic() + timeout
             elif time.monotonic() >= deadline:
                 raise
-
-
-def is_complete_pdf(output: Path) -> bool:
-    """A file that starts like a PDF and ends with its end-of-file marker (soffice may stop half-way)."""
-    if not output.is_file():
-        return False
-    with output.open("rb") as handle:
-        head = handle.read(5)
-        handle.seek(max(0, output.stat().st_size - 1024))
-        return head == b"%PDF-" and b"%%EOF" in handle.read()

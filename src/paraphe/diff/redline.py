@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from paraphe.convert import find_soffice
-from paraphe.convert.libreoffice import is_complete_pdf, soffice_command, start_soffice
+from paraphe.convert.soffice import is_complete_pdf, soffice_command, start_soffice
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
 from paraphe.manifest.model import Convention

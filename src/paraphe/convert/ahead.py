@@ -1,0 +1,118 @@
+"""LibreOffice started ahead of its conversions.
+
+LibreOffice's start-up (a second of CPU) is most of a small batch's conversion. The main process
+starts one per worker before it imports the rendering and PDF libraries, on the core its imports
+leave idle; each worker's first `soffice --convert-to`, run on the same profile, hands its documents
+to the one already running (LibreOffice's own single-instance pipe) and waits for them, with every
+check it has alone. The one running ends after serving it. Gone before (crashed, killed), the second
+converts alone, as without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from paraphe.convert.soffice import find_soffice, soffice_command, start_soffice
+from paraphe.procutil import kill_group, signals_deferred
+
+
+@dataclass(frozen=True)
+class Office:
+    """A LibreOffice started ahead, waiting in its folder for one conversion."""
+
+    folder: Path  # its profile, HOME and TMPDIR (so its pipe) are inside
+    process: subprocess.Popen[bytes]  # a child of the main process: only there is it reaped
+
+    def end(self) -> None:
+        """From any process of the build: its whole group killed. Served, it ends by itself (and its
+        CPU time is then counted as its parent's children's)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+# In the main process, then in each forked worker: the offices started ahead, not yet taken.
+_started: list[Office] = []
+
+
+# How long an office started ahead may live, in documents' allowances (`timeout` each): a batch has 12 at most.
+OFFICE_LIFETIME = 16
+
+
+@contextlib.contextmanager
+def offices_started(count: int, *, timeout: float) -> Iterator[None]:
+    """Start `count` LibreOffice processes for the conversions to come; all ended and their folders
+    removed on leaving. Only LibreOffice's own launcher is started ahead: a wrapper or another
+    program given as $PARAPHE_SOFFICE may not hand work over as it does."""
+    soffice = find_soffice()
+    guard = _guard(timeout * OFFICE_LIFETIME)
+    if count < 1 or soffice is None or guard is None or not _is_libreoffice(soffice):
+        yield
+        return
+    started: list[Office] = []
+    try:
+        with signals_deferred():  # stopped half-way, a LibreOffice started would not be known, so not ended
+            for _ in range(count):
+                folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
+                try:
+                    process = start_soffice([*guard, *soffice_command(soffice, folder)], folder, quiet=True)
+                except OSError:  # each conversion, starting its own, will say why
+                    shutil.rmtree(folder, ignore_errors=True)
+                    break
+                started.append(Office(folder, process))
+        _started[:] = started
+        yield
+    finally:
+        _started.clear()
+        for office in started:
+            kill_group(office.process)
+            shutil.rmtree(office.folder, ignore_errors=True)
+
+
+def _guard(lifetime: float) -> list[str] | None:
+    """What an office started ahead runs under, so that it never outlives the build: the kernel tells
+    `timeout` when the main process dies, even killed outright (--pdeathsig), and `timeout` then ends
+    the office's whole process group; it ends it anyway after `lifetime` seconds. An office waiting for
+    work would otherwise wait for ever. None where either tool is missing: nothing is started ahead."""
+    setpriv, timeout = shutil.which("setpriv"), shutil.which("timeout")
+    if setpriv is None or timeout is None:
+        return None
+    return [setpriv, "--pdeathsig", "TERM", "--", timeout, "--kill-after=10", f"{math.ceil(lifetime)}"]
+
+
+def _is_libreoffice(soffice: str) -> bool:
+    """`soffice` is LibreOffice's launcher: its program folder holds soffice.bin."""
+    found = shutil.which(soffice)
+    return found is not None and (Path(os.path.realpath(found)).parent / "soffice.bin").exists()
+
+
+def _take_office() -> Office | None:
+    """An office started ahead that no other worker took (each serves one conversion)."""
+    while _started:
+        office = _started.pop(0)
+        try:
+            os.close(os.open(office.folder / "taken", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except OSError:  # taken by another worker, or already removed
+            continue
+        return office
+    return None
+
+
+@contextlib.contextmanager
+def conversion_folder() -> Iterator[tuple[Path, Office | None]]:
+    """The folder one soffice runs in: a started office's (removed with it, once the build is done),
+    or a fresh one, removed on leaving."""
+    office = _take_office()
+    if office is not None:
+        yield office.folder, office
+        return
+    with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
+        yield Path(work), None
