@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -272,31 +272,42 @@ def _zero_area(annot: DictionaryObject) -> bool:
     return x0 == x1 or y0 == y1
 
 
-class _Walker:
-    """A Merkle digest of PDF objects: each indirect object digested once, cycles cut, pages by number."""
+class IndirectDigests:
+    """The Merkle walk's handling of indirect objects, whatever library read them: each digested
+    once, a cycle cut, a reference to a page digested as its number (assembly's quick reading of
+    the written file shares it, so the two digests cannot drift apart here)."""
 
     def __init__(self, pages: dict[int, int]) -> None:
-        self.pages = pages
+        self.pages = pages  # object number → page index
         self.done: dict[tuple[int, int], bytes] = {}
         self.open: set[tuple[int, int]] = set()
+
+    def indirect(self, number: int, generation: int, resolved: Callable[[], bytes]) -> bytes:
+        """The digest of object (`number`, `generation`); `resolved()` digests the object itself."""
+        if number in self.pages:
+            # A link or a destination names a page: which one, not the page again.
+            return f"page {self.pages[number]}".encode()
+        key = (number, generation)
+        if key in self.done:
+            return self.done[key]
+        if key in self.open:
+            return b"cycle"
+        self.open.add(key)
+        found = resolved()
+        self.open.discard(key)
+        self.done[key] = found
+        return found
+
+
+class _Walker(IndirectDigests):
+    """A Merkle digest of PDF objects as pypdf reads them: the reference `sign` and `verify` compute."""
 
     def value(self, value: PdfObject | None, depth: int) -> bytes:
         if depth > MAX_DEPTH:
             raise DigestError(f"objects nested deeper than {MAX_DEPTH} levels")
         if isinstance(value, IndirectObject):
-            if value.idnum in self.pages:
-                # A link or a destination names a page: which one, not the page again.
-                return f"page {self.pages[value.idnum]}".encode()
-            key = (value.idnum, value.generation)
-            if key in self.done:
-                return self.done[key]
-            if key in self.open:
-                return b"cycle"
-            self.open.add(key)
-            found = self.value(value.get_object(), depth + 1)
-            self.open.discard(key)
-            self.done[key] = found
-            return found
+            target = value
+            return self.indirect(value.idnum, value.generation, lambda: self.value(target.get_object(), depth + 1))
         if isinstance(value, DictionaryObject):
             return self.dictionary(value, frozenset(), depth)
         if isinstance(value, ArrayObject):

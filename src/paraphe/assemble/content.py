@@ -44,6 +44,7 @@ from paraphe.provenance import (
     RECORD_KEY,
     SIGNATURE_WIDGET_SKIP,
     BuildRecord,
+    IndirectDigests,
     content_digest,
 )
 
@@ -183,32 +184,20 @@ def _zero_area(annot: pikepdf.Object) -> bool:
     return x0 == x1 or y0 == y1
 
 
-class _Walker:
-    """`provenance._Walker` over qpdf's objects: each indirect object digested once, cycles cut, pages by number."""
+class _Walker(IndirectDigests):
+    """`provenance._Walker` over qpdf's objects: the same indirect objects' handling, the same bytes for
+    each value as pypdf's reading would give."""
 
     def __init__(self, pages: dict[int, int]) -> None:
-        self.pages = pages
-        self.done: dict[tuple[int, int], bytes] = {}
-        self.open: set[tuple[int, int]] = set()
+        super().__init__(pages)
         self.names: dict[str, bytes] = {}  # the same few names again and again: each written once
 
     def value(self, value: object, depth: int) -> bytes:
         if depth > _DEPTH_COVERED:
             raise NotCovered
         if isinstance(value, pikepdf.Object) and value.is_indirect:
-            number, generation = value.objgen
-            if number in self.pages:
-                return f"page {self.pages[number]}".encode()
-            key = (number, generation)
-            if key in self.done:
-                return self.done[key]
-            if key in self.open:
-                return b"cycle"
-            self.open.add(key)
-            found = self.direct(value, depth + 1)
-            self.open.discard(key)
-            self.done[key] = found
-            return found
+            target = value
+            return self.indirect(*value.objgen, lambda: self.direct(target, depth + 1))
         return self.direct(value, depth)
 
     def direct(self, value: object, depth: int) -> bytes:
