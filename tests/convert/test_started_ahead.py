@@ -16,6 +16,7 @@ import docx
 import pytest
 
 from paraphe.convert import Document, ahead, convert_batch
+from paraphe.convert.soffice import office_pipe, office_ready
 from paraphe.procutil import signals_deferred
 from support import ROOT
 from support.documents import conventions
@@ -63,6 +64,26 @@ def test_an_office_that_died_before_its_conversion_is_done_without(soffice: str,
         [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans aide"))])
         assert isinstance(pdf, bytes), pdf
         assert "Sans aide" in pdf_text(pdf, tmp_path)
+
+
+def test_an_office_found_where_libreoffice_listens_and_its_socket_removed_once_killed(soffice: str) -> None:
+    """The socket's name is LibreOffice's (wrong, the office would never be found ready); an office
+    killed cannot remove its socket from /tmp, so the build does."""
+    with ahead.offices_started(1, timeout=120):
+        [office] = ahead._started
+        assert office_ready(office.folder, 60, office.alive)
+        assert office_pipe(office.folder).is_socket()
+    assert not office_pipe(office.folder).exists()
+
+
+def test_an_office_not_ready_in_time_is_ended_and_done_without(soffice: str, tmp_path: Path) -> None:
+    with ahead.offices_started(1, timeout=120):
+        [office] = ahead._started
+        os.killpg(office.process.pid, signal.SIGSTOP)  # it will never take documents
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans l'office figée"))], timeout=20)
+        assert isinstance(pdf, bytes), pdf
+        assert "Sans l'office figée" in pdf_text(pdf, tmp_path)
+        assert office.process.wait(timeout=30) is not None  # killed, not left stopped until the build ends
 
 
 def test_offices_not_used_are_ended_and_removed(soffice: str) -> None:

@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from paraphe.convert.soffice import find_soffice, soffice_command, start_soffice
+from paraphe.convert.soffice import (
+    find_soffice,
+    office_ready,
+    program_folder,
+    remove_pipe,
+    soffice_command,
+    start_soffice,
+)
 from paraphe.procutil import kill_group, signals_deferred
 
 
@@ -37,6 +44,15 @@ class Office:
         CPU time is then counted as its parent's children's)."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
+        remove_pipe(self.folder)
+
+    def alive(self) -> bool:
+        """From any process of the build (only the main one may wait for it): not yet exited."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 # In the main process, then in each forked worker: the offices started ahead, not yet taken.
@@ -54,7 +70,7 @@ def offices_started(count: int, *, timeout: float) -> Iterator[None]:
     program given as $PARAPHE_SOFFICE may not hand work over as it does."""
     soffice = find_soffice()
     guard = _guard(timeout * OFFICE_LIFETIME)
-    if count < 1 or soffice is None or guard is None or not _is_libreoffice(soffice):
+    if count < 1 or soffice is None or guard is None or program_folder(soffice) is None:
         yield
         return
     started: list[Office] = []
@@ -63,7 +79,9 @@ def offices_started(count: int, *, timeout: float) -> Iterator[None]:
             for _ in range(count):
                 folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
                 try:
-                    process = start_soffice([*guard, *soffice_command(soffice, folder)], folder, quiet=True)
+                    # --nodefault: no empty document open, so that it ends once it has served.
+                    command = [*guard, *soffice_command(soffice, folder), "--nodefault"]
+                    process = start_soffice(command, folder, quiet=True)
                 except OSError:  # each conversion, starting its own, will say why
                     shutil.rmtree(folder, ignore_errors=True)
                     break
@@ -74,6 +92,7 @@ def offices_started(count: int, *, timeout: float) -> Iterator[None]:
         _started.clear()
         for office in started:
             kill_group(office.process)
+            remove_pipe(office.folder)
             shutil.rmtree(office.folder, ignore_errors=True)
 
 
@@ -81,17 +100,19 @@ def _guard(lifetime: float) -> list[str] | None:
     """What an office started ahead runs under, so that it never outlives the build: the kernel tells
     `timeout` when the main process dies, even killed outright (--pdeathsig), and `timeout` then ends
     the office's whole process group; it ends it anyway after `lifetime` seconds. An office waiting for
-    work would otherwise wait for ever. None where either tool is missing: nothing is started ahead."""
-    setpriv, timeout = shutil.which("setpriv"), shutil.which("timeout")
-    if setpriv is None or timeout is None:
+    work would otherwise wait for ever. None where a tool is missing: nothing is started ahead.
+
+    The kernel only tells of a death after setpriv asked it to: the shell between them checks that its
+    parent is still the main process, or it would start an office nobody will end.
+    """
+    setpriv, sh, timeout = (shutil.which(name) for name in ("setpriv", "sh", "timeout"))
+    if setpriv is None or sh is None or timeout is None:
         return None
-    return [setpriv, "--pdeathsig", "TERM", "--", timeout, "--kill-after=10", f"{math.ceil(lifetime)}"]
-
-
-def _is_libreoffice(soffice: str) -> bool:
-    """`soffice` is LibreOffice's launcher: its program folder holds soffice.bin."""
-    found = shutil.which(soffice)
-    return found is not None and (Path(os.path.realpath(found)).parent / "soffice.bin").exists()
+    parent_check = 'test "$PPID" = "$0" && exec "$@"'
+    return [
+        setpriv, "--pdeathsig", "TERM", "--", sh, "-c", parent_check, str(os.getpid()),
+        timeout, "--kill-after=10", f"{math.ceil(lifetime)}",
+    ]  # fmt: skip
 
 
 def _take_office() -> Office | None:
@@ -107,12 +128,16 @@ def _take_office() -> Office | None:
 
 
 @contextlib.contextmanager
-def conversion_folder() -> Iterator[tuple[Path, Office | None]]:
+def conversion_folder(ready_within: float) -> Iterator[tuple[Path, Office | None]]:
     """The folder one soffice runs in: a started office's (removed with it, once the build is done),
-    or a fresh one, removed on leaving."""
+    or a fresh one, removed on leaving. The office must take documents within `ready_within` seconds,
+    or it is ended and not used: a soffice run while it still starts could end up converting alone
+    and leave it waiting for ever."""
     office = _take_office()
     if office is not None:
-        yield office.folder, office
-        return
+        if office_ready(office.folder, ready_within, office.alive):
+            yield office.folder, office
+            return
+        office.end()
     with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
         yield Path(work), None

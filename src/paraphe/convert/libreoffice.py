@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.convert.ahead import conversion_folder
-from paraphe.convert.soffice import find_soffice, is_complete_pdf, soffice_command, start_soffice
+from paraphe.convert.soffice import find_soffice, is_complete_pdf, remove_pipe, soffice_command, start_soffice
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, UsageError
 from paraphe.i18n import _
@@ -137,7 +137,7 @@ def convert_batch(
             )
             for d in documents
         ]
-    with conversion_folder() as (folder, office):
+    with conversion_folder(ready_within=timeout) as (folder, office):
         sources = []
         for index, document in enumerate(documents):
             # One name per document: soffice names each output after its input.
@@ -198,9 +198,11 @@ def _run_soffice(
         stdout, stderr = _wait(process, folder / "out", timeout)
     except subprocess.TimeoutExpired:
         kill_group(process)
+        remove_pipe(folder)
         return _Run((f"LibreOffice did not finish within {timeout:g} s and was stopped", "convert.timeout"))
     except BaseException:
         kill_group(process)
+        remove_pipe(folder)
         raise
     detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
     tail = f" ({detail[-1]})" if detail else ""
