@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from paraphe.avenant.chain import Chain, read_chain, require_shape
-from paraphe.avenant.compose import avenant_model, consolidated_mark
 from paraphe.diagnostics import blocking
 from paraphe.errors import ManifestError
 from paraphe.i18n import _
@@ -23,6 +22,9 @@ from paraphe.manifest.convention import from_loaded
 from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
 from paraphe.manifest.validate import is_avenant
+
+if TYPE_CHECKING:
+    from paraphe.avenant.chain import Chain
 
 __all__ = ["load_avenant", "load_consolidated", "load_document", "load_document_bytes"]
 
@@ -58,6 +60,8 @@ def load_consolidated(path: Path, *, strict: bool = False) -> Convention:
         where = loaded.source.locate(("kind",))
         message = _("a consolidated copy is the convention as an avenant leaves it: give avenants (kind: avenant)")
         raise ManifestError.at(where, message, "avenant.kind")
+    from paraphe.avenant.compose import consolidated_mark
+
     avenant, chain = _avenant(loaded, strict)
     assert avenant.amendment is not None
     numbered = [*((e.number, e.signed_on) for e in avenant.amendment.earlier), (avenant.amendment.number,
@@ -72,6 +76,11 @@ def load_consolidated(path: Path, *, strict: bool = False) -> Convention:
 
 
 def _avenant(loaded: LoadedManifest, strict: bool) -> tuple[Convention, Chain]:
+    # Loaded with the first avenant: the chain reads signed states through the reviewers' diff, which a
+    # build of conventions alone, or a rebuild with nothing to do, does not need.
+    from paraphe.avenant.chain import read_chain, require_shape
+    from paraphe.avenant.compose import avenant_model
+
     require_shape(loaded)
     chain = read_chain(loaded)
     convention, problems = avenant_model(loaded, chain)

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,9 +20,11 @@ from paraphe import pipeline
 from paraphe.cli.common import quiet, report, reported_errors
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.diff.format import FORMATS, Header, render
-from paraphe.diff.sources import Side, compare, from_bytes, from_file, from_git, parse_rev
 from paraphe.errors import ParapheError
 from paraphe.i18n import _
+
+if TYPE_CHECKING:
+    from paraphe.diff.sources import Side
 
 DEV_NULL = "/dev/null"
 # As diff(1): 1 means « changes found », so every error exits 2.
@@ -29,6 +32,8 @@ ERROR_EXIT = 2
 
 
 def _sides(paths: tuple[Path, ...], rev: str | None) -> tuple[Side, Side]:
+    from paraphe.diff.sources import from_git, parse_rev  # loaded by the diff alone, not by every command
+
     if rev is not None:
         if len(paths) != 1:
             raise click.UsageError(_("with --rev, give one manifest: paraphe diff MANIFEST --rev REV[..REV2]"))
@@ -43,6 +48,8 @@ def _sides(paths: tuple[Path, ...], rev: str | None) -> tuple[Side, Side]:
 
 def _from_file(path: Path) -> Side:
     """A manifest, convention or avenant (whose diff is its articles')."""
+    from paraphe.diff.sources import from_file
+
     return from_file(path, pipeline.load_convention)
 
 
@@ -106,6 +113,8 @@ def diff(
     if redline is not None and redline.suffix.lower() not in (".pdf", ".odt"):
         raise click.BadParameter(_("the redline is written as .pdf or .odt"), param_hint="--redline")
     with reported_errors(exit_code=ERROR_EXIT):
+        from paraphe.diff.sources import compare
+
         old, new = _sides(paths, rev)
         changes = compare(old, new)
         if redline is not None:
@@ -154,6 +163,8 @@ def _git_external(args: list[str], color: bool) -> None:
     if DEV_NULL in (old_file, new_file) or not (_is_manifest(old_bytes) and _is_manifest(new_bytes)):
         _line_diff(old_bytes, new_bytes, a, b)
         return
+    from paraphe.diff.sources import compare, from_bytes
+
     try:
         changes = compare(
             from_bytes(path, old_bytes, a, pipeline.load_convention_bytes),
