@@ -32,9 +32,9 @@ MOST_TEMPLATES = 8  # each takes the main process a tenth of a second while no w
 
 
 def prepare_workers(manifests: Sequence[Path] = ()) -> None:
-    """The libraries, the context shape each kind's template is checked against, the stamps' font, and
-    for `manifests` (those the build may make) what at least two of them need, since one document's
-    need is met as well in its own worker: their templates checked and compiled (the
+    """The libraries and the stamps' font, and for `manifests` (those the build may make) what at least
+    two of them need, since one document's need is met as well in its own worker: their templates
+    checked (against their kind's context shape, made from its specimen) and compiled (the
     `MOST_TEMPLATES` most used), the outlines for drafts, matplotlib for identity sheets."""
     import pikepdf
 
@@ -44,11 +44,8 @@ def prepare_workers(manifests: Sequence[Path] = ()) -> None:
     import paraphe.render.template_check  # noqa: F401
     from paraphe.assemble.stamp import DRAFT_WORD
     from paraphe.assemble.typeface import embedded_font, outlined
-    from paraphe.render.reference import KINDS, context_shape
+    from paraphe.render.reference import KINDS
 
-    for kind in KINDS:
-        with contextlib.suppress(Exception):
-            context_shape(kind)
     with contextlib.suppress(Exception):
         embedded_font(pikepdf.Pdf.new())  # its subset is kept for the process
     heads = [_head(manifest) for manifest in manifests]
