@@ -36,7 +36,7 @@ from paraphe import scheduler
 from paraphe.avenant import load_consolidated
 from paraphe.avenant import load_document as load_convention
 from paraphe.avenant import load_document_bytes as load_convention_bytes
-from paraphe.convert import Converter, Document, parse_converter
+from paraphe.convert import Converter, Document, Ready, parse_converter
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
@@ -231,18 +231,41 @@ def make_documents(
             convention = load(job.manifest, strict=strict)  # load → validate → model
             rendered.append(render(job, convention, certifier))
         yield from ((job, failure) for failure in failed)
+    # Assembled while LibreOffice converts the next ones: each document's PDF as soon as it is finished
+    # (those with a Sommaire wait: their numbers may call for another conversion).
+    early: dict[int, tuple[bytes, Product | ParapheError]] = {}
+
+    def assemble_early(index: int, body: bytes) -> None:
+        if not _has_contents(rendered[index]):
+            early[index] = (body, _assembled(rendered[index], body))
+
+    converted = rendered
     try:
-        bodies = convert(rendered, converter)  # one LibreOffice for the whole batch
-        rendered, bodies = number_contents(rendered, bodies, converter)  # only documents with a Sommaire
+        bodies = convert(rendered, converter, assemble_early)  # one LibreOffice for the whole batch
+        converted, bodies = number_contents(rendered, bodies, converter)  # only documents with a Sommaire
     except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
         bodies = [internal_error(Location(display_path(d.job.manifest)), exc) for d in rendered]
-    for document, body in zip(rendered, bodies, strict=True):
-        outcome: list[Product | ParapheError] = []
-        with _failures_of(document.job.manifest, outcome):
-            if isinstance(body, ParapheError):
-                raise body
-            outcome.append(assemble(document, body))
-        yield document.job, outcome[0]
+    for index, (document, body) in enumerate(zip(converted, bodies, strict=True)):
+        done = early.get(index)
+        if done is not None and document is rendered[index] and done[0] == body:
+            yield document.job, done[1]
+        else:
+            yield document.job, _assembled(document, body)
+
+
+def _assembled(document: Rendered, body: bytes | ParapheError) -> Product | ParapheError:
+    outcome: list[Product | ParapheError] = []
+    with _failures_of(document.job.manifest, outcome):
+        if isinstance(body, ParapheError):
+            raise body
+        outcome.append(assemble(document, body))
+    return outcome[0]
+
+
+def _has_contents(document: Rendered) -> bool:
+    from paraphe.render.context import contents_headings
+
+    return bool(contents_headings(document.convention))
 
 
 @contextlib.contextmanager
@@ -330,10 +353,12 @@ def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
     return [TemplateReport(t, t.stem, tuple(check_template(t, t.stem, display_path(t)))) for t in templates]
 
 
-def convert(documents: Sequence[Rendered], converter: Converter) -> Sequence[bytes | ParapheError]:
-    """The .docx files into PDF bodies, in order."""
+def convert(
+    documents: Sequence[Rendered], converter: Converter, ready: Ready | None = None
+) -> Sequence[bytes | ParapheError]:
+    """The .docx files into PDF bodies, in order; `ready` hears of some as soon as they are finished."""
     log.info("converting %d document(s) to PDF with LibreOffice (%s)", len(documents), converter)
-    return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents])
+    return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents], ready)
 
 
 # A Sommaire's numbers are as wide as their placeholders: the second conversion settles them. A

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from paraphe.cli.main import cli
-from paraphe.convert import Converter, Document, Outcome
+from paraphe.convert import Converter, Document, Outcome, Ready
 from paraphe.pipeline import make_documents
 from paraphe.scheduler import Job, Product
 from support import LOZERE, TESTS, flat, pdf_text, require
@@ -112,9 +113,9 @@ class CountingConverter(Converter):
 
     converted: list[str] = field(default_factory=list)
 
-    def convert(self, documents: list[Document]) -> list[Outcome]:  # type: ignore[override]
+    def convert(self, documents: Sequence[Document], ready: Ready | None = None) -> list[Outcome]:
         self.converted.extend(d.name for d in documents)
-        return super().convert(documents)
+        return super().convert(documents, ready)
 
 
 def test_only_a_document_with_a_sommaire_is_converted_twice(tmp_path: Path, soffice: str) -> None:

@@ -131,16 +131,19 @@ def test_the_command_starts_without_the_heavy_libraries() -> None:
 
 def test_the_build_prepares_the_libraries_and_the_check_context_of_the_kinds_it_builds() -> None:
     """The context shape a template is checked against is made from its kind's specimen (a tenth of a
-    second for the SDSF's): only for the kinds that at least two manifests to build have."""
-    from paraphe.render.reference import context_shape
-    from paraphe.warmup import prepare_workers
-
-    context_shape.cache_clear()
-    prepare_workers()
-    assert "pypdf" in sys.modules and "docxtpl" in sys.modules and "pikepdf" in sys.modules
-    assert context_shape.cache_info().currsize == 0
-    prepare_workers([LOZERE.with_name("ctg-plan-actions-2020.yaml")] * 2)
-    assert context_shape.cache_info().currsize == 1
+    second for the SDSF's): only for the kinds that at least two manifests to build have. In a fresh
+    interpreter: a template checked before is not checked again."""
+    ctg = LOZERE.with_name("ctg-plan-actions-2020.yaml")
+    probe = (
+        "import sys; from pathlib import Path; from paraphe.warmup import prepare_workers; "
+        "from paraphe.render.reference import context_shape; "
+        "prepare_workers(); libraries = all(m in sys.modules for m in ('pypdf', 'docxtpl', 'pikepdf')); "
+        "shapes = context_shape.cache_info().currsize; "
+        f"prepare_workers([Path({str(ctg)!r})] * 2); "
+        "print(libraries, shapes, context_shape.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "0", "1"]
 
 
 @pytest.mark.parametrize(

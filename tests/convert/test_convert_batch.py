@@ -47,6 +47,27 @@ def test_one_process_for_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert len(calls.read_text().splitlines()) == 1
 
 
+def test_each_document_is_handed_over_once_finished_while_the_next_ones_convert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that it is assembled while LibreOffice works on: a document is finished once a later output
+    exists; the last is known finished only when the process ends, and comes back with the others."""
+    go_on = tmp_path / "go-on"
+    wait = f'while [ ! -e "{go_on}" ]; do sleep 0.02; done'
+    fake(tmp_path, monkeypatch, f"set -- $sources\nwrite $1\nwrite $2\n{wait}\nwrite $3")
+    heard: list[tuple[int, bytes]] = []
+
+    def ready(index: int, pdf: bytes) -> None:
+        heard.append((index, pdf))
+        go_on.touch()  # the fake writes the last document only once the first was handed over
+
+    outcomes = convert_documents(documents(3), timeout=30, ready=ready)
+    # The first, while the fake waited; the second perhaps, between the third's writing and the end.
+    assert [index for index, _ in heard] in ([0], [0, 1])
+    assert all(pdf == outcomes[index] for index, pdf in heard)
+    assert all(isinstance(o, bytes) and o.startswith(b"%PDF-") for o in outcomes)
+
+
 def test_crash_mid_batch_retries_only_the_unfinished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake(
         tmp_path,

@@ -10,6 +10,7 @@ from paraphe.convert.ahead import offices_started
 from paraphe.convert.libreoffice import (
     Document,
     Outcome,
+    Ready,
     convert_batch,
     convert_documents,
     convert_to_pdf,
@@ -22,6 +23,7 @@ __all__ = [
     "Converter",
     "Document",
     "Outcome",
+    "Ready",
     "convert_batch",
     "convert_documents",
     "convert_to_pdf",
@@ -40,10 +42,12 @@ class Converter:
     timeout: float = field(default_factory=soffice_timeout)  # a malformed setting: UsageError (io.setting)
     pdfa: bool = True  # archival PDF/A-2 (`build --no-pdfa` turns it off)
 
-    def convert(self, documents: Sequence[Document]) -> list[Outcome]:
+    def convert(self, documents: Sequence[Document], ready: Ready | None = None) -> list[Outcome]:
+        """Each document's outcome, in order; `ready`, locally, hears of some documents as soon as they
+        are finished, while LibreOffice converts the next ones."""
         if self.pool:
             return convert_on_pool(documents, self.pool, timeout=self.timeout, pdfa=self.pdfa)
-        return convert_documents(documents, timeout=self.timeout, pdfa=self.pdfa)
+        return convert_documents(documents, timeout=self.timeout, pdfa=self.pdfa, ready=ready)
 
     def started_ahead(self, count: int) -> contextlib.AbstractContextManager[None]:
         """`count` local LibreOffice processes started now, each to serve one conversion to come, ended

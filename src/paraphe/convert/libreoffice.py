@@ -9,13 +9,14 @@ is `soffice`'s; a LibreOffice started ahead of the batch, `ahead`'s.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
 import os
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120.0
 TIMEOUT_SETTING = "PARAPHE_SOFFICE_TIMEOUT"
 _POLL = 0.25
+# How often a batch's outputs are looked at when each is wanted as soon as it is finished.
+_POLL_READY = 0.05
 
 # writer_pdf_Export options (LibreOffice ≥ 7.4 reads them as JSON): headings
 # become bookmarks, which the assembler reads to place its outline; a tagged
@@ -86,6 +89,9 @@ class Document:
 
 
 Outcome = bytes | ConversionError
+# Called with a document's index and its PDF as soon as LibreOffice has finished it, while it converts
+# the next ones (each document at most once; the outcomes returned are complete regardless).
+Ready = Callable[[int, bytes], None]
 
 
 # A process that crashed or hung may have been unlucky: these are worth one more try.
@@ -101,10 +107,10 @@ def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT, 
 
 
 def convert_documents(
-    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True
+    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True, ready: Ready | None = None
 ) -> list[Outcome]:
     """Convert in one batch, then give each failed document a fresh LibreOffice of its own, once."""
-    outcomes = convert_batch(documents, timeout=timeout, pdfa=pdfa)
+    outcomes = convert_batch(documents, timeout=timeout, pdfa=pdfa, ready=ready)
     for index, outcome in enumerate(outcomes):
         if isinstance(outcome, ConversionError) and outcome.diagnostics[0].rule in _RETRIED:
             log.info("retrying %s alone: %s", documents[index].name, outcome.diagnostics[0].message)
@@ -119,7 +125,7 @@ def convert_documents(
 
 
 def convert_batch(
-    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True
+    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True, ready: Ready | None = None
 ) -> list[Outcome]:
     """Convert several documents with one LibreOffice process: its start-up is paid once.
 
@@ -144,8 +150,11 @@ def convert_batch(
             source = folder / ("document.docx" if len(documents) == 1 else f"document-{index:04d}.docx")
             source.write_bytes(document.docx)
             sources.append(source)
+        outputs = [folder / "out" / source.with_suffix(".pdf").name for source in sources]
+        finished: dict[int, bytes] = {}
+        watch = None if ready is None else functools.partial(_hand_finished, outputs, finished, ready)
         try:
-            run = _run_soffice(soffice, folder, sources, timeout, filter_options(pdfa=pdfa))
+            run = _run_soffice(soffice, folder, sources, timeout, filter_options(pdfa=pdfa), watch)
         except BaseException:
             if office is not None:
                 office.end()
@@ -153,10 +162,11 @@ def convert_batch(
         if office is not None and run.failure is not None:  # it may hang on a document: not left to the end
             office.end()
         outcomes: list[Outcome] = []
-        for document, source in zip(documents, sources, strict=True):
+        for index, (document, output) in enumerate(zip(documents, outputs, strict=True)):
             where = Location(document.name)
-            output = folder / "out" / source.with_suffix(".pdf").name
-            if is_complete_pdf(output):
+            if index in finished:
+                outcomes.append(finished[index])
+            elif is_complete_pdf(output):
                 outcomes.append(output.read_bytes())
             elif run.failure is not None:
                 outcomes.append(ConversionError.at(where, *run.failure))
@@ -177,10 +187,26 @@ class _Run:
     last_words: str = ""
 
 
+def _hand_finished(outputs: list[Path], finished: dict[int, bytes], ready: Ready) -> None:
+    """Each output LibreOffice is done with, to `ready`, once: it converts in order, so an output is
+    finished once a later one exists (and it ends as a PDF does)."""
+    last = max((index for index, output in enumerate(outputs) if output.exists()), default=-1)
+    for index in range(last):
+        if index not in finished and is_complete_pdf(outputs[index]):
+            finished[index] = outputs[index].read_bytes()
+            ready(index, finished[index])
+
+
 def _run_soffice(
-    soffice: str, folder: Path, sources: list[Path], timeout: float, options: dict[str, dict[str, str]]
+    soffice: str,
+    folder: Path,
+    sources: list[Path],
+    timeout: float,
+    options: dict[str, dict[str, str]],
+    watch: Callable[[], None] | None = None,
 ) -> _Run:
-    """Run one soffice over `sources`, allowing it `timeout` seconds per document."""
+    """Run one soffice over `sources`, allowing it `timeout` seconds per document; `watch()` called as it
+    goes."""
     command = [
         *soffice_command(soffice, folder),
         "--nodefault",
@@ -195,7 +221,7 @@ def _run_soffice(
     except OSError as exc:
         return _Run((f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"))
     try:
-        stdout, stderr = _wait(process, folder / "out", timeout)
+        stdout, stderr = _wait(process, folder / "out", timeout, watch)
     except subprocess.TimeoutExpired:
         kill_group(process)
         remove_pipe(folder)
@@ -211,17 +237,23 @@ def _run_soffice(
     return _Run(None, tail)
 
 
-def _wait(process: subprocess.Popen[bytes], out: Path, timeout: float) -> tuple[bytes, bytes]:
+def _wait(
+    process: subprocess.Popen[bytes], out: Path, timeout: float, watch: Callable[[], None] | None = None
+) -> tuple[bytes, bytes]:
     """Wait for soffice, giving it `timeout` seconds for each document: a new output resets the clock.
+    `watch()`, when given, is called at each look (more often then).
 
     Raises TimeoutExpired when no document was finished for `timeout` seconds.
     """
+    poll = _POLL if watch is None else _POLL_READY
     deadline = time.monotonic() + timeout
     finished = 0
     while True:
         try:
-            return process.communicate(timeout=max(0.01, min(_POLL, deadline - time.monotonic())))
+            return process.communicate(timeout=max(0.01, min(poll, deadline - time.monotonic())))
         except subprocess.TimeoutExpired:
+            if watch is not None:
+                watch()
             now_finished = sum(1 for _ in out.glob("*.pdf")) if out.is_dir() else 0
             if now_finished > finished:
                 finished, deadline = now_finished, time.monotonic() + timeout
