@@ -26,7 +26,7 @@ CORPORA = (ROOT / "tests" / "cases", ROOT / "tests" / "hostile")
 # A string literal shaped like a code: `topic.subject`.
 _LITERAL = re.compile(r"""["']([a-z]+\.[a-zA-Z][a-zA-Z-]*)["']""")
 # Literals of that shape that are file names, not codes.
-_FILE_SUFFIXES = {"docx", "pdf", "odt", "yaml", "yml", "dtd", "json", "xml", "txt", "bin"}
+_FILE_SUFFIXES = {"docx", "pdf", "odt", "yaml", "yml", "dtd", "json", "xml", "txt", "bin", "xcd", "xcu"}
 # Schema keywords that only lead to other schemas: their errors are the inner keyword's.
 _APPLICATORS = {"$ref", "properties", "items", "propertyNames", "prefixItems"}
 # oneOf: validation reports the error of the branch that explains most; the schema's branches exclude
