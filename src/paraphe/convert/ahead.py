@@ -1,11 +1,11 @@
 """LibreOffice started ahead of its conversions.
 
-LibreOffice's start-up (a second of CPU) is most of a small batch's conversion. The main process
-starts one per worker before it imports the rendering and PDF libraries, on the core its imports
-leave idle; each worker's first `soffice --convert-to`, run on the same profile, hands its documents
-to the one already running (LibreOffice's own single-instance pipe) and waits for them, with every
-check it has alone. The one running ends after serving it. Gone before (crashed, killed), the second
-converts alone, as without it.
+LibreOffice's start-up (a third of a second of CPU, its profile seeded) is most of a small batch's
+conversion. The main process starts one per worker before it imports the rendering and PDF libraries,
+on the core its imports leave idle; each worker's first `soffice --convert-to`, run on the same
+profile once the one already running greets on its socket, hands its documents to it (LibreOffice's
+own single-instance pipe) and waits for them, with every check it has alone. The one running ends
+after serving it. Gone before (crashed, killed) or not greeting in time, it is done without.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from paraphe.procutil import kill_group, signals_deferred
 class Office:
     """A LibreOffice started ahead, waiting in its folder for one conversion."""
 
-    folder: Path  # its profile, HOME and TMPDIR (so its pipe) are inside
+    folder: Path  # its profile, HOME and TMPDIR are inside (its socket is in /tmp: soffice.office_pipe)
     process: subprocess.Popen[bytes]  # a child of the main process: only there is it reaped
 
     def end(self) -> None:

@@ -69,7 +69,7 @@ def seed_profile(soffice: str, profile: Path) -> None:
     """Give a new profile one setting: it was last used by this very LibreOffice.
 
     A profile without it counts as an upgrade, and LibreOffice then runs its graphics self-tests
-    (vcl's GraphicsRenderTests: about a hundred drawings into off-screen bitmaps). That is 0.6 s of CPU,
+    (vcl's GraphicsRenderTests: about a hundred drawings into off-screen bitmaps). That is 0.65 s of CPU,
     two thirds of a headless start, for a result a conversion never uses; and since a headless start
     never records the version, every start would run them again. Nothing else is written: the rest of
     the profile is LibreOffice's own first start, as before. A profile that exists is left alone.
@@ -132,9 +132,9 @@ def office_ready(folder: Path, within: float, alive: Callable[[], bool]) -> bool
     """Whether the LibreOffice of `folder`'s profile takes documents, waiting up to `within` seconds
     while `alive()`.
 
-    Its socket exists early, but documents handed over before its main loop runs can be lost to its
-    first start's restart, or served without it ending after. It greets a caller only from its main
-    loop; an empty message then is a mere lookup, which it ignores.
+    A second soffice run on the profile before then can end up converting alone, and leave it waiting
+    for ever: in 19 of 30 tries when the second came at once. It greets a caller only from its main
+    loop (its socket exists before); an empty message then is a mere lookup, which it ignores.
     """
     pipe = office_pipe(folder)
     deadline = time.monotonic() + within
