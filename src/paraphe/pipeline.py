@@ -7,7 +7,8 @@ A build reads top to bottom as its stages:
     render                        model → template context → filled .docx
     convert                       .docx → .pdf, several documents per LibreOffice
     number_contents               a printed Sommaire: its page numbers, read from the PDF, filled, converted again
-    assemble                      body + annexes → one PDF: outline, numbers, record, fields
+    assemble                      body + annexes → one PDF: outline, numbers, record, fields (each
+                                  document as soon as LibreOffice has finished it)
     certify                       the secretariat's certification of a final document
     write                         atomically, with what the output depends on (`scheduler`)
 

@@ -80,7 +80,7 @@ def test_an_office_not_ready_in_time_is_ended_and_done_without(soffice: str, tmp
     with ahead.offices_started(1, timeout=120):
         [office] = ahead._started
         os.killpg(office.process.pid, signal.SIGSTOP)  # it will never take documents
-        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans l'office figée"))], timeout=20)
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans l'office figée"))], timeout=10)
         assert isinstance(pdf, bytes), pdf
         assert "Sans l'office figée" in pdf_text(pdf, tmp_path)
         assert office.process.wait(timeout=30) is not None  # killed, not left stopped until the build ends
