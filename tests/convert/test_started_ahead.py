@@ -16,6 +16,7 @@ import docx
 import pytest
 
 from paraphe.convert import Document, ahead, convert_batch
+from paraphe.convert import soffice as soffice_module
 from paraphe.convert.soffice import office_pipe, office_ready
 from paraphe.procutil import signals_deferred
 from support import ROOT
@@ -74,6 +75,17 @@ def test_an_office_found_where_libreoffice_listens_and_its_socket_removed_once_k
         assert office_ready(office.folder, 60, office.alive)
         assert office_pipe(office.folder).is_socket()
     assert not office_pipe(office.folder).exists()
+
+
+def test_no_socket_where_libreoffice_would_make_it_is_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another version or a sandboxed LibreOffice may listen elsewhere: the first batch then does not
+    wait for the whole conversion allowance before converting alone."""
+    monkeypatch.setattr(soffice_module, "SOCKET_APPEARS_WITHIN", 0.3)
+    started = time.monotonic()
+    assert not office_ready(tmp_path, 60, lambda: True)
+    assert time.monotonic() - started < 10
 
 
 def test_an_office_not_ready_in_time_is_ended_and_done_without(soffice: str, tmp_path: Path) -> None:

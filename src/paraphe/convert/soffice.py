@@ -119,13 +119,18 @@ def start_soffice(command: list[str], folder: Path, *, quiet: bool = False) -> s
 def office_pipe(folder: Path) -> Path:
     """The socket on which the LibreOffice of `folder`'s profile takes the documents that another
     soffice run on the same profile hands it. LibreOffice names it after the MD5 of the profile's URL
-    (in UTF-16, each byte in hexadecimal without leading zero) and puts it in /tmp whatever TMPDIR says."""
+    (in UTF-16, each byte in hexadecimal without leading zero) and puts it in /tmp, or /var/tmp where
+    /tmp is not writable, whatever TMPDIR says (sal's osl/unx/pipe.cxx)."""
     digest = hashlib.md5((folder / "profile").as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
-    return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{byte:x}' for byte in digest)}"
+    place = Path("/tmp") if os.access("/tmp", os.W_OK) else Path("/var/tmp")
+    return place / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{byte:x}' for byte in digest)}"
 
 
 # LibreOffice's greeting on that socket once its main loop runs (desktop/source/app/officeipcthread.cxx).
 _SEND_ARGUMENTS = b"InternalIPC::SendArguments"
+# LibreOffice makes its socket early in its start; none by then, it is elsewhere (another version, a
+# sandboxed LibreOffice that talks over D-Bus): not waited for longer.
+SOCKET_APPEARS_WITHIN = 5.0
 
 
 def office_ready(folder: Path, within: float, alive: Callable[[], bool]) -> bool:
@@ -137,7 +142,8 @@ def office_ready(folder: Path, within: float, alive: Callable[[], bool]) -> bool
     loop (its socket exists before); an empty message then is a mere lookup, which it ignores.
     """
     pipe = office_pipe(folder)
-    deadline = time.monotonic() + within
+    started = time.monotonic()
+    deadline = started + within
     while True:
         with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as caller:
             caller.settimeout(max(0.05, deadline - time.monotonic()))
@@ -151,7 +157,8 @@ def office_ready(folder: Path, within: float, alive: Callable[[], bool]) -> bool
             if greeting == _SEND_ARGUMENTS + b"\0":
                 caller.sendall(b"\0")
                 return True
-        if time.monotonic() >= deadline or not alive():
+        now = time.monotonic()
+        if now >= deadline or not alive() or (now - started >= SOCKET_APPEARS_WITHIN and not pipe.exists()):
             return False
         time.sleep(0.02)
 
