@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from paraphe.convert.ahead import offices_started
 from paraphe.convert.libreoffice import (
@@ -17,7 +18,6 @@ from paraphe.convert.libreoffice import (
     soffice_timeout,
 )
 from paraphe.convert.soffice import find_soffice
-from paraphe.convert.unoserver import Address, convert_on_pool, parse_pool
 
 __all__ = [
     "Converter",
@@ -30,6 +30,9 @@ __all__ = [
     "find_soffice",
     "parse_converter",
 ]
+
+if TYPE_CHECKING:  # the pool's client (xmlrpc, http) loads only for a pool
+    from paraphe.convert.unoserver import Address
 
 LOCAL = "local"
 
@@ -46,6 +49,8 @@ class Converter:
         """Each document's outcome, in order; `ready`, locally, hears of some documents as soon as they
         are finished, while LibreOffice converts the next ones."""
         if self.pool:
+            from paraphe.convert.unoserver import convert_on_pool
+
             return convert_on_pool(documents, self.pool, timeout=self.timeout, pdfa=self.pdfa)
         return convert_documents(documents, timeout=self.timeout, pdfa=self.pdfa, ready=ready)
 
@@ -62,4 +67,6 @@ def parse_converter(spec: str, *, pdfa: bool = True) -> Converter:
     """`local` or `unoserver://HOST:PORT[,HOST:PORT…]`; ValueError says what is wrong."""
     if spec == LOCAL:
         return Converter(pdfa=pdfa)
+    from paraphe.convert.unoserver import parse_pool
+
     return Converter(parse_pool(spec), pdfa=pdfa)
