@@ -15,15 +15,14 @@ A build reads top to bottom as its stages:
 `scheduler` runs these stages for many documents at once (reuse, locks, batches,
 worker processes); `sign` and `verify` come after, on the written PDF.
 
-Longer than our 350-line mark on purpose: it is the one place where a build reads top to bottom,
-verb by verb and stage by stage; the work itself lives in the stages. The after-build verbs (sign,
-verify, status) are the candidates to move out if it grows again.
+The after-build verbs (sign, verify, status) live in `after_build`; this module gives them to the
+command line with the others. Longer than our 350-line mark on purpose: it is the one place where a
+build reads top to bottom, stage by stage; the work itself lives in the stages.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import hashlib
 import logging
@@ -34,6 +33,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraphe import scheduler
+from paraphe.after_build import (
+    convention_status,
+    load_credentials,
+    load_remote_credentials,
+    load_token_credentials,
+    sign,
+    signing_options,
+    verify,
+)
 from paraphe.avenant import load_consolidated
 from paraphe.avenant import load_document as load_convention
 from paraphe.avenant import load_document_bytes as load_convention_bytes
@@ -94,6 +102,8 @@ __all__ = [
     "load_convention",
     "load_convention_bytes",
     "load_credentials",
+    "load_remote_credentials",
+    "load_token_credentials",
     "parse_converter",
     "sign",
     "signing_options",
@@ -464,95 +474,6 @@ def depends_on(manifest: Path, template: Path, convention: Convention, record: B
         if shared is not None:
             inputs[str(shared.resolve())] = sha256_file(shared)
     return inputs
-
-
-# --- After the build: signing and verifying --------------------------------------------------------
-
-
-def load_credentials(
-    *, pkcs12: Path | None = None, key: Path | None = None, cert: Path | None = None, password_env: str | None = None
-) -> Credentials:
-    """A signer's key and certificate: a PKCS#12 file, or a key with its certificate."""
-    from paraphe.sign import load_credentials
-
-    return load_credentials(pkcs12=pkcs12, key=key, cert=cert, password_env=password_env)
-
-
-def load_remote_credentials(url: str, credential: str, *, token: str | None, pin: str | None) -> Credentials:
-    """A signer's key held by a remote signing service (Cloud Signature Consortium API)."""
-    from paraphe.sign import load_csc
-
-    return load_csc(url, credential, token=token, pin=pin)
-
-
-def load_token_credentials(module: Path, token: str, key: str, pin: str) -> Credentials:
-    """A signer's key on a smart card or token (PKCS#11), its certificate read from the token."""
-    from paraphe.sign import load_pkcs11
-
-    return load_pkcs11(module, token, key, pin)
-
-
-def signing_options(
-    level: str = "B-B", timestamp_url: str | None = None, trust: Sequence[Path] = (), *, prefix: str = ""
-) -> SigningOptions:
-    """A signature's PAdES level with what it needs (a time-stamping authority, trusted roots),
-    checked before anything is signed or built; `prefix` names the options in messages (`certify-`)."""
-    from paraphe.sign import SigningOptions, load_trust_roots
-
-    options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)))
-    options.check(Location(f"--{prefix}level"), prefix=prefix)
-    return options
-
-
-def sign(
-    source: Path,
-    output: Path,
-    signatory_id: str,
-    credentials: Credentials,
-    *,
-    overwrite: bool = False,
-    level: str = "B-B",
-    timestamp_url: str | None = None,
-    trust: Sequence[Path] = (),
-    image: Path | None = None,
-) -> SignResult:
-    """One signatory signs `source`; `output` is written only if every check passes."""
-    from paraphe.sign import SigningOptions, load_trust_roots, sign_document
-
-    try:
-        options = SigningOptions(level, timestamp_url, tuple(load_trust_roots(trust)), image)
-        return sign_document(source, output, signatory_id, credentials, overwrite=overwrite, options=options)
-    finally:
-        credentials.close()  # a token's session, a signing service's authorisation
-
-
-def verify(
-    pdf: Path,
-    manifest: Path | None = None,
-    trust: Sequence[Path] = (),
-    crls: Sequence[Path] = (),
-    original: Path | None = None,
-    at: dt.datetime | None = None,
-) -> VerificationReport:
-    """Verify a PDF's signatures and build record; with `manifest`, that it was built from it; with
-    `original`, for an avenant, that this is the signed convention it amends, fully signed; `at`:
-    as on that date rather than now."""
-    from paraphe.sign import verify_pdf
-
-    convention = None if manifest is None else load_convention(manifest)
-    return verify_pdf(pdf, trust=trust, crls=crls, convention=convention, original=original, at=at)
-
-
-def convention_status(paths: Sequence[Path], out: Path = DEFAULT_OUT) -> list[ConventionStatus]:
-    """Each manifest's kind, draft or final, build, and its built PDF and signed copies verified."""
-    from paraphe.status import status
-
-    def verify_copy(pdf: Path, convention: Convention | None) -> VerificationReport:
-        from paraphe.sign import verify_pdf
-
-        return verify_pdf(pdf, convention=convention)
-
-    return status(paths, out, verify_copy)
 
 
 def write_output(path: Path, data: bytes) -> None:
