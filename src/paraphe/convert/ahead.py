@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.convert.soffice import (
+    end_soffice,
     find_soffice,
     office_ready,
     program_folder,
@@ -29,7 +30,7 @@ from paraphe.convert.soffice import (
     soffice_command,
     start_soffice,
 )
-from paraphe.procutil import kill_group, signals_deferred
+from paraphe.procutil import signals_deferred
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,7 @@ def offices_started(count: int, *, timeout: float) -> Iterator[None]:
     finally:
         _started.clear()
         for office in started:
-            kill_group(office.process)
-            remove_pipe(office.folder)
+            end_soffice(office.process, office.folder)
             shutil.rmtree(office.folder, ignore_errors=True)
 
 

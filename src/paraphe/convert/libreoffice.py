@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.convert.ahead import conversion_folder
-from paraphe.convert.soffice import find_soffice, is_complete_pdf, remove_pipe, soffice_command, start_soffice
+from paraphe.convert.soffice import end_soffice, find_soffice, is_complete_pdf, soffice_command, start_soffice
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, UsageError
 from paraphe.i18n import _
-from paraphe.procutil import kill_group
 
 log = logging.getLogger(__name__)
 
@@ -223,12 +222,10 @@ def _run_soffice(
     try:
         stdout, stderr = _wait(process, folder / "out", timeout, watch)
     except subprocess.TimeoutExpired:
-        kill_group(process)
-        remove_pipe(folder)
+        end_soffice(process, folder)
         return _Run((f"LibreOffice did not finish within {timeout:g} s and was stopped", "convert.timeout"))
     except BaseException:
-        kill_group(process)
-        remove_pipe(folder)
+        end_soffice(process, folder)
         raise
     detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
     tail = f" ({detail[-1]})" if detail else ""

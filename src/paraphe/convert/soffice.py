@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from paraphe.procutil import kill_group
+
 log = logging.getLogger(__name__)
 
 
@@ -169,6 +171,12 @@ def remove_pipe(folder: Path) -> None:
     with contextlib.suppress(OSError):
         if pipe.is_socket():
             pipe.unlink()
+
+
+def end_soffice(process: subprocess.Popen[bytes], folder: Path) -> None:
+    """A soffice run in `folder` killed with every process it started, and its socket removed."""
+    kill_group(process)
+    remove_pipe(folder)
 
 
 def is_complete_pdf(output: Path) -> bool:

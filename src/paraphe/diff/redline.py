@@ -26,11 +26,10 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from paraphe.convert import find_soffice
-from paraphe.convert.soffice import is_complete_pdf, remove_pipe, soffice_command, start_soffice
+from paraphe.convert.soffice import end_soffice, is_complete_pdf, soffice_command, start_soffice
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError
 from paraphe.manifest.model import Convention
-from paraphe.procutil import kill_group
 from paraphe.render.docx import render_docx
 
 log = logging.getLogger(__name__)
@@ -204,14 +203,12 @@ def _run(command: list[str], folder: Path, timeout: float, where: Location) -> N
     try:
         process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        kill_group(process)
-        remove_pipe(folder)
+        end_soffice(process, folder)
         raise ConversionError.at(
             where, f"LibreOffice did not finish the comparison within {timeout:g} s and was stopped", "redline.timeout"
         ) from None
     except BaseException:
-        kill_group(process)
-        remove_pipe(folder)
+        end_soffice(process, folder)
         raise
     if process.returncode != 0:
         raise ConversionError.at(where, f"LibreOffice failed with exit code {process.returncode}", "redline.failed")
