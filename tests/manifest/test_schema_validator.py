@@ -8,8 +8,10 @@ errors in the same order, with the same message, paths, keyword, instance and br
 from __future__ import annotations
 
 import copy
+import json
 import random
 from collections.abc import Iterator
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import jsonschema
@@ -21,6 +23,7 @@ from paraphe.manifest import validate
 from paraphe.manifest.french_values import canonical
 from paraphe.manifest.load import load_manifest
 from paraphe.manifest.schema_validator import validator_class
+from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH, TERRITORIES_SCHEMA_PATH
 from support import ROOT
 
 REPLACEMENTS: list[Any] = [
@@ -138,3 +141,13 @@ def test_a_oneof_settled_early_reports_as_jsonschema(instance: Any) -> None:
     stock, ours = jsonschema.Draft202012Validator(schema), validator_class(schema)(schema)
     assert validator_class(schema) is not jsonschema.Draft202012Validator
     assert [_described(e) for e in ours.iter_errors(instance)] == [_described(e) for e in stock.iter_errors(instance)]
+
+
+@pytest.mark.parametrize("shipped", [SCHEMA_PATH, AVENANT_SCHEMA_PATH, TERRITORIES_SCHEMA_PATH], ids=str)
+def test_each_shipped_schema_is_a_valid_draft_2020_12_schema(shipped: Traversable) -> None:
+    """Builds trust the shipped schemas without checking them against the metaschema: this test does."""
+    schema = json.loads(shipped.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    # The check can fail: a type that is no JSON type is refused.
+    with pytest.raises(jsonschema.SchemaError):
+        jsonschema.Draft202012Validator.check_schema({**schema, "type": "texte"})

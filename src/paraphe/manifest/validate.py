@@ -36,10 +36,9 @@ def _schema(avenant: bool = False) -> dict[str, Any]:
 
 @cache
 def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
-    import jsonschema
-
+    # Not checked against the metaschema here (a sixth of a second at every build's start): the schemas
+    # are paraphe's own, and a test checks them (tests/manifest/test_schema_validator.py).
     schema = _schema(avenant)
-    jsonschema.Draft202012Validator.check_schema(schema)
     return validator_class(schema)(schema)
 
 
