@@ -45,7 +45,7 @@ from paraphe.after_build import (
 from paraphe.avenant import load_consolidated
 from paraphe.avenant import load_document as load_convention
 from paraphe.avenant import load_document_bytes as load_convention_bytes
-from paraphe.convert import Converter, Document, Ready, parse_converter
+from paraphe.convert import Converter, Document, Ready, parse_converter, release_office
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
@@ -234,6 +234,15 @@ def make_documents(
     assembled), so that it is written and shown while the others are made.
     `certifier`: the SHA-256 of the certificate that will certify final documents ("" for none).
     """
+    try:
+        yield from _made(jobs, converter=converter, strict=strict, certifier=certifier, consolidated=consolidated)
+    finally:
+        release_office()  # the LibreOffice that served this batch's conversions
+
+
+def _made(
+    jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str, consolidated: bool
+) -> Iterator[tuple[Job, Product | ParapheError]]:
     rendered: list[Rendered] = []
     for job in jobs:
         failed: list[Product | ParapheError] = []

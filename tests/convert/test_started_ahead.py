@@ -1,5 +1,6 @@
-"""A LibreOffice started ahead (while the libraries load) serves the first conversion, then ends by
-itself; one that died first is done without; none is left running, nor its folder, whatever happens."""
+"""A LibreOffice started ahead (while the libraries load) serves every conversion of the process that
+takes it, until released; one that died first is done without; none is left running, nor its folder,
+whatever happens."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from paraphe.convert import Document, ahead, convert_batch
+from paraphe.convert import Document, ahead, convert_batch, release_office
 from paraphe.convert import soffice as soffice_module
 from paraphe.convert.soffice import office_pipe, office_ready
 from paraphe.procutil import signals_deferred
@@ -45,16 +46,52 @@ def group_alive(pid: int) -> bool:
     return True
 
 
-def test_the_office_started_ahead_serves_the_conversion_then_ends(soffice: str, tmp_path: Path) -> None:
+def office_cpu(office: ahead.Office) -> float:
+    """CPU seconds of the office's processes (its process group) so far."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split() if entry.name.isdigit() else []
+        except OSError:
+            continue
+        if fields and int(fields[2]) == office.process.pid:  # its process group
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def test_the_office_started_ahead_serves_each_conversion_then_ends_once_released(soffice: str, tmp_path: Path) -> None:
     with ahead.offices_started(1, timeout=120):
         [office] = ahead._started
-        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Convention servie d'avance"))])
-        assert isinstance(pdf, bytes), pdf
-        assert "Convention servie d'avance" in pdf_text(pdf, tmp_path)
-        # Had the conversion not been handed to it, it would wait for work until killed.
+        for text in ("Convention servie d'avance", "Sommaire converti de nouveau"):
+            before = office_cpu(office)
+            [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx(text))])
+            assert isinstance(pdf, bytes), pdf
+            assert text in pdf_text(pdf, tmp_path)
+            # Its LibreOffice did the work: one that was not handed the document would have stayed idle.
+            assert office_cpu(office) > before + 0.02
+            assert office.alive()  # its placeholder document keeps it open for the next conversion
+        assert not ahead._started  # taken: another process's conversions start their own
+        release_office()
         assert office.process.wait(timeout=60) is not None
-        assert not ahead._started  # taken: a second conversion starts its own
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Sans office"))])
+        assert "Sans office" in pdf_text(pdf, tmp_path)  # released, it is not used again
     assert not office.folder.exists()
+
+
+def test_an_office_whose_conversion_failed_is_not_used_again(soffice: str, tmp_path: Path) -> None:
+    """A conversion that hangs or crashes may have left the office in any state: it is ended, and the
+    retry gets a LibreOffice of its own."""
+    with ahead.offices_started(1, timeout=120):
+        [office] = ahead._started
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Avant la panne"))])
+        assert isinstance(pdf, bytes), pdf
+        os.killpg(office.process.pid, signal.SIGSTOP)  # hangs from now on
+        [failed] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Pendant"))], timeout=3)
+        assert not isinstance(failed, bytes)
+        assert failed.diagnostics[0].rule == "convert.timeout"
+        assert office.process.wait(timeout=30) is not None  # ended, not left stopped
+        [pdf] = convert_batch([Document("conventions/essai/un.yaml", a_docx("Après la panne"))])
+        assert "Après la panne" in pdf_text(pdf, tmp_path)
 
 
 def test_an_office_that_died_before_its_conversion_is_done_without(soffice: str, tmp_path: Path) -> None:

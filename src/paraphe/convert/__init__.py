@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from paraphe.convert.ahead import offices_started
+from paraphe.convert.ahead import offices_started, release_office
 from paraphe.convert.libreoffice import (
     Document,
     Outcome,
@@ -29,6 +29,7 @@ __all__ = [
     "convert_to_pdf",
     "find_soffice",
     "parse_converter",
+    "release_office",
 ]
 
 if TYPE_CHECKING:  # the pool's client (xmlrpc, http) loads only for a pool

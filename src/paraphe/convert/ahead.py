@@ -1,11 +1,13 @@
-"""LibreOffice started ahead of its conversions.
+"""LibreOffice started ahead of its conversions, each serving every conversion of the worker that takes it.
 
 LibreOffice's start-up (a third of a second of CPU, its profile seeded) is most of a small batch's
 conversion. The main process starts one per worker before it imports the rendering and PDF libraries,
 on the core its imports leave idle; each worker's first `soffice --convert-to`, run on the same
 profile once the one already running greets on its socket, hands its documents to it (LibreOffice's
-own single-instance pipe) and waits for them, with every check it has alone. The one running ends
-after serving it. Gone before (crashed, killed) or not greeting in time, it is done without.
+own single-instance pipe) and waits for them, with every check it has alone. The office keeps a
+placeholder document open, or it would end once it has served: the worker's later conversions (the
+Sommaire's numbers, converted again) are handed to it too, until the worker releases it. Gone
+before (crashed, killed) or not greeting in time, it is done without.
 """
 
 from __future__ import annotations
@@ -41,8 +43,10 @@ class Office:
     process: subprocess.Popen[bytes]  # a child of the main process: only there is it reaped
 
     def end(self) -> None:
-        """From any process of the build: its whole group killed. Served, it ends by itself (and its
-        CPU time is then counted as its parent's children's)."""
+        """From any process of the build: its whole group killed (the main process reaps it)."""
+        global _taken
+        if _taken is self:
+            _taken = None
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         remove_pipe(self.folder)
@@ -58,6 +62,11 @@ class Office:
 
 # In the main process, then in each forked worker: the offices started ahead, not yet taken.
 _started: list[Office] = []
+# In a process: the office it took, which serves its conversions until `release_office`.
+_taken: Office | None = None
+# The document an office keeps open (empty): LibreOffice ends once a conversion handed to it is
+# done and it has no document open.
+PLACEHOLDER = "placeholder.txt"
 
 
 # How long an office started ahead may live, in documents' allowances (`timeout` each): a batch has 12 at most.
@@ -80,8 +89,8 @@ def offices_started(count: int, *, timeout: float) -> Iterator[None]:
             for _ in range(count):
                 folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
                 try:
-                    # --nodefault: no empty document open, so that it ends once it has served.
-                    command = [*guard, *soffice_command(soffice, folder), "--nodefault"]
+                    (folder / PLACEHOLDER).touch()
+                    command = [*guard, *soffice_command(soffice, folder), "--nodefault", str(folder / PLACEHOLDER)]
                     process = start_soffice(command, folder, quiet=True)
                 except OSError:  # each conversion, starting its own, will say why
                     shutil.rmtree(folder, ignore_errors=True)
@@ -127,17 +136,53 @@ def _take_office() -> Office | None:
     return None
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where one soffice runs: `folder` holds its profile (HOME and TMPDIR), `work` its documents and
+    their outputs; `office`, when there is one, takes the documents."""
+
+    folder: Path
+    work: Path
+    office: Office | None
+
+
 @contextlib.contextmanager
-def conversion_folder(ready_within: float) -> Iterator[tuple[Path, Office | None]]:
-    """The folder one soffice runs in: a started office's (removed with it, once the build is done),
-    or a fresh one, removed on leaving. The office must take documents within `ready_within` seconds,
-    or it is ended and not used: a soffice run while it still starts could end up converting alone
-    and leave it waiting for ever."""
-    office = _take_office()
+def conversion_folder(ready_within: float) -> Iterator[Place]:
+    """Where one soffice runs: on the profile of the office this process took, or of one started ahead
+    (removed with it, once the build is done), its documents in a folder of their own; or in a fresh
+    folder, removed on leaving. An office taken must take documents within `ready_within` seconds, or
+    it is ended and not used: a soffice run while it still starts could end up converting alone and
+    leave it waiting for ever."""
+    office = _office(ready_within)
     if office is not None:
-        if office_ready(office.folder, ready_within, office.alive):
-            yield office.folder, office
-            return
+        work = Path(tempfile.mkdtemp(prefix="call-", dir=office.folder))
+        try:
+            yield Place(office.folder, work, office)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as fresh:
+        yield Place(Path(fresh), Path(fresh), None)
+
+
+def _office(ready_within: float) -> Office | None:
+    """The office this process took, still running; or one started ahead, once it greets."""
+    global _taken
+    if _taken is not None:
+        if _taken.alive():
+            return _taken
+        _taken.end()
+    office = _take_office()
+    if office is None:
+        return None
+    if not office_ready(office.folder, ready_within, office.alive):
         office.end()
-    with tempfile.TemporaryDirectory(prefix="paraphe-lo-") as work:
-        yield Path(work), None
+        return None
+    _taken = office
+    return office
+
+
+def release_office() -> None:
+    """The office this process took ended: its conversions are done (a worker's batch, a build alone)."""
+    if _taken is not None:
+        _taken.end()

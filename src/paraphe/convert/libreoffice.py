@@ -142,23 +142,24 @@ def convert_batch(
             )
             for d in documents
         ]
-    with conversion_folder(ready_within=timeout) as (folder, office):
+    with conversion_folder(ready_within=timeout) as place:
+        office, out = place.office, place.work / "out"
         sources = []
         for index, document in enumerate(documents):
             # One name per document: soffice names each output after its input.
-            source = folder / ("document.docx" if len(documents) == 1 else f"document-{index:04d}.docx")
+            source = place.work / ("document.docx" if len(documents) == 1 else f"document-{index:04d}.docx")
             source.write_bytes(document.docx)
             sources.append(source)
-        outputs = [folder / "out" / source.with_suffix(".pdf").name for source in sources]
+        outputs = [out / source.with_suffix(".pdf").name for source in sources]
         finished: dict[int, bytes] = {}
         watch = None if ready is None else functools.partial(_hand_finished, outputs, finished, ready)
         try:
-            run = _run_soffice(soffice, folder, sources, timeout, filter_options(pdfa=pdfa), watch)
+            run = _run_soffice(soffice, place.folder, sources, out, timeout, filter_options(pdfa=pdfa), watch)
         except BaseException:
             if office is not None:
                 office.end()
             raise
-        if office is not None and run.failure is not None:  # it may hang on a document: not left to the end
+        if office is not None and run.failure is not None:  # it may hang on a document: not used again
             office.end()
         outcomes: list[Outcome] = []
         for index, (document, output) in enumerate(zip(documents, outputs, strict=True)):
@@ -200,19 +201,20 @@ def _run_soffice(
     soffice: str,
     folder: Path,
     sources: list[Path],
+    out: Path,
     timeout: float,
     options: dict[str, dict[str, str]],
     watch: Callable[[], None] | None = None,
 ) -> _Run:
-    """Run one soffice over `sources`, allowing it `timeout` seconds per document; `watch()` called as it
-    goes."""
+    """Run one soffice on `folder`'s profile over `sources`, into `out`, allowing it `timeout` seconds per
+    document; `watch()` called as it goes."""
     command = [
         *soffice_command(soffice, folder),
         "--nodefault",
         "--convert-to",
         "pdf:writer_pdf_Export:" + json.dumps(options),
         "--outdir",
-        str(folder / "out"),
+        str(out),
         *(str(s) for s in sources),
     ]
     try:
@@ -220,7 +222,7 @@ def _run_soffice(
     except OSError as exc:
         return _Run((f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"))
     try:
-        stdout, stderr = _wait(process, folder / "out", timeout, watch)
+        stdout, stderr = _wait(process, out, timeout, watch)
     except subprocess.TimeoutExpired:
         end_soffice(process, folder)
         return _Run((f"LibreOffice did not finish within {timeout:g} s and was stopped", "convert.timeout"))
