@@ -5,7 +5,8 @@ A build reads top to bottom as its stages:
     load → validate → model      `load_convention` (the manifest stage; an avenant's, with the
                                   conventions it names and the articles their diff writes)
     render                        model → template context → filled .docx
-    convert                       .docx → .pdf, several documents per LibreOffice
+    convert                       .docx → .pdf, several documents per LibreOffice, in a thread of the
+                                  worker: each document is given as soon as it is rendered
     number_contents               a printed Sommaire: its page numbers, read from the PDF, filled, converted again
     assemble                      body + annexes → one PDF: outline, numbers, record, fields (each
                                   document as soon as LibreOffice has finished it)
@@ -45,7 +46,8 @@ from paraphe.after_build import (
 from paraphe.avenant import load_consolidated
 from paraphe.avenant import load_document as load_convention
 from paraphe.avenant import load_document_bytes as load_convention_bytes
-from paraphe.convert import Converter, Document, Ready, parse_converter, release_office
+from paraphe.convert import Converter, Document, parse_converter, release_office
+from paraphe.convert.stream import Conversions
 from paraphe.diagnostics import Diagnostic, Location, blocking
 from paraphe.discovery import declared_id, discover, same_ids
 from paraphe.errors import ManifestError, ParapheError, UsageError, internal_error
@@ -234,43 +236,44 @@ def make_documents(
     assembled), so that it is written and shown while the others are made.
     `certifier`: the SHA-256 of the certificate that will certify final documents ("" for none).
     """
+    served = False
     try:
         yield from _made(jobs, converter=converter, strict=strict, certifier=certifier, consolidated=consolidated)
+        served = True
     finally:
-        release_office()  # the LibreOffice that served this batch's conversions
+        release_office(served=served)  # the LibreOffice that served this batch's conversions
 
 
 def _made(
     jobs: Sequence[Job], *, converter: Converter, strict: bool, certifier: str, consolidated: bool
 ) -> Iterator[tuple[Job, Product | ParapheError]]:
-    rendered: list[Rendered] = []
-    for job in jobs:
-        failed: list[Product | ParapheError] = []
-        with _failures_of(job.manifest, failed):
-            load = load_consolidated if consolidated else load_convention
-            convention = load(job.manifest, strict=strict)  # load → validate → model
-            rendered.append(render(job, convention, certifier))
-        yield from ((job, failure) for failure in failed)
-    # Assembled while LibreOffice converts the next ones: each document's PDF as soon as it is finished
-    # (those with a Sommaire wait: their numbers may call for another conversion).
-    early: dict[int, tuple[bytes, Product | ParapheError]] = {}
-
-    def assemble_early(index: int, body: bytes) -> None:
-        if not _has_contents(rendered[index]):
-            early[index] = (body, _assembled(rendered[index], body))
-
-    converted = rendered
-    try:
-        bodies = convert(rendered, converter, assemble_early)  # one LibreOffice for the whole batch
-        converted, bodies = number_contents(rendered, bodies, converter)  # only documents with a Sommaire
-    except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
-        bodies = [internal_error(Location(display_path(d.job.manifest)), exc) for d in rendered]
-    for index, (document, body) in enumerate(zip(converted, bodies, strict=True)):
-        done = early.get(index)
-        if done is not None and document is rendered[index] and done[0] == body:
-            yield document.job, done[1]
-        else:
-            yield document.job, _assembled(document, body)
+    documents: dict[int, Rendered] = {}
+    with Conversions[int](converter) as conversions:  # LibreOffice starts on the first while the next render
+        for index, job in enumerate(jobs):
+            failed: list[Product | ParapheError] = []
+            with _failures_of(job.manifest, failed):
+                load = load_consolidated if consolidated else load_convention
+                convention = load(job.manifest, strict=strict)  # load → validate → model
+                documents[index] = render(job, convention, certifier)
+                conversions.give(index, convert(documents[index]))
+            yield from ((job, failure) for failure in failed)
+        given = dict.fromkeys(documents, 1)  # how often each was given to convert
+        done: set[int] = set()
+        try:
+            # Assembled while LibreOffice converts the next ones, each as soon as its PDF is finished.
+            for index, converted in conversions.finished():
+                document, body = number_contents(documents[index], converted, given[index])
+                if document is not documents[index]:  # its Sommaire filled: converted again
+                    documents[index] = document
+                    given[index] += 1
+                    conversions.give(index, convert(document))
+                    continue
+                done.add(index)
+                yield document.job, _assembled(document, body)
+        except Exception as exc:  # noqa: BLE001 - a bug fails the batch's documents, not the build
+            for index, document in documents.items():
+                if index not in done:
+                    yield document.job, internal_error(Location(display_path(document.job.manifest)), exc)
 
 
 def _assembled(document: Rendered, body: bytes | ParapheError) -> Product | ParapheError:
@@ -280,12 +283,6 @@ def _assembled(document: Rendered, body: bytes | ParapheError) -> Product | Para
             raise body
         outcome.append(assemble(document, body))
     return outcome[0]
-
-
-def _has_contents(document: Rendered) -> bool:
-    from paraphe.render.context import contents_headings
-
-    return bool(contents_headings(document.convention))
 
 
 @contextlib.contextmanager
@@ -373,12 +370,9 @@ def check_templates(paths: Sequence[Path]) -> list[TemplateReport]:
     return [TemplateReport(t, t.stem, tuple(check_template(t, t.stem, display_path(t)))) for t in templates]
 
 
-def convert(
-    documents: Sequence[Rendered], converter: Converter, ready: Ready | None = None
-) -> Sequence[bytes | ParapheError]:
-    """The .docx files into PDF bodies, in order; `ready` hears of some as soon as they are finished."""
-    log.info("converting %d document(s) to PDF with LibreOffice (%s)", len(documents), converter)
-    return converter.convert([Document(display_path(d.job.manifest), d.docx) for d in documents], ready)
+def convert(document: Rendered) -> Document:
+    """What LibreOffice is given for a rendered document: its .docx, named by its manifest in errors."""
+    return Document(display_path(document.job.manifest), document.docx)
 
 
 # A Sommaire's numbers are as wide as their placeholders: the second conversion settles them. A
@@ -387,34 +381,26 @@ CONTENTS_ROUNDS = 3
 
 
 def number_contents(
-    documents: Sequence[Rendered], bodies: Sequence[bytes | ParapheError], converter: Converter
-) -> tuple[list[Rendered], list[bytes | ParapheError]]:
-    """Documents with a printed Sommaire, filled again with the pages where its headings were printed
-    and converted again, until the numbers printed are the pages read back; the others untouched.
+    document: Rendered, body: bytes | ParapheError, conversions: int
+) -> tuple[Rendered, bytes | ParapheError]:
+    """For a document with a printed Sommaire, converted `conversions` times so far: the document filled
+    again with the pages where its headings were printed, to convert again, until the numbers printed
+    are the pages read back; otherwise (and for the others) the document and its body as they are.
 
     The pages are read from the converted PDF (its headings' bookmarks), numbered as `assemble` will
     number them (the cover and the inserted annex files counted): LibreOffice does not refresh a
     Word table of contents, so the Sommaire is text, and its numbers are filled as text.
     """
-    documents, bodies = list(documents), list(bodies)
-    for attempt in range(CONTENTS_ROUNDS + 1):
-        unsettled: dict[int, Rendered] = {}
-        for index, (document, body) in enumerate(zip(documents, bodies, strict=True)):
-            try:
-                refilled = _refill_contents(document, body)
-            except ParapheError as exc:  # `assemble` would refuse it for the same reason: it says so now
-                bodies[index] = exc
-                continue
-            if refilled is not None:
-                unsettled[index] = refilled
-        if not unsettled:
-            break
-        if attempt == CONTENTS_ROUNDS:  # never seen: a line that moves each time its number changes
-            log.warning("the Sommaire's page numbers of %d document(s) did not settle", len(unsettled))
-            break
-        for index, body in zip(unsettled, convert(list(unsettled.values()), converter), strict=True):
-            documents[index], bodies[index] = unsettled[index], body
-    return documents, bodies
+    try:
+        refilled = _refill_contents(document, body)
+    except ParapheError as exc:  # `assemble` would refuse it for the same reason: it says so now
+        return document, exc
+    if refilled is None:
+        return document, body
+    if conversions > CONTENTS_ROUNDS:  # never seen: a line that moves each time its number changes
+        log.warning("%s: the Sommaire's page numbers did not settle", display_path(document.job.manifest))
+        return document, body
+    return refilled, body
 
 
 def _refill_contents(document: Rendered, body: bytes | ParapheError) -> Rendered | None:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from paraphe.cli.main import cli
-from paraphe.convert import Converter, Document, Outcome, Ready
+from paraphe.convert import Cancellation, Converter, Document, Outcome, Ready
 from paraphe.pipeline import make_documents
 from paraphe.scheduler import Job, Product
 from support import LOZERE, TESTS, flat, pdf_text, require
@@ -113,9 +113,11 @@ class CountingConverter(Converter):
 
     converted: list[str] = field(default_factory=list)
 
-    def convert(self, documents: Sequence[Document], ready: Ready | None = None) -> list[Outcome]:
+    def convert(
+        self, documents: Sequence[Document], ready: Ready | None = None, cancellation: Cancellation | None = None
+    ) -> list[Outcome]:
         self.converted.extend(d.name for d in documents)
-        return super().convert(documents, ready)
+        return super().convert(documents, ready, cancellation)
 
 
 def test_only_a_document_with_a_sommaire_is_converted_twice(tmp_path: Path, soffice: str) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from paraphe.convert.ahead import offices_started, release_office
 from paraphe.convert.libreoffice import (
+    Cancellation,
     Document,
     Outcome,
     Ready,
@@ -20,6 +21,7 @@ from paraphe.convert.libreoffice import (
 from paraphe.convert.soffice import find_soffice
 
 __all__ = [
+    "Cancellation",
     "Converter",
     "Document",
     "Outcome",
@@ -46,14 +48,19 @@ class Converter:
     timeout: float = field(default_factory=soffice_timeout)  # a malformed setting: UsageError (io.setting)
     pdfa: bool = True  # archival PDF/A-2 (`build --no-pdfa` turns it off)
 
-    def convert(self, documents: Sequence[Document], ready: Ready | None = None) -> list[Outcome]:
+    def convert(
+        self, documents: Sequence[Document], ready: Ready | None = None, cancellation: Cancellation | None = None
+    ) -> list[Outcome]:
         """Each document's outcome, in order; `ready`, locally, hears of some documents as soon as they
-        are finished, while LibreOffice converts the next ones."""
+        are finished, while LibreOffice converts the next ones; `cancellation` lets another thread stop
+        a local conversion (a pool's runs to its timeout)."""
         if self.pool:
             from paraphe.convert.unoserver import convert_on_pool
 
             return convert_on_pool(documents, self.pool, timeout=self.timeout, pdfa=self.pdfa)
-        return convert_documents(documents, timeout=self.timeout, pdfa=self.pdfa, ready=ready)
+        return convert_documents(
+            documents, timeout=self.timeout, pdfa=self.pdfa, ready=ready, cancellation=cancellation
+        )
 
     def started_ahead(self, count: int) -> contextlib.AbstractContextManager[None]:
         """`count` local LibreOffice processes started now, each to serve one conversion to come, ended

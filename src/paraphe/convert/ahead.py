@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,19 @@ class Office:
             os.killpg(self.process.pid, signal.SIGKILL)
         remove_pipe(self.folder)
 
+    def close(self) -> None:
+        """From any process of the build, once it has served: LibreOffice asked to quit (SIGTERM), as it
+        does in hundredths of a second, so that each process of the chain is waited for by its parent
+        and their CPU time is counted as the build's; then ended all the same."""
+        for pid in _members(self.process.pid):
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/comm").read_text().strip() == "soffice.bin":
+                    os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + QUIT_WITHIN
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.end()
+
     def alive(self) -> bool:
         """From any process of the build (only the main one may wait for it): not yet exited."""
         try:
@@ -60,6 +74,18 @@ class Office:
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _members(group: int) -> list[int]:
+    """The processes of a process group (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == group:
+                found.append(int(entry.name))
+    return found
+
+
+# Seconds LibreOffice is given to quit when asked, before it is killed.
+QUIT_WITHIN = 5.0
 # In the main process, then in each forked worker: the offices started ahead, not yet taken.
 _started: list[Office] = []
 # In a process: the office it took, which serves its conversions until `release_office`.
@@ -182,7 +208,12 @@ def _office(ready_within: float) -> Office | None:
     return office
 
 
-def release_office() -> None:
-    """The office this process took ended: its conversions are done (a worker's batch, a build alone)."""
+def release_office(*, served: bool = True) -> None:
+    """The office this process took ended, its conversions done (a worker's batch, a build alone):
+    asked to quit once it has `served`; killed at once when they were cut short (Ctrl-C, an error),
+    as it may be busy converting."""
     if _taken is not None:
-        _taken.end()
+        if served:
+            _taken.close()
+        else:
+            _taken.end()

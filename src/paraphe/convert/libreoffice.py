@@ -9,12 +9,15 @@ is `soffice`'s; a LibreOffice started ahead of the batch, `ahead`'s.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import math
 import os
+import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -93,6 +96,36 @@ Outcome = bytes | ConversionError
 Ready = Callable[[int, bytes], None]
 
 
+class Cancellation:
+    """How another thread stops a conversion: the soffice running is killed with its group (its
+    thread then reports it failed and ends), and none starts after."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._running: set[subprocess.Popen[bytes]] = set()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            for process in self._running:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+    def start(self, command: list[str], folder: Path) -> subprocess.Popen[bytes] | None:
+        """soffice started (`start_soffice`), unless cancelled: None."""
+        with self._lock:
+            if self._cancelled:
+                return None
+            process = start_soffice(command, folder)
+            self._running.add(process)
+            return process
+
+    def ended(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._running.discard(process)
+
+
 # A process that crashed or hung may have been unlucky: these are worth one more try.
 _RETRIED = {"convert.timeout", "convert.failed", "convert.no-output", "convert.bad-output"}
 
@@ -106,14 +139,19 @@ def convert_to_pdf(docx: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT, 
 
 
 def convert_documents(
-    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True, ready: Ready | None = None
+    documents: Sequence[Document],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    pdfa: bool = True,
+    ready: Ready | None = None,
+    cancellation: Cancellation | None = None,
 ) -> list[Outcome]:
     """Convert in one batch, then give each failed document a fresh LibreOffice of its own, once."""
-    outcomes = convert_batch(documents, timeout=timeout, pdfa=pdfa, ready=ready)
+    outcomes = convert_batch(documents, timeout=timeout, pdfa=pdfa, ready=ready, cancellation=cancellation)
     for index, outcome in enumerate(outcomes):
         if isinstance(outcome, ConversionError) and outcome.diagnostics[0].rule in _RETRIED:
             log.info("retrying %s alone: %s", documents[index].name, outcome.diagnostics[0].message)
-            retried = convert_batch([documents[index]], timeout=timeout, pdfa=pdfa)[0]
+            retried = convert_batch([documents[index]], timeout=timeout, pdfa=pdfa, cancellation=cancellation)[0]
             if isinstance(retried, ConversionError):
                 first = retried.diagnostics[0]
                 retried = ConversionError.at(
@@ -124,13 +162,18 @@ def convert_documents(
 
 
 def convert_batch(
-    documents: Sequence[Document], *, timeout: float = DEFAULT_TIMEOUT, pdfa: bool = True, ready: Ready | None = None
+    documents: Sequence[Document],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    pdfa: bool = True,
+    ready: Ready | None = None,
+    cancellation: Cancellation | None = None,
 ) -> list[Outcome]:
     """Convert several documents with one LibreOffice process: its start-up is paid once.
 
     Each document gets its own outcome, PDF bytes or the error that names it; a process
     that crashes or hangs fails only the documents it had not finished. `timeout` is per
-    document.
+    document; `cancellation` lets another thread stop it.
     """
     if not documents:
         return []
@@ -154,7 +197,8 @@ def convert_batch(
         finished: dict[int, bytes] = {}
         watch = None if ready is None else functools.partial(_hand_finished, outputs, finished, ready)
         try:
-            run = _run_soffice(soffice, place.folder, sources, out, timeout, filter_options(pdfa=pdfa), watch)
+            options = filter_options(pdfa=pdfa)
+            run = _run_soffice(soffice, place.folder, sources, out, timeout, options, watch, cancellation)
         except BaseException:
             if office is not None:
                 office.end()
@@ -205,6 +249,7 @@ def _run_soffice(
     timeout: float,
     options: dict[str, dict[str, str]],
     watch: Callable[[], None] | None = None,
+    cancellation: Cancellation | None = None,
 ) -> _Run:
     """Run one soffice on `folder`'s profile over `sources`, into `out`, allowing it `timeout` seconds per
     document; `watch()` called as it goes."""
@@ -218,9 +263,22 @@ def _run_soffice(
         *(str(s) for s in sources),
     ]
     try:
-        process = start_soffice(command, folder)
+        process = start_soffice(command, folder) if cancellation is None else cancellation.start(command, folder)
     except OSError as exc:
         return _Run((f"cannot start LibreOffice ({soffice}): {exc.strerror}", "convert.start"))
+    if process is None:
+        return _Run(("the conversion was stopped", "convert.failed"))
+    try:
+        return _ended(process, folder, timeout, out, watch)
+    finally:
+        if cancellation is not None:
+            cancellation.ended(process)
+
+
+def _ended(
+    process: subprocess.Popen[bytes], folder: Path, timeout: float, out: Path, watch: Callable[[], None] | None
+) -> _Run:
+    """How a soffice started ends: in time, or not (then killed)."""
     try:
         stdout, stderr = _wait(process, out, timeout, watch)
     except subprocess.TimeoutExpired:
