@@ -10,6 +10,7 @@ Sommaire, filled and given again) while LibreOffice converts the next ones.
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from paraphe.convert import Converter
 
 Key = TypeVar("Key")
+
+log = logging.getLogger(__name__)
 
 # Seconds a stopped stream waits for its thread: its LibreOffice is killed at once, but a conversion on
 # a unoserver pool cannot be called back and is left to its own timeout.
@@ -94,6 +97,7 @@ class Conversions(Generic[Key]):
             sent.add(index)
             self._done.put((given[index][0], body))
 
+        log.info("converting %d document(s) to PDF with LibreOffice (%s)", len(given), self._converter)
         try:
             outcomes = self._converter.convert([document for _, document in given], ready, self._cancellation)
         except BaseException as exc:  # noqa: BLE001 - raised in the reading thread, which reports it
