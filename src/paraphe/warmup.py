@@ -4,7 +4,7 @@ A worker is forked for each batch. At its first document it imports the renderin
 libraries, checks the template, compiles its parts, cuts the stamps' font down to a subset,
 draws the « PROJET » outlines: about a third of a second of CPU for a CTG, each time. Done here,
 in the main process, the forked workers share the result. What only some documents need
-(matplotlib for charts, the outlines for drafts, a template) is prepared only when two manifests to
+(the charts' font, the outlines for drafts, a template) is prepared only when two manifests to
 build need it (one document's need is met as well in its own worker), read as
 `discovery.declared_id` reads ids: a top-level key at the start of a line.
 A guess wrong either way costs time, never a different output; a failure here is ignored, and each
@@ -35,7 +35,7 @@ def prepare_workers(manifests: Sequence[Path] = ()) -> None:
     """The libraries and the stamps' font, and for `manifests` (those the build may make) what at least
     two of them need, since one document's need is met as well in its own worker: their templates
     checked (against their kind's context shape, made from its specimen) and compiled (the
-    `MOST_TEMPLATES` most used), the outlines for drafts, matplotlib for identity sheets."""
+    `MOST_TEMPLATES` most used), the outlines for drafts, the charts' font for identity sheets."""
     import pikepdf
 
     import paraphe.assemble
@@ -57,7 +57,7 @@ def prepare_workers(manifests: Sequence[Path] = ()) -> None:
         from paraphe.render.charts import bar_chart
 
         with contextlib.suppress(Exception):
-            bar_chart(("A", "B"), (2.0, 1.0), "%")  # matplotlib imported, its fonts found, once
+            bar_chart(("A", "B"), (2.0, 1.0), "%")  # Pillow imported, the font read, once
     used: Counter[tuple[Path, str]] = Counter()
     for manifest, head in zip(manifests, heads, strict=True):
         found = _KIND_LINE.search(head)
@@ -85,7 +85,7 @@ def _head(manifest: Path) -> bytes:
 def _fill_once(template: Path, kind: str, charted: bool) -> None:
     """The template checked (its findings are kept by digest) and filled with its kind's specimen: its
     parts are then patched, compiled and known to be well-formed in this process. Without an identity
-    sheet to build, the specimen's is left out, so that no chart loads matplotlib."""
+    sheet to build, the specimen's is left out, so that no chart is drawn."""
     from paraphe.render.docx import render_docx
     from paraphe.render.reference import specimen
     from paraphe.render.template_check import require_sound_template

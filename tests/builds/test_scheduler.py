@@ -123,7 +123,7 @@ def test_long_documents_are_shared_between_the_batches(tmp_path: Path) -> None:
 
 def test_the_command_starts_without_the_heavy_libraries() -> None:
     """What a build with nothing to do runs before it finds so: none of the libraries that make documents."""
-    heavy = ("jsonschema", "matplotlib", "pypdf", "docxtpl", "pyhanko", "lxml")
+    heavy = ("jsonschema", "PIL", "pypdf", "docxtpl", "pyhanko", "lxml")
     probe = f"import sys, paraphe.cli.main; print([m for m in {heavy!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -149,15 +149,15 @@ def test_the_build_prepares_the_libraries_and_the_check_context_of_the_kinds_it_
 @pytest.mark.parametrize(
     ("manifest", "charts"), [(LOZERE.with_name("ctg-plan-actions-2020.yaml"), False), (LOZERE, True)]
 )
-def test_matplotlib_is_prepared_only_for_a_build_with_an_identity_sheet(manifest: Path, charts: bool) -> None:
-    """A CTG draws no chart: its build does not load matplotlib; an SDSF's identity sheet has charts, so
-    its build loads matplotlib once, before the workers fork. Both get their template filled once;
+def test_charts_are_prepared_only_for_a_build_with_an_identity_sheet(manifest: Path, charts: bool) -> None:
+    """A CTG draws no chart: its build does not read the charts' font; an SDSF's identity sheet has
+    charts, so its build reads it once, before the workers fork. Both get their template filled once;
     what one manifest alone needs is left to its worker."""
     probe = (
         "import sys; from pathlib import Path; from paraphe.warmup import prepare_workers; "
-        "from paraphe.render import docx; from paraphe.render.template_check import _TEMPLATE_FINDINGS; "
+        "from paraphe.render import charts, docx; from paraphe.render.template_check import _TEMPLATE_FINDINGS; "
         f"prepare_workers([Path({str(manifest)!r})] * 2); "
-        "print('matplotlib' in sys.modules, bool(docx._ENVIRONMENT._compiled), bool(_TEMPLATE_FINDINGS))"
+        "print(bool(charts._font.cache_info().currsize), bool(docx._ENVIRONMENT._compiled), bool(_TEMPLATE_FINDINGS))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == [str(charts), "True", "True"]
