@@ -1,30 +1,51 @@
-"""A new LibreOffice profile is seeded with the version that uses it: LibreOffice then takes its start
-for what it is, not for an upgrade that calls for its graphics self-tests (two thirds of its start-up)."""
+"""A new LibreOffice profile is seeded with the version and the build that use it: LibreOffice then takes
+its start for what it is, not for an upgrade that calls for its graphics self-tests (two thirds of its
+start-up), nor for a new build whose extension folder it clears and then restarts itself for."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 
-from paraphe.convert.soffice import installed_version, seed_profile, soffice_command, start_soffice
+from paraphe.convert.soffice import installed_build, installed_version, seed_profile, soffice_command, start_soffice
 
 
-def test_a_conversion_on_a_seeded_profile_runs_no_graphics_self_tests(soffice: str, tmp_path: Path) -> None:
-    source = tmp_path / "source.docx"
+def convert_once(soffice: str, folder: Path, before: Callable[[Path], None] = lambda user: None) -> Path:
+    """A document converted on the profile in `folder`, seeded as paraphe seeds it; `before(user)` is
+    called once it is seeded, before LibreOffice starts. The profile's user folder."""
+    source = folder / "source.docx"
     document = docx.Document()
     document.add_paragraph("Profil préparé")
     document.save(str(source))
-    out = tmp_path / "out"
-    command = [*soffice_command(soffice, tmp_path), "--nodefault", "--convert-to", "pdf", "--outdir", str(out)]
-    process = start_soffice([*command, str(source)], tmp_path)
+    command = [*soffice_command(soffice, folder), "--nodefault", "--convert-to", "pdf", "--outdir", str(folder / "out")]
+    user = folder / "profile" / "user"
+    before(user)
+    process = start_soffice([*command, str(source)], folder)
     process.communicate(timeout=120)
     assert process.returncode == 0
-    assert (tmp_path / "out" / "source.pdf").stat().st_size > 0
-    user = tmp_path / "profile" / "user"
+    assert (folder / "out" / "source.pdf").stat().st_size > 0
     assert (user / "basic").is_dir()  # LibreOffice made the rest of the profile, as on any first start
+    return user
+
+
+def test_a_conversion_on_a_seeded_profile_runs_no_graphics_self_tests(soffice: str, tmp_path: Path) -> None:
+    user = convert_once(soffice, tmp_path)
     assert not (user / "GraphicsRenderTests.log").exists()  # written by the self-tests when they run
+
+
+def test_a_conversion_on_a_seeded_profile_does_not_restart_libreoffice(soffice: str, tmp_path: Path) -> None:
+    """LibreOffice restarts itself after clearing its extension folder, which it does when the build
+    recorded there is not its own: the file seeded would then be removed and written anew."""
+    seeded: list[os.stat_result] = []
+    user = convert_once(soffice, tmp_path, lambda user: seeded.append((user / "extensions" / "buildid").stat()))
+    buildid = user / "extensions" / "buildid"
+    assert buildid.read_text(encoding="utf-8") == installed_build(soffice)
+    after = buildid.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (seeded[0].st_ino, seeded[0].st_mtime_ns)
 
 
 def test_the_seed_is_the_installed_version_and_an_existing_profile_is_left_alone(soffice: str, tmp_path: Path) -> None:
