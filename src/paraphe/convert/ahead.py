@@ -95,7 +95,8 @@ _taken: Office | None = None
 PLACEHOLDER = "placeholder.txt"
 
 
-# How long an office started ahead may live, in documents' allowances (`timeout` each): a batch has 12 at most.
+# How long an office started ahead may live, in documents' allowances (`timeout` each): a batch has 12
+# documents at most, a Sommaire converted again adds one or two.
 OFFICE_LIFETIME = 16
 
 
