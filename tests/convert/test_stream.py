@@ -6,10 +6,12 @@ writes tiny but complete PDFs; LibreOffice itself runs in test_started_ahead and
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from pathlib import Path
 
+import docx
 import pytest
 
 from paraphe.convert import Converter, Document
@@ -81,3 +83,25 @@ def test_leaving_early_stops_the_conversion_under_way_and_starts_no_other(
     [pid] = pids.read_text().split()
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid), 0)
+
+
+def test_a_libreoffice_stopped_early_leaves_no_socket_behind(soffice: str, tmp_path: Path) -> None:
+    """Killed, LibreOffice cannot remove its socket (/tmp/OSL_PIPE_…): the conversion that killed it does."""
+    sockets = set(Path("/tmp").glob("OSL_PIPE_*"))
+    with pytest.raises(KeyboardInterrupt), Conversions[str](Converter()) as conversions:
+        conversions.give("un", Document("conventions/x/un.yaml", a_docx()))
+        deadline = time.monotonic() + 60
+        while set(Path("/tmp").glob("OSL_PIPE_*")) <= sockets:  # its own LibreOffice has started
+            assert time.monotonic() < deadline, "LibreOffice made no socket"
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+    assert set(Path("/tmp").glob("OSL_PIPE_*")) <= sockets
+
+
+def a_docx() -> bytes:
+    document = docx.Document()
+    for number in range(400):
+        document.add_paragraph(f"Paragraphe {number} d'une convention longue à convertir.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paraphe.convert.ahead import conversion_folder
-from paraphe.convert.soffice import end_soffice, find_soffice, is_complete_pdf, soffice_command, start_soffice
+from paraphe.convert.soffice import (
+    end_soffice,
+    find_soffice,
+    is_complete_pdf,
+    remove_pipe,
+    soffice_command,
+    start_soffice,
+)
 from paraphe.diagnostics import Location
 from paraphe.errors import ConversionError, UsageError
 from paraphe.i18n import _
@@ -287,6 +294,8 @@ def _ended(
     except BaseException:
         end_soffice(process, folder)
         raise
+    if process.returncode < 0:  # killed (a cancellation from another thread): its socket stays behind
+        remove_pipe(folder)
     detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
     tail = f" ({detail[-1]})" if detail else ""
     if process.returncode != 0:
