@@ -61,17 +61,28 @@ def launcher(soffice: str) -> str:
     return str(program / "oosplash")
 
 
-@functools.cache
 def installed_version(soffice: str) -> str | None:
     """LibreOffice's version as its configuration states it ("7.4"), or None where it cannot be read."""
+    return _installed(
+        soffice, "../share/registry/main.xcd", r'<prop oor:name="ooSetupVersion"[^>]*>\s*<value>(\d+\.\d+)<'
+    )
+
+
+def installed_build(soffice: str) -> str | None:
+    """LibreOffice's build as its `versionrc` states it ("40(Build:2)"), or None where it cannot be read."""
+    return _installed(soffice, "versionrc", r"^buildid=(.+?)\s*$")
+
+
+@functools.cache
+def _installed(soffice: str, file: str, pattern: str) -> str | None:
+    """What `pattern` finds in one of the installation's files (relative to its program folder)."""
     program = program_folder(soffice)
     if program is None:
         return None
     try:
-        registry = (program.parent / "share" / "registry" / "main.xcd").read_text(encoding="utf-8")
+        found = re.search(pattern, (program / file).read_text(encoding="utf-8"), re.MULTILINE)
     except (OSError, UnicodeDecodeError):
         return None
-    found = re.search(r'<prop oor:name="ooSetupVersion"[^>]*>\s*<value>(\d+\.\d+)</value>', registry)
     return found.group(1) if found else None
 
 
@@ -83,19 +94,6 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <value>{version}</value></prop></item>
 </oor:items>
 """
-
-
-@functools.cache
-def installed_build(soffice: str) -> str | None:
-    """LibreOffice's build as its `versionrc` states it ("40(Build:2)"), or None where it cannot be read."""
-    program = program_folder(soffice)
-    if program is None:
-        return None
-    try:
-        found = re.search(r"^buildid=(.+)$", (program / "versionrc").read_text(encoding="utf-8"), re.MULTILINE)
-    except (OSError, UnicodeDecodeError):
-        return None
-    return found.group(1).strip() if found else None
 
 
 def seed_profile(soffice: str, profile: Path) -> None:
