@@ -117,7 +117,9 @@ class Schedule:
     prepare: Callable[[], None] | None = field(default=None, compare=False)
     # In the main process, first: what `count` batches will need and can start on their own (their
     # LibreOffice) while the libraries load, ended once the build is done.
-    start_ahead: Callable[[int], contextlib.AbstractContextManager[None]] | None = field(default=None, compare=False)
+    start_ahead: Callable[[int], contextlib.AbstractContextManager[Callable[[], None]]] | None = field(
+        default=None, compare=False
+    )
 
     @property
     def workers(self) -> int:
@@ -267,9 +269,12 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outc
         return
     alone = len(batches) == 1 or schedule.workers <= 1
     count = 1 if alone else min(schedule.workers, len(batches))
-    with schedule.start_ahead(count) if schedule.start_ahead else contextlib.nullcontext():
+    ahead = schedule.start_ahead(count) if schedule.start_ahead else contextlib.nullcontext(_nothing)
+    with ahead as start_another:
         if alone:
-            for batch in batches:
+            for number, batch in enumerate(batches):
+                if number:
+                    start_another()  # the last batch's LibreOffice ended with it
                 yield from schedule.make(batch)
             return
         # Forked: workers start at once with everything imported (pyHanko's import alone takes a second).
@@ -277,8 +282,12 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outc
             with signals_deferred():
                 schedule.prepare()
         yield from workers.run_in_workers(
-            schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest)
+            schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest), start_another
         )
+
+
+def _nothing() -> None:
+    """Nothing started ahead of a later batch."""
 
 
 def _worker_died(manifest: Path) -> ParapheError:

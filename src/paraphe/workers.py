@@ -39,10 +39,15 @@ class _Worker(Generic[Item]):
 
 
 def run_in_workers(
-    make: Make[Item, Result], batches: Sequence[Sequence[Item]], count: int, died: Callable[[Item], Result]
+    make: Make[Item, Result],
+    batches: Sequence[Sequence[Item]],
+    count: int,
+    died: Callable[[Item], Result],
+    before_later: Callable[[], None] = lambda: None,
 ) -> Generator[tuple[Item, Result]]:
     """Each item's outcome as soon as a worker has it, `count` workers at a time, one per batch;
-    `died(item)` for the items of a worker that died before sending them."""
+    `died(item)` for the items of a worker that died before sending them; `before_later()` before
+    each worker forked once the first `count` are (what the first ones had made ready for them)."""
     context = multiprocessing.get_context("fork")
     waiting = collections.deque(batches)
     running: dict[multiprocessing.connection.Connection, _Worker[Item]] = {}
@@ -50,6 +55,8 @@ def run_in_workers(
     try:
         while waiting or running:
             while waiting and len(running) < count:
+                if len(started) >= count:
+                    before_later()
                 worker = _start(context, make, waiting.popleft())
                 started.append(worker)
                 running[worker.outcomes] = worker

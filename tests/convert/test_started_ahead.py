@@ -258,3 +258,27 @@ def _offices_waiting(scratch: Path) -> list[Path]:
         if str(scratch).encode() in arguments and b"soffice" in arguments and b"--convert-to" not in arguments:
             found.append(entry)
     return found
+
+
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_each_batch_has_its_office_even_one_forked_later(
+    soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Three batches on two workers: the third forks once one of the first is done, and an office is
+    started for it then, rather than its conversions each starting a LibreOffice of their own. On one
+    worker (the main process), each batch after the first gets one as it begins."""
+    from paraphe import pipeline, scheduler
+
+    monkeypatch.setattr(scheduler, "MAX_BATCH", 1)
+    started: list[list[str]] = []
+    real = ahead.start_soffice
+
+    def recorded(command: list[str], folder: Path, *, quiet: bool = False) -> subprocess.Popen[bytes]:
+        started.append(command)
+        return real(command, folder, quiet=quiet)
+
+    monkeypatch.setattr(ahead, "start_soffice", recorded)
+    folder = conventions(tmp_path, ["un", "deux", "trois"])
+    summary = pipeline.build(pipeline.discover([folder]), tmp_path / "build", jobs=jobs)
+    assert summary.built == 3 and not summary.failures, summary.failures
+    assert len(started) == 3  # one office per batch, in the main process

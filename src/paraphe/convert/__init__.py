@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,10 @@ if TYPE_CHECKING:  # the pool's client (xmlrpc, http) loads only for a pool
 LOCAL = "local"
 
 
+def _nothing() -> None:
+    """No more LibreOffice to start: a pool's instances are kept warm."""
+
+
 @dataclass(frozen=True)
 class Converter:
     """Where conversions run: a local LibreOffice per batch (no pool), or a pool of unoserver instances."""
@@ -62,10 +66,13 @@ class Converter:
             documents, timeout=self.timeout, pdfa=self.pdfa, ready=ready, cancellation=cancellation
         )
 
-    def started_ahead(self, count: int) -> contextlib.AbstractContextManager[None]:
-        """`count` local LibreOffice processes started now, each to serve one conversion to come, ended
-        on leaving; nothing for a pool, whose instances are kept warm."""
-        return contextlib.nullcontext() if self.pool else offices_started(count, timeout=self.timeout)
+    def started_ahead(self, count: int) -> contextlib.AbstractContextManager[Callable[[], None]]:
+        """`count` local LibreOffice processes started now, each to serve the conversions of one worker
+        to come, and a function that starts one more (for a worker forked later); all ended on leaving.
+        Nothing for a pool, whose instances are kept warm."""
+        if self.pool:
+            return contextlib.nullcontext(_nothing)
+        return offices_started(count, timeout=self.timeout)
 
     def __str__(self) -> str:
         return "unoserver://" + ",".join(str(a) for a in self.pool) if self.pool else LOCAL

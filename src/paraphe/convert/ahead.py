@@ -20,7 +20,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,30 +101,36 @@ OFFICE_LIFETIME = 16
 
 
 @contextlib.contextmanager
-def offices_started(count: int, *, timeout: float) -> Iterator[None]:
-    """Start `count` LibreOffice processes for the conversions to come; all ended and their folders
-    removed on leaving. Only LibreOffice's own launcher is started ahead: a wrapper or another
+def offices_started(count: int, *, timeout: float) -> Iterator[Callable[[], None]]:
+    """Start `count` LibreOffice processes for the conversions to come; give a function that starts one
+    more (for a batch whose worker forks later, once an earlier one is done); all ended and their
+    folders removed on leaving. Only LibreOffice's own launcher is started ahead: a wrapper or another
     program given as $PARAPHE_SOFFICE may not hand work over as it does."""
     soffice = find_soffice()
     guard = _guard(timeout * OFFICE_LIFETIME)
     if count < 1 or soffice is None or guard is None or program_folder(soffice) is None:
-        yield
+        yield lambda: None
         return
     started: list[Office] = []
-    try:
+
+    def start_one() -> None:
         with signals_deferred():  # stopped half-way, a LibreOffice started would not be known, so not ended
-            for _ in range(count):
-                folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
-                try:
-                    (folder / PLACEHOLDER).touch()
-                    command = [*guard, *soffice_command(soffice, folder), "--nodefault", str(folder / PLACEHOLDER)]
-                    process = start_soffice(command, folder, quiet=True)
-                except OSError:  # each conversion, starting its own, will say why
-                    shutil.rmtree(folder, ignore_errors=True)
-                    break
-                started.append(Office(folder, process))
-        _started[:] = started
-        yield
+            folder = Path(tempfile.mkdtemp(prefix="paraphe-lo-"))
+            try:
+                (folder / PLACEHOLDER).touch()
+                command = [*guard, *soffice_command(soffice, folder), "--nodefault", str(folder / PLACEHOLDER)]
+                process = start_soffice(command, folder, quiet=True)
+            except OSError:  # each conversion, starting its own, will say why
+                shutil.rmtree(folder, ignore_errors=True)
+                return
+            started.append(Office(folder, process))
+            _started.append(started[-1])
+
+    try:
+        _started.clear()
+        for _ in range(count):
+            start_one()
+        yield start_one
     finally:
         _started.clear()
         for office in started:
