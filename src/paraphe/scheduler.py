@@ -269,7 +269,7 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outc
         return
     alone = len(batches) == 1 or schedule.workers <= 1
     count = 1 if alone else min(schedule.workers, len(batches))
-    ahead = schedule.start_ahead(count) if schedule.start_ahead else contextlib.nullcontext(_nothing)
+    ahead = schedule.start_ahead(count) if schedule.start_ahead else contextlib.nullcontext(lambda: None)
     with ahead as start_another:
         if alone:
             for number, batch in enumerate(batches):
@@ -284,10 +284,6 @@ def _run_batches(batches: list[list[Job]], schedule: Schedule) -> Generator[Outc
         yield from workers.run_in_workers(
             schedule.make, batches, schedule.workers, lambda job: _worker_died(job.manifest), start_another
         )
-
-
-def _nothing() -> None:
-    """Nothing started ahead of a later batch."""
 
 
 def _worker_died(manifest: Path) -> ParapheError:

@@ -40,10 +40,6 @@ if TYPE_CHECKING:  # the pool's client (xmlrpc, http) loads only for a pool
 LOCAL = "local"
 
 
-def _nothing() -> None:
-    """No more LibreOffice to start: a pool's instances are kept warm."""
-
-
 @dataclass(frozen=True)
 class Converter:
     """Where conversions run: a local LibreOffice per batch (no pool), or a pool of unoserver instances."""
@@ -71,7 +67,7 @@ class Converter:
         to come, and a function that starts one more (for a worker forked later); all ended on leaving.
         Nothing for a pool, whose instances are kept warm."""
         if self.pool:
-            return contextlib.nullcontext(_nothing)
+            return contextlib.nullcontext(lambda: None)
         return offices_started(count, timeout=self.timeout)
 
     def __str__(self) -> str:
