@@ -10,7 +10,8 @@ import yaml
 
 from paraphe.errors import ManifestError
 from paraphe.manifest import load
-from paraphe.manifest.load import SourceMap, load_manifest_bytes
+from paraphe.manifest.load import load_manifest_bytes
+from paraphe.manifest.source_map import SourceMap
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_libyaml = pytest.mark.skipif(load._C_PARSER is None, reason="PyYAML built without libyaml")
@@ -123,3 +124,65 @@ def test_without_libyaml_the_same_manifest(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(load, "_C_PARSER", None)
     slow = load_manifest_bytes(manifest.read_bytes(), path=manifest, shown="sdsf.yaml")
     assert (slow.data, slow.source, slow.digest) == (fast.data, fast.source, fast.digest)
+
+
+def quick(text: str) -> tuple[Any, SourceMap] | None:
+    from paraphe.manifest.quick_read import quick_read
+
+    assert load._C_PARSER is not None
+    return quick_read(load._C_PARSER(text), "m.yaml")
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", TRICKY, ids=[f"text-{i}" for i in range(len(TRICKY))])
+def test_the_one_pass_reading_gives_the_reference_values_and_places_or_nothing(text: str) -> None:
+    reference, fast = parsed(python_only, text), quick(text)
+    if isinstance(reference, str):  # refused, or empty: the reference path has to say so
+        assert fast is None
+    else:  # left to the reference path (libyaml cannot encode a lone surrogate), or read alike
+        assert fast is None or fast == reference
+
+
+@needs_libyaml
+def test_the_one_pass_reading_of_every_yaml_of_the_repository() -> None:
+    read = 0
+    for path in corpus():
+        try:
+            text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        reference, fast = parsed(python_only, text), quick(text)
+        if isinstance(reference, str):
+            assert fast is None, path
+        elif fast is not None:
+            assert fast == reference, path
+            read += 1
+    assert read > 100
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("a: &x 1\nb: 2\n", False),  # an anchor never aliased: the reference path reads it
+        ("a: ! 1\nb: ! x\n", True),  # the non-specific tag: text
+        ("? [a]\n: b\n", False),
+        ("<<: {a: 1}\n", False),
+        ("--- a\n", True),
+        ("a: " + "[" * 39 + "]" * 39 + "\n", True),  # the deepest
+        ("a: " + "[" * 40 + "]" * 40 + "\n", False),  # refused
+        ("a:\n" + "".join(f"  - {n}\n" for n in range(49_997)), True),  # the most values
+        ("a:\n" + "".join(f"  - {n}\n" for n in range(49_998)), False),  # refused
+    ],
+    ids=[
+        *("anchor", "non-specific-tag", "key-not-text", "merge", "one-document"),
+        *("deepest", "too-deep", "most", "too-many"),
+    ],
+)
+def test_what_the_one_pass_reading_reads_and_leaves_to_the_reference_path(text: str, read: bool) -> None:
+    reference, fast = parsed(python_only, text), quick(text)
+    if read:
+        assert fast is not None
+        assert fast == reference
+    else:
+        assert fast is None

@@ -19,8 +19,9 @@ from paraphe.diff import sources
 from paraphe.errors import ManifestError
 from paraphe.i18n import _
 from paraphe.manifest.convention import from_loaded
-from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap, load_manifest, load_manifest_bytes
+from paraphe.manifest.load import LoadedManifest, load_manifest, load_manifest_bytes
 from paraphe.manifest.model import Convention
+from paraphe.manifest.source_map import Pointer, SourceMap
 from paraphe.paths import display_path
 
 

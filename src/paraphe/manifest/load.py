@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +20,23 @@ import yaml
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
 from paraphe.i18n import _
+from paraphe.manifest.quick_read import quick_read
+from paraphe.manifest.source_map import Pointer, SourceMap
 from paraphe.manifest.text_rules import FORBIDDEN, rule_of, text_problems
 from paraphe.manifest.yaml_errors import yaml_syntax_message
+from paraphe.manifest.yaml_subset import (
+    FLOAT,
+    INT,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_NODES,
+    add_implicit_types,
+    integer_digits,
+    typed_value,
+)
 from paraphe.paths import display_path
 
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
-# A manifest is a few thousand values, ten levels deep; past these it is an attack or an accident,
-# refused before the parser's recursion or the schema's work grows with it.
-MAX_DEPTH = 40
-MAX_NODES = 50_000
-
-Pointer = tuple[str | int, ...]
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-
-# A number is a year, a count or an amount: past 15 digits (what a float holds exactly) it is a
-# mistake, and past 4 300 Python refuses to convert it at all.
-MAX_DIGITS = 15
 # Line ends as YAML counts them (lone CR included, as old Mac editors and some exports write),
 # so that a character found in the text is placed on the line the parser and an editor show.
 _LINE_BREAK = re.compile("\r\n|\r|\n")
@@ -49,7 +45,6 @@ _LINE_BREAK = re.compile("\r\n|\r|\n")
 class _StrictComposer(yaml.composer.Composer):  # type: ignore[misc]
     """The checks every node passes as it is composed, whichever parser makes the events."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     _depth = 0
     _nodes = 0
 
@@ -103,10 +98,7 @@ class _StrictCLoader(_StrictComposer, yaml.resolver.Resolver, *((_C_PARSER,) if 
 
 
 for _loader in (_StrictLoader, _StrictCLoader):
-    _loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
-    _loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-    _loader.add_implicit_resolver(_FLOAT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
-    _loader.add_implicit_resolver(_NULL, re.compile(r"^(?:null|~|)$"), ["n", "~", ""])
+    add_implicit_types(_loader)
 
 
 class _Refused(Exception):
@@ -115,28 +107,6 @@ class _Refused(Exception):
         self.mark = mark
         self.message = message
         self.rule = rule
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Positions of the nodes of one manifest, by JSON pointer."""
-
-    file: str
-    values: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
-    # Lists written in brackets (`[a, b]`): a comma there splits a text silently (manifest/prose_lists.py).
-    flow_lists: list[Pointer] = field(default_factory=list)
-
-    def locate(self, pointer: Pointer, *, key: bool = False) -> Location:
-        """The value at `pointer` (or its key), else its nearest located ancestor."""
-        table = self.keys if key else self.values
-        if pointer in table:
-            return Location(self.file, *table[pointer])
-        while pointer:
-            pointer = pointer[:-1]
-            if pointer in self.values:
-                return Location(self.file, *self.values[pointer])
-        return Location(self.file, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -161,6 +131,24 @@ def load_manifest_bytes(content: bytes, *, path: Path, shown: str) -> LoadedMani
     `shown` is how diagnostics name it (`HEAD~1:conventions/lozere/sdsf.yaml`).
     """
     text, digest = _decode(content, shown)
+    read = _quick_read(text, shown)
+    if read is not None:
+        data, source = read
+    else:
+        data, source = _read_strictly(text, shown)
+    problems = text_problems(data, source.locate)
+    if problems:
+        raise ManifestError(problems)
+    return LoadedManifest(path, data, source, digest)
+
+
+def _quick_read(text: str, shown: str) -> tuple[Any, SourceMap] | None:
+    """The values and places in one pass over libyaml's events, for a text with nothing to refuse."""
+    return None if _C_PARSER is None else quick_read(_C_PARSER(text), shown)
+
+
+def _read_strictly(text: str, shown: str) -> tuple[Any, SourceMap]:
+    """The reference reading: every node composed and checked, then built; the first problem raised."""
     try:
         root = _compose(text)
     except _Refused as refused:
@@ -173,11 +161,7 @@ def load_manifest_bytes(content: bytes, *, path: Path, shown: str) -> LoadedMani
     if root is None:
         raise ManifestError.at(Location(shown, 1, 1), _("the manifest is empty"), "yaml.empty")
     source = SourceMap(shown)
-    data = _build(root, (), source)
-    problems = text_problems(data, source.locate)
-    if problems:
-        raise ManifestError(problems)
-    return LoadedManifest(path, data, source, digest)
+    return _build(root, (), source), source
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -286,8 +270,8 @@ def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
         if node.flow_style:
             source.flow_lists.append(pointer)
         return [_build(item, pointer + (i,), source) for i, item in enumerate(node.value)]
-    if node.tag in (_INT, _FLOAT):
-        digits = len(node.value.lstrip("+-").split(".")[0])
+    if node.tag in (INT, FLOAT):
+        digits = integer_digits(node.value)
         if digits > MAX_DIGITS:
             raise _error(
                 source.file,
@@ -303,13 +287,4 @@ def _build(node: yaml.Node, pointer: Pointer, source: SourceMap) -> Any:
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    value = node.value
-    if node.tag == _BOOL:
-        return value == "true"
-    if node.tag == _INT:
-        return int(value)
-    if node.tag == _FLOAT:
-        return float(value)
-    if node.tag == _NULL:
-        return None
-    return value
+    return typed_value(node.value, node.tag)

@@ -25,8 +25,9 @@ from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import ManifestError
 from paraphe.i18n import _
 from paraphe.manifest.french_values import ORGANISATION_TYPE
-from paraphe.manifest.load import SourceMap, load_manifest, load_manifest_bytes
+from paraphe.manifest.load import load_manifest, load_manifest_bytes
 from paraphe.manifest.organisations import ORGANISATION_TYPES
+from paraphe.manifest.source_map import SourceMap
 from paraphe.manifest.territories import find_shared_file
 
 POLICY_FILE = "policy.yaml"

@@ -15,7 +15,7 @@ from typing import Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
-from paraphe.manifest.load import Pointer, SourceMap
+from paraphe.manifest.source_map import Pointer, SourceMap
 
 Schema = Mapping[str, Any]
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
 from paraphe.i18n import N_, _
-from paraphe.manifest.load import SourceMap, load_manifest
+from paraphe.manifest.load import load_manifest
+from paraphe.manifest.source_map import SourceMap
 from paraphe.resources import TERRITORIES_SCHEMA_PATH, lookup_folders, trusted_file
 
 if TYPE_CHECKING:

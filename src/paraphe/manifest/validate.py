@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
 from paraphe.manifest import rules
-from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
+from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.prose_lists import flow_prose_lists
 from paraphe.manifest.schema_messages import schema_message, unknown_field_message
 from paraphe.manifest.schema_validator import validator_class
+from paraphe.manifest.source_map import Pointer, SourceMap
 from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
 
 AVENANT = "avenant"

@@ -8,8 +8,8 @@ from pathlib import Path
 from paraphe.annexes import read_annex
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
-from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
+from paraphe.manifest.source_map import Pointer
 
 
 def annex_files(manifest: Manifest) -> Iterator[Diagnostic]:

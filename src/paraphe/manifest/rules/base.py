@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from paraphe.diagnostics import Diagnostic
-from paraphe.manifest.load import LoadedManifest, Pointer, SourceMap
+from paraphe.manifest.load import LoadedManifest
+from paraphe.manifest.source_map import Pointer, SourceMap
 
 Node = dict[str, Any]
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
-from paraphe.manifest.load import Pointer
 from paraphe.manifest.model import DATED_BY_LAST_SIGNATURE
 from paraphe.manifest.rules.base import Manifest, get
+from paraphe.manifest.source_map import Pointer
 from paraphe.placeholders import is_placeholder
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
-from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
+from paraphe.manifest.source_map import Pointer
 
 # Fields only the CTG template prints. An SDSF may open like a convention: parties, visas, opening.
 _CTG_ONLY = ("diagnostic", "steering", "court", "plan", "articles", "article_heading", "article_numbering")

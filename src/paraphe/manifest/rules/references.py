@@ -7,8 +7,8 @@ from typing import Any
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import N_, _, ngettext
-from paraphe.manifest.load import Pointer
 from paraphe.manifest.rules.base import Manifest
+from paraphe.manifest.source_map import Pointer
 from paraphe.names import CERTIFICATION_FIELD
 
 
