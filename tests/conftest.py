@@ -16,6 +16,8 @@ for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
 os.environ["LANG"] = "C.UTF-8"
 # Every build the tests make digests its content both ways (qpdf's quick reading, pypdf's) and stops on a difference.
 os.environ["PARAPHE_CHECK_DIGEST"] = "1"
+# Every manifest jsonschema-rs accepts is validated by jsonschema too, and the test stops if it refuses it.
+os.environ["PARAPHE_CHECK_SCHEMA"] = "1"
 
 
 @pytest.fixture(scope="session")

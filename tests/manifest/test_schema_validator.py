@@ -42,6 +42,9 @@ REPLACEMENTS: list[Any] = [
     {},
     {"z": 1},
     "2020-13-45",
+    "\u00a0",  # only spaces, as both regular expression dialects count them
+    "\u202f\u2009",
+    "a\u00a0b",
 ]
 
 
@@ -120,6 +123,41 @@ def test_the_errors_are_jsonschemas(avenant: bool) -> None:
         assert [_described(e) for e in ours.iter_errors(data)] == expected, name
         compared += bool(expected)
     assert compared > 200, compared  # errors were compared, not only silences
+
+
+@pytest.mark.parametrize("avenant", [False, True])
+def test_what_jsonschema_rs_accepts_jsonschema_accepts(avenant: bool) -> None:
+    stock, quick = jsonschema.Draft202012Validator(validate._schema(avenant)), validate._quick_validator(avenant)
+    assert quick is not None
+    accepted = refused = 0
+    for name, data in DOCUMENTS + _variants():
+        if quick.is_valid(data):
+            assert not list(stock.iter_errors(data)), name
+            accepted += 1
+        else:
+            refused += 1
+    assert accepted >= 10 and refused > 200, (accepted, refused)
+
+
+def test_a_manifest_jsonschema_rs_accepts_is_not_asked_of_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = load_manifest(ROOT / "conventions" / "lozere" / "ctg-plan-actions-2020.yaml")
+    monkeypatch.delenv(validate.CHECK_VARIABLE)
+    monkeypatch.setattr(validate, "_validator", None)  # called: a TypeError
+    assert validate.validate(manifest) == []
+
+
+def test_under_the_check_a_manifest_accepted_wrongly_stops_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    class AcceptsAll:
+        def is_valid(self, _data: Any) -> bool:
+            return True
+
+    manifest = load_manifest(ROOT / "conventions" / "lozere" / "ctg-plan-actions-2020.yaml")
+    data = dict(manifest.data, kind="pas-un-type")
+    monkeypatch.setattr(validate, "_quick_validator", lambda _avenant=False: AcceptsAll())
+    with pytest.raises(AssertionError, match="jsonschema-rs accepted what jsonschema refuses"):
+        list(validate._schema_problems(data, manifest.source))
+    monkeypatch.delenv(validate.CHECK_VARIABLE)
+    assert list(validate._schema_problems(data, manifest.source)) == []  # what the check is there to catch
 
 
 def test_a_schema_with_an_inner_base_uri_is_looked_up_as_usual() -> None:
