@@ -19,9 +19,10 @@ import pytest
 from jsonschema.exceptions import ValidationError
 
 from paraphe.errors import ManifestError
-from paraphe.manifest import validate
+from paraphe.manifest import quick_schema, validate
 from paraphe.manifest.french_values import canonical
 from paraphe.manifest.load import load_manifest
+from paraphe.manifest.quick_schema import CHECK_VARIABLE, compiled_validator
 from paraphe.manifest.schema_validator import validator_class
 from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH, TERRITORIES_SCHEMA_PATH
 from support import ROOT
@@ -127,7 +128,10 @@ def test_the_errors_are_jsonschemas(avenant: bool) -> None:
 
 @pytest.mark.parametrize("avenant", [False, True])
 def test_what_jsonschema_rs_accepts_jsonschema_accepts(avenant: bool) -> None:
-    stock, quick = jsonschema.Draft202012Validator(validate._schema(avenant)), validate._quick_validator(avenant)
+    stock, quick = (
+        jsonschema.Draft202012Validator(validate._schema(avenant)),
+        compiled_validator(AVENANT_SCHEMA_PATH if avenant else SCHEMA_PATH),
+    )
     assert quick is not None
     accepted = refused = 0
     for name, data in DOCUMENTS + _variants():
@@ -141,7 +145,7 @@ def test_what_jsonschema_rs_accepts_jsonschema_accepts(avenant: bool) -> None:
 
 def test_a_manifest_jsonschema_rs_accepts_is_not_asked_of_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
     manifest = load_manifest(ROOT / "conventions" / "lozere" / "ctg-plan-actions-2020.yaml")
-    monkeypatch.delenv(validate.CHECK_VARIABLE)
+    monkeypatch.delenv(CHECK_VARIABLE)
     monkeypatch.setattr(validate, "_validator", None)  # called: a TypeError
     assert validate.validate(manifest) == []
 
@@ -153,10 +157,10 @@ def test_under_the_check_a_manifest_accepted_wrongly_stops_the_test(monkeypatch:
 
     manifest = load_manifest(ROOT / "conventions" / "lozere" / "ctg-plan-actions-2020.yaml")
     data = dict(manifest.data, kind="pas-un-type")
-    monkeypatch.setattr(validate, "_quick_validator", lambda _avenant=False: AcceptsAll())
+    monkeypatch.setattr(quick_schema, "compiled_validator", lambda _schema: AcceptsAll())
     with pytest.raises(AssertionError, match="jsonschema-rs accepted what jsonschema refuses"):
         list(validate._schema_problems(data, manifest.source))
-    monkeypatch.delenv(validate.CHECK_VARIABLE)
+    monkeypatch.delenv(CHECK_VARIABLE)
     assert list(validate._schema_problems(data, manifest.source)) == []  # what the check is there to catch
 
 

@@ -20,6 +20,7 @@ from paraphe.diagnostics import Diagnostic
 from paraphe.errors import ManifestError
 from paraphe.i18n import N_, _
 from paraphe.manifest.load import load_manifest
+from paraphe.manifest.quick_schema import accepted
 from paraphe.manifest.source_map import SourceMap
 from paraphe.resources import TERRITORIES_SCHEMA_PATH, lookup_folders, trusted_file
 
@@ -113,6 +114,8 @@ _EXPECTED = {
 def _schema_problems(data: Any, source: SourceMap) -> Iterator[Diagnostic]:
     if not isinstance(data, dict):
         yield Diagnostic(source.locate(()), _("a territories file is a mapping"), "territories.shape")
+        return
+    if accepted(TERRITORIES_SCHEMA_PATH, data, lambda: _validator().iter_errors(data)):
         return
     for error in sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         pointer = tuple(error.absolute_path)

@@ -7,7 +7,6 @@ secretariat fixes a manifest in one pass.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -17,13 +16,13 @@ from paraphe.i18n import _
 from paraphe.manifest import rules
 from paraphe.manifest.load import LoadedManifest
 from paraphe.manifest.prose_lists import flow_prose_lists
+from paraphe.manifest.quick_schema import accepted
 from paraphe.manifest.schema_messages import schema_message, unknown_field_message
 from paraphe.manifest.schema_validator import validator_class
 from paraphe.manifest.source_map import Pointer, SourceMap
 from paraphe.resources import AVENANT_SCHEMA_PATH, SCHEMA_PATH
 
 AVENANT = "avenant"
-CHECK_VARIABLE = "PARAPHE_CHECK_SCHEMA"
 
 if TYPE_CHECKING:  # jsonschema takes a tenth of a second to import: a build with nothing to do never loads it
     import jsonschema
@@ -43,33 +42,6 @@ def _validator(avenant: bool = False) -> jsonschema.Draft202012Validator:
     # are paraphe's own, and a test checks them (tests/manifest/test_schema_validator.py).
     schema = _schema(avenant)
     return validator_class(schema)(schema)
-
-
-@cache
-def _quick_validator(avenant: bool = False) -> Any:
-    """jsonschema-rs's validator of the same schema, compiled: it says only whether a manifest is valid,
-    a hundred times faster than jsonschema finds that there is nothing to say. None without it.
-
-    It is trusted only when it accepts. Its regular expressions are ECMA-262's where jsonschema's are
-    Python's; on the texts a manifest can hold (control characters are refused when it is read), the
-    two differ only where ECMA-262 is the stricter (`$` before a final line break), and a manifest it
-    refuses is validated by jsonschema, which decides and words the problems.
-    tests/manifest/test_schema_validator.py checks that what it accepts jsonschema accepts, and the
-    tests run with `PARAPHE_CHECK_SCHEMA=1`, which asks jsonschema as well every time.
-    """
-    try:
-        import jsonschema_rs
-    except ImportError:  # a platform without its wheel: jsonschema alone, slower, the same verdicts
-        return None
-    return jsonschema_rs.validator_for(_schema(avenant))
-
-
-def _quickly_valid(data: Any, avenant: bool) -> bool:
-    quick = _quick_validator(avenant)
-    try:
-        return quick is not None and bool(quick.is_valid(data))
-    except (ValueError, TypeError, OverflowError):  # a value it cannot take: jsonschema decides
-        return False
 
 
 def is_avenant(manifest: LoadedManifest) -> bool:
@@ -106,12 +78,8 @@ def validate(manifest: LoadedManifest) -> list[Diagnostic]:
 
 
 def _schema_problems(data: Any, source: SourceMap, *, avenant: bool = False) -> Iterator[Diagnostic]:
-    if _quickly_valid(data, avenant):
-        if os.environ.get(CHECK_VARIABLE) != "1":
-            return
-        found = [error.message for error in _validator(avenant).iter_errors(data)]
-        if found:
-            raise AssertionError(f"{source.file}: jsonschema-rs accepted what jsonschema refuses: {found}")
+    if accepted(AVENANT_SCHEMA_PATH if avenant else SCHEMA_PATH, data, lambda: _validator(avenant).iter_errors(data)):
+        return
     errors = sorted(_validator(avenant).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         error = _most_specific(error)
