@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -64,6 +65,7 @@ _DASH_LIST = re.compile(r"(?<=\S) - (?=\S)")
 _ORDINAL = re.compile(r"\b1 ?\^?\{?er\}?\b")
 
 
+@lru_cache(maxsize=8192)  # a document typesets the same few hundred texts again and again (« CCSS », « Action 1 »)
 def fr_text(text: str) -> str:
     """Typeset a sentence written with a plain keyboard.
 
