@@ -74,6 +74,8 @@ class Stamper:
         self._font: Dictionary | None = None
         self._draft: tuple[Stream, float] | None = None
         self._save = Stream(pdf, b"q\n")
+        # Each page stamped so far: its overlay stream, its own resources, the frame's matrix and the stamps.
+        self._overlays: dict[tuple[int, int], tuple[Stream, Dictionary, bytes, list[bytes]]] = {}
 
     def font(self) -> Dictionary:
         if self._font is None:
@@ -90,19 +92,25 @@ class Stamper:
 
         Pages may share their content streams and resources (several annex pages drawn by one
         stream): the page gets a new /Contents array around the streams it had, and a copy of its
-        resources, so a stamp lands on this page only.
+        resources, so a stamp lands on this page only. Its later stamps join the same overlay.
         """
-        resources = _own(page.obj, "/Resources")
+        overlay = self._overlays.get(page.obj.objgen)
+        if overlay is None:
+            cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in frame(page).matrix).encode()
+            # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
+            overlay = (Stream(self.pdf, b""), _own(page.obj, "/Resources"), cm, [])
+            page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), overlay[0]])
+            self._overlays[page.obj.objgen] = overlay
+        after, resources, cm, stamps = overlay
         if draft:
             _own(resources, "/XObject")[_DRAFT] = self.draft_form()[0]
         else:
             _own(resources, "/Font")[_REGULAR] = self.font()
         if alpha is not None:
             _own(resources, "/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
-        cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in frame(page).matrix)
-        # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
-        after = Stream(self.pdf, b"\nQ q " + cm.encode() + b" cm " + content + b" EMC Q")
-        page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), after])
+        # A page's stamps share one stream, each in its own q … Q: a page drawn once more, not once per stamp.
+        stamps.append(b"q " + content + b" EMC Q")
+        after.write(b"\nQ q " + cm + b" cm " + b" ".join(stamps) + b" Q")
 
     def page_number(self, page: Page, number: int, total: int, *, right_margin: float, baseline: float) -> None:
         """« N / M » right-aligned in the footer."""

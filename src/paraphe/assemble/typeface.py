@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools.pens.basePen import BasePen
@@ -68,10 +69,6 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(advance(ch, bold) for ch in text) * size / 1000
 
 
-def _subset_program() -> bytes:
-    return _subset(font_path(False))
-
-
 @functools.cache
 def _subset(path: Path) -> bytes:
     """The regular face cut down to printable ASCII, without hinting: a few kilobytes."""
@@ -114,24 +111,20 @@ def _stream(pdf: Pdf, data: bytes, **entries: Object | int) -> Stream:
 
 def embedded_font(pdf: Pdf) -> Dictionary:
     """The stamps' font as a new indirect object of `pdf` (add it once, however many pages use it)."""
-    font = _font(False)
-    scale = 1000 / font["head"].unitsPerEm
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    facts = _embedding(font_path(False))
     name = Name(f"/{SUBSET_TAG}+LiberationSans")
-    program = _subset_program()
     descriptor = Dictionary(
         Type=Name.FontDescriptor,
         FontName=name,
         Flags=32,  # non-symbolic: WinAnsi codes through the Unicode cmap
-        FontBBox=Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]),
+        FontBBox=Array(facts.bbox),
         ItalicAngle=0,
-        Ascent=round(hhea.ascent * scale),
-        Descent=round(hhea.descent * scale),
-        CapHeight=round(os2.sCapHeight * scale),
+        Ascent=facts.ascent,
+        Descent=facts.descent,
+        CapHeight=facts.cap_height,
         StemV=80,
-        FontFile2=_stream(pdf, program, Length1=len(program)),
+        FontFile2=_stream(pdf, facts.program, Length1=len(facts.program)),
     )
-    widths = [advance(char) if (char := winansi(c)) else 0 for c in range(FIRST, LAST + 1)]
     made: Dictionary = pdf.make_indirect(
         Dictionary(
             Type=Name.Font,
@@ -139,13 +132,43 @@ def embedded_font(pdf: Pdf) -> Dictionary:
             BaseFont=name,
             FirstChar=FIRST,
             LastChar=LAST,
-            Widths=Array(widths),
+            Widths=Array(facts.widths),
             Encoding=Name.WinAnsiEncoding,
             FontDescriptor=pdf.make_indirect(descriptor),
-            ToUnicode=_stream(pdf, _to_unicode()),
+            ToUnicode=_stream(pdf, facts.to_unicode),
         )
     )
     return made
+
+
+@dataclass(frozen=True)
+class _Embedding:
+    """What every document embeds of the font: its program cut down, metrics, widths, ToUnicode map."""
+
+    program: bytes
+    bbox: tuple[int, ...]
+    ascent: int
+    descent: int
+    cap_height: int
+    widths: tuple[int, ...]
+    to_unicode: bytes
+
+
+@functools.cache
+def _embedding(path: Path) -> _Embedding:
+    """Worked out once per process: each document then only makes its objects (a twentieth of the time)."""
+    font = _load(path)
+    scale = 1000 / font["head"].unitsPerEm
+    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    return _Embedding(
+        program=_subset(path),
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        ascent=round(hhea.ascent * scale),
+        descent=round(hhea.descent * scale),
+        cap_height=round(os2.sCapHeight * scale),
+        widths=tuple(_advance(path, char) if (char := winansi(c)) else 0 for c in range(FIRST, LAST + 1)),
+        to_unicode=_to_unicode(),
+    )
 
 
 class _PdfPathPen(BasePen):  # type: ignore[misc]  # fontTools is untyped
