@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,11 @@ class Manifest:
         signatories: list[Node] = self.data["signatories"]
         return signatories
 
+    @cached_property
+    def texts(self) -> list[tuple[Pointer, str]]:
+        """Every string value of the manifest with its pointer (`strings`), walked once for all the rules."""
+        return list(strings(self.data))
+
     def at(self, pointer: Pointer, message: str, rule: str, *, key: bool = False) -> Diagnostic:
         """A diagnostic on the value at `pointer` (on its key with `key=True`)."""
         return Diagnostic(self.source.locate(pointer, key=key), message, rule)
@@ -70,15 +76,17 @@ def _walk_sections(sections: list[Node], pointer: Pointer, depth: int = 0) -> It
 
 
 def strings(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
-    """Every string value under `node`, with its pointer."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(value, pointer + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from strings(value, pointer + (i,))
-    elif isinstance(node, str):
-        yield pointer, node
+    """Every string value under `node`, with its pointer, in the document's order."""
+    # A stack rather than nested generators: each string would otherwise pass up through every level.
+    waiting: list[tuple[Pointer, Any]] = [(pointer, node)]
+    while waiting:
+        here, value = waiting.pop()
+        if isinstance(value, dict):
+            waiting.extend(((*here, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            waiting.extend(((*here, index), item) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str):
+            yield here, value
 
 
 def get(data: Any, pointer: Pointer) -> Any:

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
-from paraphe.manifest.rules.base import Manifest, strings
+from paraphe.manifest.rules.base import Manifest
 from paraphe.placeholders import is_placeholder
 
 
 def no_placeholder(manifest: Manifest) -> Iterator[Diagnostic]:
     if not manifest.is_final:
         return
-    for pointer, text in strings(manifest.data):
+    for pointer, text in manifest.texts:
         if is_placeholder(text):
             yield manifest.at(
                 pointer, _("{text!r} is a placeholder; a final convention has none", text=text), "final.placeholder"
