@@ -80,16 +80,18 @@ def text_problems(data: Any, locate: Any) -> list[Diagnostic]:
 
 
 def _walk(node: Any, pointer: Pointer, locate: Any) -> Iterator[Diagnostic]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            here = pointer + (key,)
-            yield from _check(key, here, locate, key=True)
-            yield from _walk(value, here, locate)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, pointer + (index,), locate)
-    elif isinstance(node, str):
-        yield from _check(node, pointer, locate, key=False)
+    """Each key, then its value, in the document's order; a stack rather than nested generators."""
+    waiting: list[tuple[Pointer, Any, bool]] = [(pointer, node, False)]  # (pointer, text or node, is a key)
+    while waiting:
+        here, value, is_key = waiting.pop()
+        if isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                waiting.append(((*here, key), item, False))
+                waiting.append(((*here, key), key, True))
+        elif isinstance(value, list):
+            waiting.extend(((*here, index), item, False) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str) and (len(value) > (MAX_KEY if is_key else MAX_TEXT) or FORBIDDEN.search(value)):
+            yield from _check(value, here, locate, key=is_key)
 
 
 def _check(text: str, pointer: Pointer, locate: Any, *, key: bool) -> Iterator[Diagnostic]:
