@@ -91,14 +91,13 @@ def _walk(node: Any, pointer: Pointer, locate: Any) -> Iterator[Diagnostic]:
         elif isinstance(value, list):
             waiting.extend(((*here, index), item, False) for index, item in reversed(list(enumerate(value))))
         elif isinstance(value, str) and (len(value) > (MAX_KEY if is_key else MAX_TEXT) or FORBIDDEN.search(value)):
-            yield from _check(value, here, locate, key=is_key)
+            yield from _check(value, here, locate, key=is_key)  # most texts: nothing to locate nor name
 
 
 def _check(text: str, pointer: Pointer, locate: Any, *, key: bool) -> Iterator[Diagnostic]:
+    """What is wrong with a text `_walk` found too long or holding a forbidden character, located."""
     limit = MAX_KEY if key else MAX_TEXT
     found = FORBIDDEN.search(text)
-    if found is None and len(text) <= limit:
-        return  # most texts: nothing to locate nor name
     where = locate(pointer, key=key)
     field = _field(pointer)
     if found is not None:
