@@ -65,6 +65,17 @@ def frame(page: Page) -> Frame:
     return Frame(width, height, (1, 0, 0, 1, left, bottom))
 
 
+@dataclass(frozen=True)
+class _Overlay:
+    """What a page's stamps are drawn with: the stream after the page's own, the copy of its resources
+    they add to, the shown page's matrix (`frame`), and the stamps drawn so far."""
+
+    stream: Stream
+    resources: Dictionary
+    matrix: bytes
+    stamps: list[bytes]
+
+
 class Stamper:
     """Draws the stamps on the pages of one document, with the objects they share added to it once:
     the font, the watermark's outlines, the « q » that opens each overlay."""
@@ -74,8 +85,7 @@ class Stamper:
         self._font: Dictionary | None = None
         self._draft: tuple[Stream, float] | None = None
         self._save = Stream(pdf, b"q\n")
-        # Each page stamped so far: its overlay stream, its own resources, the frame's matrix and the stamps.
-        self._overlays: dict[tuple[int, int], tuple[Stream, Dictionary, bytes, list[bytes]]] = {}
+        self._overlays: dict[tuple[int, int], _Overlay] = {}  # each page stamped so far, by its object
 
     def font(self) -> Dictionary:
         if self._font is None:
@@ -97,20 +107,19 @@ class Stamper:
         overlay = self._overlays.get(page.obj.objgen)
         if overlay is None:
             cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in frame(page).matrix).encode()
+            overlay = _Overlay(Stream(self.pdf, b""), _own(page.obj, "/Resources"), cm, [])
             # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
-            overlay = (Stream(self.pdf, b""), _own(page.obj, "/Resources"), cm, [])
-            page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), overlay[0]])
+            page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), overlay.stream])
             self._overlays[page.obj.objgen] = overlay
-        after, resources, cm, stamps = overlay
         if draft:
-            _own(resources, "/XObject")[_DRAFT] = self.draft_form()[0]
+            _own(overlay.resources, "/XObject")[_DRAFT] = self.draft_form()[0]
         else:
-            _own(resources, "/Font")[_REGULAR] = self.font()
+            _own(overlay.resources, "/Font")[_REGULAR] = self.font()
         if alpha is not None:
-            _own(resources, "/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
+            _own(overlay.resources, "/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
         # A page's stamps share one stream, each in its own q … Q: a page drawn once more, not once per stamp.
-        stamps.append(b"q " + content + b" EMC Q")
-        after.write(b"\nQ q " + cm + b" cm " + b" ".join(stamps) + b" Q")
+        overlay.stamps.append(b"q " + content + b" EMC Q")
+        overlay.stream.write(b"\nQ q " + overlay.matrix + b" cm " + b" ".join(overlay.stamps) + b" Q")
 
     def page_number(self, page: Page, number: int, total: int, *, right_margin: float, baseline: float) -> None:
         """« N / M » right-aligned in the footer."""
