@@ -18,6 +18,8 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ["PARAPHE_CHECK_DIGEST"] = "1"
 # Every manifest jsonschema-rs accepts is validated by jsonschema too, and the test stops if it refuses it.
 os.environ["PARAPHE_CHECK_SCHEMA"] = "1"
+# Every signature page read by qpdf (`page_text`) is read by pypdf too, and the test stops on a difference.
+os.environ["PARAPHE_CHECK_TEXT"] = "1"
 
 
 @pytest.fixture(scope="session")

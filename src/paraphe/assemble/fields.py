@@ -7,6 +7,7 @@ and draws the field over it, as wide as its column and up to the text above.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 
 import pikepdf
@@ -22,6 +23,7 @@ from paraphe.assemble.layout import (
     find_text_missing_glyphs,
     fragments,
 )
+from paraphe.assemble.page_text import CHECK_VARIABLE, NotCovered, page_fragments
 from paraphe.assemble.qpdf import pdf_bytes
 from paraphe.assemble.stamp import rectangle
 from paraphe.assemble.tagging import tag_annotation
@@ -33,6 +35,14 @@ from paraphe.render.typography import fr_text
 
 SIGNATURES_HEADING = "Signatures"
 FIELD_HEIGHT_MIN = 30.0
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A page's media box, as wide as it is, and where its right edge is."""
+
+    width: float
+    right: float
 
 
 @dataclass(frozen=True)
@@ -53,18 +63,13 @@ def locate_signature_fields(convention: Convention, pdf: Pdf, marks: list[Headin
     later = [m.page for m in marks if m.level == 0 and m.page > start.page]
     end = min(later) if later else len(pdf.pages)
     shown = range(start.page, max(end, start.page + 1))
-    try:
-        reader = _signature_pages(pdf, shown, strict=True)
-        pages = {index: fragments(page) for index, page in reader.items()}
-    except PdfReadError:  # read leniently, as any PDF, what pypdf's strict reading stops at
-        reader = _signature_pages(pdf, shown, strict=False)
-        pages = {index: fragments(page) for index, page in reader.items()}
+    pages, boxes = _signature_text(pdf, shown)
     fields: list[SignatureField] = []
     for signatory in convention.signatories:
         tooltip = f"Signature de {signatory.title} ({signatory.name})"
         # A name printed twice (one person signing for two bodies) gets one field per block.
         taken = {(f.page, f.rect[0], f.rect[1]) for f in fields}
-        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, reader, taken)
+        field = _field_for(signatory.id, tooltip, fr_text(signatory.name), pages, boxes, taken)
         if field is None:
             raise AssemblyError.at(
                 Location(name),
@@ -73,6 +78,35 @@ def locate_signature_fields(convention: Convention, pdf: Pdf, marks: list[Headin
             )
         fields.append(field)
     return fields
+
+
+def _signature_text(pdf: Pdf, shown: range) -> tuple[dict[int, list[Fragment]], dict[int, _Box]]:
+    """The text pieces of the pages `shown` (by their index in `pdf`) and each page's box: read by qpdf
+    (`page_text`), or by pypdf where that reading does not cover a page."""
+    try:
+        quick = {index: page_fragments(pdf.pages[index]) for index in shown}
+    except NotCovered:
+        return _read_by_pypdf(pdf, shown)
+    boxes = {index: _box(pdf.pages[index]) for index in shown}
+    if os.environ.get(CHECK_VARIABLE) == "1" and _read_by_pypdf(pdf, shown) != (quick, boxes):
+        raise AssertionError(f"the signature pages read by qpdf differ from pypdf's reading: {quick}")
+    return quick, boxes
+
+
+def _box(page: pikepdf.Page) -> _Box:
+    left, _bottom, right, _top = (float(v) for v in page.mediabox)
+    return _Box(right - left, right)
+
+
+def _read_by_pypdf(pdf: Pdf, shown: range) -> tuple[dict[int, list[Fragment]], dict[int, _Box]]:
+    try:
+        reader = _signature_pages(pdf, shown, strict=True)
+        pages = {index: fragments(page) for index, page in reader.items()}
+    except PdfReadError:  # read leniently, as any PDF, what pypdf's strict reading stops at
+        reader = _signature_pages(pdf, shown, strict=False)
+        pages = {index: fragments(page) for index, page in reader.items()}
+    boxes = {index: _Box(float(page.mediabox.width), float(page.mediabox.right)) for index, page in reader.items()}
+    return pages, boxes
 
 
 def _signature_pages(pdf: Pdf, shown: range, *, strict: bool) -> dict[int, PageObject]:
@@ -90,7 +124,7 @@ def _field_for(
     tooltip: str,
     person: str,
     pages: dict[int, list[Fragment]],
-    reader: dict[int, PageObject],
+    boxes: dict[int, _Box],
     taken: set[tuple[int, float, float]],
 ) -> SignatureField | None:
     # The name as typed first, on every page; only then with letters no font of the document holds.
@@ -99,19 +133,18 @@ def _field_for(
             free = [p for p in pieces if (index, p.x - 2, p.y + p.size + 2) not in taken]
             found = finder(free, person)
             if found is not None:
-                return _field_over(field_name, tooltip, index, found, pieces, reader)
+                return _field_over(field_name, tooltip, index, found, pieces, boxes[index])
     return None
 
 
 def _field_over(
-    field_name: str, tooltip: str, index: int, found: Fragment, pieces: list[Fragment], reader: dict[int, PageObject]
+    field_name: str, tooltip: str, index: int, found: Fragment, pieces: list[Fragment], box: _Box
 ) -> SignatureField:
     """The signature field over a signatory's name: as wide as its column, up to the text above."""
-    box = reader[index].mediabox
     text_left = min(p.x for p in pieces)
-    column = (float(box.width) - 2 * text_left) / 2
+    column = (box.width - 2 * text_left) / 2
     left = found.x - 2
-    right = min(left + column - 12, float(box.right) - text_left)
+    right = min(left + column - 12, box.right - text_left)
     bottom = found.y + found.size + 2
     above = [p.y for p in pieces if p.y > bottom and left - 4 <= p.x < right]
     top = (min(above) - 4) if above else bottom + 70

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,15 +90,19 @@ def fragments(page: PageObject) -> list[Fragment]:
     pieces: list[Fragment] = []
 
     def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
-        if not text.strip():
-            return
-        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-        scale = abs(tm[3] * cm[3]) or 1.0
-        pieces.append(Fragment(normalise(text), x, y, size * scale))
+        if text.strip():
+            pieces.append(fragment(text, cm, tm, size))
 
     page.extract_text(visitor_text=visit)
     return pieces
+
+
+def fragment(text: str, cm: Sequence[float], tm: Sequence[float], size: float) -> Fragment:
+    """A piece of text shown with the text matrix `tm` under the matrix `cm`, at its baseline's origin."""
+    x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+    y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+    scale = abs(tm[3] * cm[3]) or 1.0
+    return Fragment(normalise(text), x, y, size * scale)
 
 
 def find_text(pieces: list[Fragment], wanted: str) -> Fragment | None:
