@@ -44,11 +44,11 @@ class _State:
     """What the content stream has set so far (pypdf's text extractor keeps the same)."""
 
     cm: tuple[float, ...] = _IDENTITY
-    font: dict[bytes, str] | None = None
+    font: dict[int, str] | None = None
     width: int = 1  # bytes per code of the font
     size: float = 0.0
     leading: float = 0.0
-    saved: list[tuple[tuple[float, ...], dict[bytes, str] | None, int, float, float]] = field(default_factory=list)
+    saved: list[tuple[tuple[float, ...], dict[int, str] | None, int, float, float]] = field(default_factory=list)
     tm: list[float] | None = None  # within a text object only
     shown: bool = False  # whether the text object has shown its text
 
@@ -58,7 +58,7 @@ def page_fragments(page: pikepdf.Page) -> list[Fragment]:
     resources = page.obj.get("/Resources")
     fonts = resources.get("/Font") if isinstance(resources, Dictionary) else None
     xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
-    maps: dict[str, tuple[dict[bytes, str], int]] = {}
+    maps: dict[str, tuple[dict[int, str], int]] = {}
     state = _State()
     pieces: list[Fragment] = []
     try:
@@ -139,28 +139,34 @@ def _shown(state: _State, operator: str, operands: Sequence[object]) -> str:
     if state.tm is None or state.shown or state.font is None or len(operands) != 1:
         raise NotCovered
     state.shown = True
-    parts = list(operands[0]) if operator == "TJ" and isinstance(operands[0], Array) else [operands[0]]
-    if operator == "TJ" and not isinstance(operands[0], Array):
+    if operator == "Tj":
+        parts: Sequence[object] = operands
+    elif isinstance(operands[0], Array):
+        parts = list(operands[0])
+    else:
         raise NotCovered
-    text: list[str] = []
+    codes = bytearray()
     for part in parts:
         if isinstance(part, pikepdf.String):
-            text.append(_decoded(bytes(part), state.font, state.width))
+            raw = bytes(part)
+            if len(raw) % state.width:
+                raise NotCovered
+            codes += raw
         elif -_number(part) >= _KERNING:
             raise NotCovered
-    return "".join(text)
+    return _decoded(codes, state.font, state.width)
 
 
-def _decoded(codes: bytes, font: dict[bytes, str], width: int) -> str:
-    if len(codes) % width:
-        raise NotCovered
+def _decoded(codes: bytearray, font: dict[int, str], width: int) -> str:
     try:
-        return "".join(font[codes[i : i + width]] for i in range(0, len(codes), width))
+        if width == 1:
+            return "".join([font[code] for code in codes])
+        return "".join([font[codes[i] << 8 | codes[i + 1]] for i in range(0, len(codes), 2)])
     except KeyError:
         raise NotCovered from None
 
 
-def _unicode_map(font: object) -> tuple[dict[bytes, str], int]:
+def _unicode_map(font: object) -> tuple[dict[int, str], int]:
     """The font's codes and the text each is, from its ToUnicode map; and how many bytes a code takes."""
     if not isinstance(font, Dictionary) or not isinstance(font.get("/ToUnicode"), Stream):
         raise NotCovered
@@ -177,7 +183,7 @@ def _unicode_map(font: object) -> tuple[dict[bytes, str], int]:
         raise NotCovered from None
     if b"usecmap" in cmap:
         raise NotCovered
-    codes: dict[bytes, str] = {}
+    codes: dict[int, str] = {}
     for kind, body in _SECTION.findall(cmap):
         if kind == b"codespacerange":
             if any(len(_hex_bytes(h)) != width for h in _HEX.findall(body)):
@@ -189,7 +195,7 @@ def _unicode_map(font: object) -> tuple[dict[bytes, str], int]:
     return codes, width
 
 
-def _pairs(body: bytes, codes: dict[bytes, str], width: int) -> None:
+def _pairs(body: bytes, codes: dict[int, str], width: int) -> None:
     found = _HEX.findall(body)
     if len(found) % 2 or _HEX.sub(b"", body).strip():
         raise NotCovered
@@ -197,11 +203,11 @@ def _pairs(body: bytes, codes: dict[bytes, str], width: int) -> None:
         codes[_code(source, width)] = _text(target)
 
 
-def _ranges(body: bytes, codes: dict[bytes, str], width: int) -> None:
+def _ranges(body: bytes, codes: dict[int, str], width: int) -> None:
     if _RANGE_ENTRY.sub(b"", body).strip():
         raise NotCovered  # something else than ranges
     for low_hex, high_hex, target in _RANGE_ENTRY.findall(body):
-        low, high = int(_code(low_hex, width).hex(), 16), int(_code(high_hex, width).hex(), 16)
+        low, high = _code(low_hex, width), _code(high_hex, width)
         if high < low or high - low > 0xFFFF:
             raise NotCovered
         if target.startswith(b"["):
@@ -209,27 +215,30 @@ def _ranges(body: bytes, codes: dict[bytes, str], width: int) -> None:
             if len(listed) != high - low + 1:
                 raise NotCovered
             for offset, each in enumerate(listed):
-                codes[(low + offset).to_bytes(width, "big")] = _text(each)
+                codes[low + offset] = _text(each)
             continue
         first = _text(target[1:-1])
         if len(first) != 1:
             raise NotCovered  # a range of ligatures: pypdf's way of counting on is not this one's
         for offset in range(high - low + 1):
-            codes[(low + offset).to_bytes(width, "big")] = chr(ord(first) + offset)
+            codes[low + offset] = chr(ord(first) + offset)
 
 
 def _hex_bytes(digits: bytes) -> bytes:
     try:
-        return bytes.fromhex(re.sub(rb"\s", b"", digits).decode("ascii"))
-    except ValueError:  # an odd number of digits
-        raise NotCovered from None
+        return bytes.fromhex(digits.decode("ascii"))
+    except ValueError:  # white space within a byte's two digits, or an odd number of digits
+        try:
+            return bytes.fromhex(re.sub(rb"\s", b"", digits).decode("ascii"))
+        except ValueError:
+            raise NotCovered from None
 
 
-def _code(digits: bytes, width: int) -> bytes:
+def _code(digits: bytes, width: int) -> int:
     code = _hex_bytes(digits)
     if len(code) != width:
         raise NotCovered
-    return code
+    return int.from_bytes(code, "big")
 
 
 def _text(digits: bytes) -> str:

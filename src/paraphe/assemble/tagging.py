@@ -62,7 +62,10 @@ def _insert_after_page(document: Dictionary, form: Dictionary, page: Page) -> No
         kids = Array([] if kids is None else [kids])
         document.K = kids
     position = len(kids)
-    for index, element in enumerate(kids):
+    # From the end: the signature pages are the document's last, a scan from its start read every element.
+    for index in range(len(kids) - 1, -1, -1):
+        element = kids[index]
         if isinstance(element, Dictionary) and element.get("/Pg") is not None and element.Pg.objgen == page.obj.objgen:
             position = index + 1
+            break
     kids.insert(position, form)
