@@ -102,12 +102,15 @@ def _assemble(
     if "/Outlines" in pdf.Root:
         del pdf.Root.Outlines
     annex_files = _annex_files(convention, marks, annexes or read_annexes(convention))
+    signing = convention.is_final and convention.reading_copy is None
+    # Located on the body alone, before any annex is inserted: its page numbers are the body's, and no
+    # annex page (an outside file, maybe showing a signatory's name) is ever taken for the signature page.
+    fields = locate_signature_fields(convention, pdf, marks, name) if signing else []
     inserted, not_archival = insert_annex_files(pdf, annex_files, files)
     final_page = _page_mapper(inserted)
 
     _add_outline(pdf, convention, marks, final_page)
-    if convention.is_final and convention.reading_copy is None:
-        fields = locate_signature_fields(convention, pdf, marks, name)
+    if signing:
         add_signature_fields(pdf, [replace(f, page=final_page(f.page)) for f in fields])
     total = len(pdf.pages)
     _stamp(pdf, convention, record)
