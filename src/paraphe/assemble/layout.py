@@ -37,19 +37,19 @@ def headings(pdf: Pdf) -> list[Heading]:
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     found: list[Heading] = []
     seen: set[tuple[int, int]] = set()
-
-    def walk(item: object, level: int) -> None:
-        while isinstance(item, Dictionary) and (item.objgen not in seen or not item.is_indirect):
+    outlines = pdf.Root.get("/Outlines")
+    # A stack rather than a recursive inner function: that one, referring to itself, held the document in a
+    # reference cycle, so that each document's qpdf objects lived on until Python's collector ran.
+    waiting = [(outlines.get("/First"), 0)] if isinstance(outlines, Dictionary) else []
+    while waiting:
+        item, level = waiting.pop()
+        if isinstance(item, Dictionary) and (item.objgen not in seen or not item.is_indirect):
             seen.add(item.objgen)
             page = _destination_page(pdf, item, pages)
             if page is not None:
                 found.append(Heading(level, normalise(str(item.get("/Title", ""))), page))
-            walk(item.get("/First"), level + 1)
-            item = item.get("/Next")
-
-    outlines = pdf.Root.get("/Outlines")
-    if isinstance(outlines, Dictionary):
-        walk(outlines.get("/First"), 0)
+            waiting.append((item.get("/Next"), level))  # its next sibling, once its children are read
+            waiting.append((item.get("/First"), level + 1))
     return found
 
 

@@ -1,14 +1,15 @@
-"""Signature fields are placed on the body's signature page, whatever annex files the assembly inserts.
+"""Assembly of a body made here (as LibreOffice would convert it): where the signature fields go, and memory.
 
 The attack: a template puts an annex's cover before the signature page, and the annex file (an outside
 PDF) prints a signatory's name. Located after the annexes were inserted, the body's page numbers no longer
-matched the pages, and the field was drawn where the annex printed the name. Located on the body alone,
-the annex is never read for it.
+matched the pages, and the field was drawn where the annex printed the name (or the build failed). Located
+on the body alone, the annex is never read for it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 from pathlib import Path
 
@@ -98,3 +99,18 @@ def test_fields_stay_on_the_signature_page_when_an_annex_comes_before_it(tmp_pat
         assert all(w.P.objgen == signature_page for w in widgets)
         bottoms = sorted(float(w.Rect[1]) for w in widgets)
         assert bottoms == sorted(NAME_Y - 100 * i + 10 + 2 for i in range(len(widgets)))
+
+
+def test_an_assembled_document_is_freed_at_once(tmp_path: Path) -> None:
+    """No reference cycle keeps qpdf's copy of a document (10 MB for an SDSF) alive after its assembly:
+    the outline's reader once did, and a worker's memory grew with each document until Python's collector ran."""
+    convention = load_convention(MINIMAL)
+    body = _body(convention)
+    gc.collect()
+    gc.disable()
+    try:
+        assemble(convention, body, "sdsf-mini", annexes={})
+        alive = [o for o in gc.get_objects() if isinstance(o, pikepdf.Pdf)]
+    finally:
+        gc.enable()
+    assert alive == []
