@@ -168,6 +168,7 @@ def test_a_font_it_does_not_cover_is_left_to_pypdf(change: dict[str, object]) ->
         "begincmap 1 beginbfchar <0021> <0041> <0022> endbfchar endcmap",  # a code without its text
         "begincmap 1 beginbfchar <0021> <001F> endbfchar endcmap",  # a control character
         "begincmap 1 beginbfchar <0021> <041> endbfchar endcmap",  # an odd number of digits
+        pytest.param("begincmap " + "1 beginbfchar <0021> <0041> endbfchar " * 60_000 + "endcmap", id="huge"),
     ],
 )
 def test_a_map_it_does_not_read_is_left_to_pypdf(cmap: str) -> None:

@@ -30,6 +30,8 @@ _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 # pypdf reads a space where a TJ offset moves the pen back by about half a space's width (100 thousandths of
 # an em at the least); LibreOffice's kerning is a few thousandths. Past this, pypdf decides.
 _KERNING = 30
+# A ToUnicode map of all 65 536 two-byte codes, one entry each, takes some 1.5 MB; past that, pypdf reads it.
+_LARGEST_MAP = 2_000_000
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _SECTION = re.compile(rb"begin(codespacerange|bfchar|bfrange)(.*?)end\1", re.DOTALL)
 _RANGE_ENTRY = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])")
@@ -181,7 +183,7 @@ def _unicode_map(font: object) -> tuple[dict[int, str], int]:
         cmap = font.ToUnicode.read_bytes()
     except pikepdf.PdfError:
         raise NotCovered from None
-    if b"usecmap" in cmap:
+    if len(cmap) > _LARGEST_MAP or b"usecmap" in cmap:
         raise NotCovered
     codes: dict[int, str] = {}
     for kind, body in _SECTION.findall(cmap):
