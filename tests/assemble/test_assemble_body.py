@@ -109,7 +109,7 @@ def test_an_assembled_document_is_freed_at_once(tmp_path: Path) -> None:
     gc.collect()
     gc.disable()
     try:
-        assemble(convention, body, "sdsf-mini", annexes={})
+        assemble(convention, body, "sdsf-mini")
         alive = [o for o in gc.get_objects() if isinstance(o, pikepdf.Pdf)]
     finally:
         gc.enable()

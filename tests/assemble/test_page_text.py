@@ -169,6 +169,8 @@ def test_a_font_it_does_not_cover_is_left_to_pypdf(change: dict[str, object]) ->
         "begincmap 1 beginbfchar <0021> <001F> endbfchar endcmap",  # a control character
         "begincmap 1 beginbfchar <0021> <041> endbfchar endcmap",  # an odd number of digits
         pytest.param("begincmap " + "1 beginbfchar <0021> <0041> endbfchar " * 60_000 + "endcmap", id="huge"),
+        "begincmap 1 beginbfrange <0000> <0100> <D7FF> endbfrange endcmap",  # counted on into the surrogates
+        "begincmap 1 beginbfrange <0000> <0100> <DBFFDF00> endbfrange endcmap",  # counted on past U+10FFFF
     ],
 )
 def test_a_map_it_does_not_read_is_left_to_pypdf(cmap: str) -> None:

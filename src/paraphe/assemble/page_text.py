@@ -72,9 +72,9 @@ def page_fragments(page: pikepdf.Page) -> list[Fragment]:
             raise NotCovered  # an inline image
         operands, operator = list(instruction.operands), str(instruction.operator)
         if operator in ("Tj", "TJ"):
-            text = _shown(state, operator, operands)
+            text, tm = _shown(state, operator, operands)
             if text.strip():
-                pieces.append(fragment(text, list(state.cm), list(state.tm or ()), state.size))
+                pieces.append(fragment(text, state.cm, tm, state.size))
         elif operator == "Tf":
             if state.shown or len(operands) != 2 or not isinstance(operands[0], Name):
                 raise NotCovered
@@ -137,8 +137,10 @@ def _placed(state: _State, operator: str, operands: Sequence[object]) -> None:
     tm[5] += tx * tm[1] + ty * tm[3]
 
 
-def _shown(state: _State, operator: str, operands: Sequence[object]) -> str:
-    if state.tm is None or state.shown or state.font is None or len(operands) != 1:
+def _shown(state: _State, operator: str, operands: Sequence[object]) -> tuple[str, list[float]]:
+    """The text shown, and the text matrix it is shown at."""
+    tm = state.tm
+    if tm is None or state.shown or state.font is None or len(operands) != 1:
         raise NotCovered
     state.shown = True
     if operator == "Tj":
@@ -156,7 +158,7 @@ def _shown(state: _State, operator: str, operands: Sequence[object]) -> str:
             codes += raw
         elif -_number(part) >= _KERNING:
             raise NotCovered
-    return _decoded(codes, state.font, state.width)
+    return _decoded(codes, state.font, state.width), tm
 
 
 def _decoded(codes: bytearray, font: dict[int, str], width: int) -> str:
@@ -222,6 +224,9 @@ def _ranges(body: bytes, codes: dict[int, str], width: int) -> None:
         first = _text(target[1:-1])
         if len(first) != 1:
             raise NotCovered  # a range of ligatures: pypdf's way of counting on is not this one's
+        last = ord(first) + high - low
+        if last > 0x10FFFF or (ord(first) < 0xE000 and last >= 0xD800):
+            raise NotCovered  # counted on past Unicode's end, or into its surrogates
         for offset in range(high - low + 1):
             codes[low + offset] = chr(ord(first) + offset)
 
