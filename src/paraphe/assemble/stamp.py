@@ -68,12 +68,21 @@ def frame(page: Page) -> Frame:
 @dataclass(frozen=True)
 class _Overlay:
     """What a page's stamps are drawn with: the stream after the page's own, the copy of its resources
-    they add to, the shown page's matrix (`frame`), and the stamps drawn so far."""
+    they add to (and of the dictionaries in it they add to, by key), the shown page (`frame`) and its
+    matrix, and the stamps drawn so far."""
 
     stream: Stream
     resources: Dictionary
+    owned: dict[str, Dictionary]
+    frame: Frame
     matrix: bytes
     stamps: list[bytes]
+
+    def own(self, key: str) -> Dictionary:
+        """The overlay's own copy of `resources[key]`, made on the first stamp that adds to it."""
+        if key not in self.owned:
+            self.owned[key] = _own(self.resources, key)
+        return self.owned[key]
 
 
 class Stamper:
@@ -104,28 +113,37 @@ class Stamper:
         stream): the page gets a new /Contents array around the streams it had, and a copy of its
         resources, so a stamp lands on this page only. Its later stamps join the same overlay.
         """
-        overlay = self._overlays.get(page.obj.objgen)
-        if overlay is None:
-            cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in frame(page).matrix).encode()
-            overlay = _Overlay(Stream(self.pdf, b""), _own(page.obj, "/Resources"), cm, [])
-            # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
-            page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), overlay.stream])
-            self._overlays[page.obj.objgen] = overlay
+        overlay = self._overlay(page)
         if draft:
-            _own(overlay.resources, "/XObject")[_DRAFT] = self.draft_form()[0]
+            overlay.own("/XObject")[_DRAFT] = self.draft_form()[0]
         else:
-            _own(overlay.resources, "/Font")[_REGULAR] = self.font()
+            overlay.own("/Font")[_REGULAR] = self.font()
         if alpha is not None:
-            _own(overlay.resources, "/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
+            overlay.own("/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
         # A page's stamps share one stream, each in its own q … Q: a page drawn once more, not once per stamp.
         overlay.stamps.append(b"q " + content + b" EMC Q")
         overlay.stream.write(b"\nQ q " + overlay.matrix + b" cm " + b" ".join(overlay.stamps) + b" Q")
+
+    def _overlay(self, page: Page) -> _Overlay:
+        overlay = self._overlays.get(page.obj.objgen)
+        if overlay is None:
+            shown = frame(page)
+            cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in shown.matrix).encode()
+            overlay = _Overlay(Stream(self.pdf, b""), _own(page.obj, "/Resources"), {}, shown, cm, [])
+            # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
+            page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), overlay.stream])
+            self._overlays[page.obj.objgen] = overlay
+        return overlay
+
+    def frame(self, page: Page) -> Frame:
+        """`frame(page)`, read once per page: its boxes do not change while it is stamped."""
+        return self._overlay(page).frame
 
     def page_number(self, page: Page, number: int, total: int, *, right_margin: float, baseline: float) -> None:
         """« N / M » right-aligned in the footer."""
         text = f"{number} / {total}"
         size = 8.0
-        x = frame(page).width - right_margin - text_width(text, size)
+        x = self.frame(page).width - right_margin - text_width(text, size)
         content = f"BT /ParapheF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td {_literal(text)} Tj ET".encode()
         self.overlay(page, FOOTER + content)
 
@@ -137,7 +155,7 @@ class Stamper:
 
     def reading_copy(self, page: Page, text: str, *, left_margin: float) -> None:
         """A reading copy's mark across the top of the page, in dark red: « Version consolidée … »."""
-        y = frame(page).height - 18
+        y = self.frame(page).height - 18
         position = f"BT /ParapheF 8 Tf 0.6 0 0 rg {left_margin:.2f} {y:.2f} Td ".encode()
         self.overlay(page, HEADER + position + _winansi_literal(text) + b" Tj ET")
 
@@ -145,7 +163,7 @@ class Stamper:
         """A large translucent diagonal « PROJET » across the page, drawn as shapes, not text."""
         size = 120.0
         width = self.draft_form()[1]
-        shown = frame(page)
+        shown = self.frame(page)
         angle = math.atan2(shown.height, shown.width)
         cos, sin = math.cos(angle), math.sin(angle)
         half = width * size / 1000 / 2
