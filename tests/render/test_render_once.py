@@ -50,6 +50,12 @@ def test_the_entries_collected_are_what_save_zips() -> None:
         "<w:body>" + P.format("page\fbreak") + P.format("new\aparagraph") + P.format("") + "</w:body>",
         "<w:body>" + P.format("nothing to resolve") + "</w:body>",
         "<w:body><w:p>" + "<w:r><w:t>a\nb</w:t></w:r>" * 3 + "</w:p><w:tbl>\n</w:tbl></w:body>",
+        # A text box's paragraph inside a paragraph: the outer one ends at the inner « </w:p> ».
+        '<w:body><w:p w:rsidR="1"><w:pPr><w:jc/></w:pPr><w:r><w:t>a\nb</w:t></w:r><w:txbxContent>'
+        + P.format("in\tner")
+        + "</w:txbxContent><w:r><w:t>tail\n</w:t></w:r></w:p></w:body>",
+        "<w:body>" + P.format("done") + "<w:p><w:r><w:t>never\nclosed</w:t></w:r></w:body>",
+        "<w:body><w:p><w:r><w:t>&lt;/w:p \n</w:t></w:r></w:p><w:pict>\f</w:pict></w:body>",
     ],
 )
 def test_line_breaks_are_resolved_as_docxtpl_resolves_them(xml: str) -> None:
