@@ -32,6 +32,7 @@ from paraphe.paths import display_path
 from paraphe.render.context import DATED_BY_LAST_SIGNATURE_WORDS, ImageMaker, build_context
 from paraphe.render.placeholders import marked_body
 from paraphe.render.tags import ParapheTemplate
+from paraphe.render.template_package import NotAWordDocument, not_a_word_document
 from paraphe.render.typography import fr_text
 from paraphe.resources import template_path
 
@@ -69,6 +70,8 @@ def render_docx(
     except TypeError as exc:
         # A tag that loops over or calls what is not a list or a function (« for x in block.items »).
         raise RenderError.at(where, _("template tag misused: {exc}", exc=exc), "template.runtime") from None
+    except NotAWordDocument as exc:
+        raise RenderError.at(where, not_a_word_document(exc), "template.invalid") from None
     except PackageNotFoundError:
         # python-docx's words for a file that is there but is no Word document.
         raise RenderError.at(

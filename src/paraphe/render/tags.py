@@ -9,9 +9,13 @@ which docxtpl leaves, so `{%p if line.kind == "party" %}` no longer parses. The 
 from __future__ import annotations
 
 import functools
+import io
 import re
 
+from docx.document import Document
 from docxtpl import DocxTemplate
+
+from paraphe.render.template_package import read_document
 
 _INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing changes in a text
@@ -31,6 +35,17 @@ def _unescaped(match: re.Match[str]) -> str:
 
 class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
     """docxtpl's template, with quotes inside tags read as quotes however the editor wrote them."""
+
+    docx: Document | None  # docxtpl's own attributes, set by its __init__ and init_docx
+    is_rendered: bool
+
+    def init_docx(self, reload: bool = True) -> None:
+        """docxtpl's, with a template given as bytes read once per process (`read_document`)."""
+        if not isinstance(self.template_file, io.BytesIO):
+            super().init_docx(reload)
+        elif not self.docx or (self.is_rendered and reload):
+            self.docx = read_document(self.template_file.getvalue())
+            self.is_rendered = False
 
     def patch_xml(self, src_xml: str) -> str:
         return patched(src_xml)

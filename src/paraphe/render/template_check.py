@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from jinja2 import nodes
 from lxml import etree
 
@@ -36,6 +37,7 @@ from paraphe.errors import RenderError
 from paraphe.i18n import _
 from paraphe.paths import display_path
 from paraphe.render.reference import ANY, KINDS, Shape, context_shape
+from paraphe.render.template_package import NotAWordDocument, not_a_word_document, require_word_document
 from paraphe.render.template_reading import Paragraph, Part, read_parts
 
 __all__ = ["check_template", "SIGNATURES_HEADING"]
@@ -90,13 +92,17 @@ def check_template(
             )
         ]
     try:
-        parts = read_parts(template.read_bytes() if content is None else content)
+        content = template.read_bytes() if content is None else content
+        parts = read_parts(content)
+        require_word_document(content)
     except OSError as exc:
         return [
             Diagnostic(where, _("cannot read the template: {reason}", reason=exc.strerror or exc), "template.missing")
         ]
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, PackageNotFoundError):
         return [Diagnostic(where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid")]
+    except NotAWordDocument as exc:
+        return [Diagnostic(where, not_a_word_document(exc), "template.invalid")]
     shape = context_shape(kind)
     diagnostics: list[Diagnostic] = []
     uses: list[tuple[str, Paragraph | None]] = []
