@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import io
 import re
+from typing import cast
 
 from docx.document import Document
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from paraphe.render.template_package import read_document
 
@@ -24,6 +26,11 @@ _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing changes in
 # (twice as fast over an SDSF's body).
 _PARAGRAPHS = re.compile(r"(<w:p(?: [^>]*)?>(?:[^<]++|<(?!/w:p>))*+</w:p>)")
 _ENTITIES = {"&quot;": '"', "&#34;": '"', "&apos;": "'", "&#39;": "'"}
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TBL, _TBL_GRID, _GRID_COL, _TR, _TC, _TC_PR, _GRID_SPAN, _VAL = (
+    _W + name for name in ("tbl", "tblGrid", "gridCol", "tr", "tc", "tcPr", "gridSpan", "val")
+)
 
 
 def _unescaped(match: re.Match[str]) -> str:
@@ -50,6 +57,14 @@ class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
     def patch_xml(self, src_xml: str) -> str:
         return patched(src_xml)
 
+    def fix_tables(self, xml: str) -> etree._Element:
+        """docxtpl's, which mends a table's grid after {%tc %} tags changed its rows' cells, walking every
+        cell of every table in Python: here that walk is made only when a table needs it."""
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))  # docxtpl's own parsing
+        if any(_to_fix(table) for table in tree.iter(_TBL)):
+            return cast(etree._Element, super().fix_tables(xml))
+        return tree
+
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's own, run only on the paragraphs it can change: it turns a tab, \\a, line break
         or form feed inside a text into Word's, through three nested regular expressions over every
@@ -63,6 +78,37 @@ class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
         pieces = _PARAGRAPHS.split(xml)  # between paragraphs, a paragraph, between, …
         pieces[1::2] = [resolve(p) if _LISTING.search(p) else p for p in pieces[1::2]]
         return "".join(pieces)
+
+
+def _to_fix(table: etree._Element) -> bool:
+    """Whether docxtpl's fix_tables could change `table` or fail on it, read as it reads it: some row
+    (nested tables' rows included) with more cells than the grid has columns, none whose cells (a merged
+    one counting its span) fill the grid, or a span that is not a number. Saying so of a table it would
+    leave as it is costs only time: docxtpl's own function then runs."""
+    grid = table.find(_TBL_GRID)
+    if grid is None:
+        return True
+    columns = len(grid.findall(_GRID_COL))
+    filled = False
+    for row in table.iter(_TR):
+        cells = row.findall(_TC)
+        if len(cells) > columns:
+            return True
+        if row.find(".//" + _GRID_SPAN) is None:
+            width = len(cells)
+        else:
+            try:
+                width = sum(_span(cell) for cell in cells)
+            except (TypeError, ValueError):
+                return True
+        filled = filled or width >= columns
+    return not filled
+
+
+def _span(cell: etree._Element) -> int:
+    properties = cell.find(_TC_PR)
+    span = None if properties is None else properties.find(_GRID_SPAN)
+    return 1 if span is None else int(span.get(_VAL))  # no value: TypeError, as in docxtpl
 
 
 @functools.lru_cache(maxsize=16)  # parts: a few templates of three parts (body, header, footer)
