@@ -16,9 +16,10 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
@@ -212,8 +213,13 @@ class _Walker(IndirectDigests):
             return self.dictionary(value, frozenset(), depth)
         if isinstance(value, Array):
             hashed = hashlib.sha256(b"[")
-            for item in value:
-                hashed.update(self.value(item, depth + 1))
+            shallow = depth + 1 <= _DEPTH_COVERED
+            for item in cast(Iterable[object], value):  # pikepdf gives its integers as int
+                # The commonest item (a font's widths), written here rather than through two calls.
+                if shallow and type(item) is int:
+                    hashed.update(b"NumberObject:%d" % item)
+                else:
+                    hashed.update(self.value(item, depth + 1))
             return hashed.digest()
         scalar = _as_pypdf(value)
         buffer = io.BytesIO()
@@ -233,7 +239,7 @@ class _Walker(IndirectDigests):
     def dictionary(self, value: pikepdf.Object, skip: frozenset[str], depth: int) -> bytes:
         stream = isinstance(value, Stream)
         entries = dict(value.items())
-        if any(not _PRINTABLE_NAME.fullmatch(key) for key in entries):
+        if not _PRINTABLE_NAMES.fullmatch("".join(entries)):
             raise NotCovered
         hashed = hashlib.sha256(b"<<")
         # pypdf leaves /Length out of a stream's dictionary once it has read the stream's bytes.
@@ -246,6 +252,7 @@ class _Walker(IndirectDigests):
 
 # A name both libraries read to the same text: printable ASCII (their # escapes decoded alike).
 _PRINTABLE_NAME = re.compile(r"/[!-~]*")
+_PRINTABLE_NAMES = re.compile(r"(?:/[!-~]*)*")  # a dictionary's keys (each begins with /), one after the other
 
 
 def _as_pypdf(value: object) -> PdfObject:
