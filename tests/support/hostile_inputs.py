@@ -461,6 +461,27 @@ def template_split_tag() -> bytes:
     return _template("{{ title }}", "Fait à {{ signature_", "place }}")
 
 
+def template_if_across_table() -> bytes:
+    """A condition opened in a table's cell and closed after the table: untaken, it cuts the table's end
+    out, and docxtpl's lenient parsing would mend the rest silently, dropping the cell beside it."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("{{ title }}")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Projet {% if is_draft %}à relire"
+    table.cell(0, 1).text = "La cellule d'à côté"
+    document.add_paragraph("relu {% endif %}par le secrétariat")
+    for paragraph in SIGNATURES + ANNEXES:
+        if paragraph.startswith("# "):
+            document.add_heading(paragraph[2:], level=1)
+        else:
+            document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def template_no_signatures() -> bytes:
     """Everything but the « Signatures » heading (here a plain paragraph)."""
     return _template("{{ title }}", "Signatures", *SIGNATURES[1:], *ANNEXES, marks=False)
@@ -568,6 +589,7 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
         template_undefined_untaken,
         template_day_to_fill,
         template_split_tag,
+        template_if_across_table,
         template_no_signatures,
         template_own_articles,
         template_unknown_filter,

@@ -31,7 +31,7 @@ from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.render.context import DATED_BY_LAST_SIGNATURE_WORDS, ImageMaker, build_context
 from paraphe.render.placeholders import marked_body
-from paraphe.render.tags import ParapheTemplate
+from paraphe.render.tags import NotXml, ParapheTemplate
 from paraphe.render.template_package import NotAWordDocument, not_a_word_document
 from paraphe.render.typography import fr_text
 from paraphe.resources import template_path
@@ -70,6 +70,12 @@ def render_docx(
     except TypeError as exc:
         # A tag that loops over or calls what is not a list or a function (« for x in block.items »).
         raise RenderError.at(where, _("template tag misused: {exc}", exc=exc), "template.runtime") from None
+    except NotXml as exc:
+        unbalanced = _(
+            "a tag such as {% if %} opened in a table's cell or a paragraph and closed outside it cuts the "
+            "document's structure: close it where it opens, or use {%p %}, {%tr %} or {%tc %} tags"
+        )
+        raise RenderError.at(where, f"{_not_xml(exc.part, exc.error)}; {unbalanced}", "template.output") from None
     except NotAWordDocument as exc:
         raise RenderError.at(where, not_a_word_document(exc), "template.invalid") from None
     except PackageNotFoundError:
@@ -218,9 +224,7 @@ def _check_wellformed(entries: Sequence[tuple[str, bytes]], where: Location) -> 
         try:
             root = etree.fromstring(blob, parser)
         except etree.XMLSyntaxError as exc:
-            raise RenderError.at(
-                where, _("the filled document is not valid XML ({name}: {exc})", name=name, exc=exc), "template.output"
-            ) from None
+            raise RenderError.at(where, _not_xml(name, exc), "template.output") from None
         if name == _BODY:
             body = root
         else:
@@ -228,6 +232,10 @@ def _check_wellformed(entries: Sequence[tuple[str, bytes]], where: Location) -> 
     if body is None:
         raise RenderError.at(where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid")
     return body
+
+
+def _not_xml(name: str, exc: etree.XMLSyntaxError) -> str:
+    return _("the filled document is not valid XML ({name}: {exc})", name=name, exc=exc)
 
 
 def _check_articles(body: etree._Element, convention: Convention, where: Location) -> None:

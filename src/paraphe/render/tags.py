@@ -40,6 +40,14 @@ def _unescaped(match: re.Match[str]) -> str:
     return text
 
 
+class NotXml(Exception):
+    """A filled part that is not well-formed XML: its name, and the parser's words."""
+
+    def __init__(self, part: str, error: etree.XMLSyntaxError) -> None:
+        super().__init__(part, error)
+        self.part, self.error = part, error
+
+
 class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
     """docxtpl's template, with quotes inside tags read as quotes however the editor wrote them."""
 
@@ -58,9 +66,16 @@ class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
         return patched(src_xml)
 
     def fix_tables(self, xml: str) -> etree._Element:
-        """docxtpl's, which mends a table's grid after {%tc %} tags changed its rows' cells, walking every
-        cell of every table in Python: here that walk is made only when a table needs it."""
-        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))  # docxtpl's own parsing
+        """The filled body's tree, parsed strictly: docxtpl parses it leniently, and a body a tag left
+        unbalanced (a condition opened in a table's cell, closed after the table) would be mended
+        silently, what follows the cut dropped (NotXml instead).
+
+        Then docxtpl's own mending of a table's grid after {%tc %} tags changed its rows' cells, which
+        walks every cell of every table in Python: made only when a table needs it."""
+        try:
+            tree = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            raise NotXml("word/document.xml", exc) from None
         if any(_to_fix(table) for table in tree.iter(_TBL)):
             return cast(etree._Element, super().fix_tables(xml))
         return tree
