@@ -281,19 +281,21 @@ def _read_annex(annex: Annex, read: AnnexRead) -> PdfReader:
 
 def _add_outline(pdf: Pdf, convention: Convention, marks: list[Heading], final_page: Callable[[int], int]) -> None:
     """Bookmarks: every top heading (preamble, identity, parts, themes, signatures, annexes) and themes within parts."""
+    themes = [normalise(fr_text(s.title)) for s in convention.sections]  # as printed: once, not per heading
     with pdf.open_outline() as outline:
         parent: OutlineItem | None = None
         for mark in marks:
             if mark.level == 0:
                 parent = OutlineItem(mark.title, final_page(mark.page))
                 outline.root.append(parent)
-            elif mark.level == 1 and parent is not None and _is_fiche(convention, mark.title):
+            elif mark.level == 1 and parent is not None and _is_fiche(themes, mark.title):
                 parent.children.append(OutlineItem(mark.title, final_page(mark.page)))
     pdf.Root.PageMode = Name.UseOutlines
 
 
-def _is_fiche(convention: Convention, title: str) -> bool:
-    return any(normalise(title).endswith(normalise(fr_text(s.title))) for s in convention.sections)
+def _is_fiche(themes: list[str], title: str) -> bool:
+    heading = normalise(title)
+    return any(heading.endswith(theme) for theme in themes)
 
 
 def _set_metadata(pdf: Pdf, convention: Convention, claim: tuple[str, str] | None) -> None:
