@@ -76,7 +76,26 @@ def text_problems(data: Any, locate: Any) -> list[Diagnostic]:
 
     `locate(pointer, key=False)` gives a Location (SourceMap.locate).
     """
+    if not _any_problem(data):
+        return []  # most manifests: no pointer made for each of their values
     return list(_walk(data, (), locate))
+
+
+def _any_problem(node: Any) -> bool:
+    """Whether `_walk` would find something: its reading of keys and values, without their pointers."""
+    waiting = [node]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and (len(key) > MAX_KEY or FORBIDDEN.search(key)):
+                    return True
+                waiting.append(item)
+        elif isinstance(value, list):
+            waiting.extend(value)
+        elif isinstance(value, str) and (len(value) > MAX_TEXT or FORBIDDEN.search(value)):
+            return True
+    return False
 
 
 def _walk(node: Any, pointer: Pointer, locate: Any) -> Iterator[Diagnostic]:
