@@ -65,6 +65,16 @@ class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
     def patch_xml(self, src_xml: str) -> str:
         return patched(src_xml)
 
+    def map_headers_footers_xml(self, relKey: str, xml: bytes) -> None:  # noqa: N803 - docxtpl's name
+        """docxtpl's, with a filled header or footer that is not well-formed XML said to be so (NotXml),
+        as the body is, rather than taken for a broken template by python-docx's parsing."""
+        try:
+            etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            assert self.docx is not None  # rendering: docxtpl has read the template
+            raise NotXml(str(self.docx.part.rels[relKey].target_part.partname).lstrip("/"), exc) from None
+        super().map_headers_footers_xml(relKey, xml)
+
     def fix_tables(self, xml: str) -> etree._Element:
         """The filled body's tree, parsed strictly: docxtpl parses it leniently, and a body a tag left
         unbalanced (a condition opened in a table's cell, closed after the table) would be mended
