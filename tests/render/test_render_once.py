@@ -1,7 +1,7 @@
 """The renderer's shortcuts give what docxtpl and python-docx give: the package zipped once, each
 template part patched once, docxtpl's line breaks resolved only where there are some, tables mended
 by docxtpl only where they need it, and a part already parsed strictly not parsed again (a part that
-is not XML is still refused)."""
+is not XML is still refused), nor the body written from the filled tree."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from paraphe.diagnostics import Location
 from paraphe.errors import RenderError
 from paraphe.pipeline import load_convention
 from paraphe.render import docx, tags
@@ -135,3 +136,15 @@ def test_the_sdsf_tables_are_left_to_docxtpl_only_when_needed() -> None:
     body = _filled().docx.element.body
     tables = list(body.iter(f"{{{W_NAMESPACE}}}tbl"))
     assert len(tables) > 10 and not any(tags._to_fix(table) for table in tables)  # docxtpl's walk not made
+
+
+def test_the_body_written_from_the_filled_tree_is_not_parsed_again() -> None:
+    document = _filled()
+    entries = docx._package_entries(document)
+    filled = document.docx.element
+    assert docx._check_wellformed(entries, Location("t"), filled) is filled
+    changed = [(n, b.replace(b"</w:body>", b"<w:p/></w:body>") if n == "word/document.xml" else b) for n, b in entries]
+    assert docx._check_wellformed(changed, Location("t"), filled) is not filled  # parsed: what is written counts
+    cut = [(n, b[: len(b) // 2] if n == "word/document.xml" else b) for n, b in entries]
+    with pytest.raises(RenderError):
+        docx._check_wellformed(cut, Location("t"), filled)

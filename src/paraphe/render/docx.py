@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import PackageWriter
@@ -85,7 +86,8 @@ def render_docx(
         ) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
-    body = _check_wellformed(entries, where)
+    assert document.docx is not None  # filled: docxtpl has read the template
+    body = _check_wellformed(entries, where, document.docx.element)
     entries = [(name, marked_body(blob, body) if name == _BODY else blob) for name, blob in entries]
     if convention.dated_by_last_signature:
         _check_date_wording(dict(entries)[_BODY], where)
@@ -214,12 +216,17 @@ class _WellFormed:
 _WELL_FORMED = _WellFormed()
 
 
-def _check_wellformed(entries: Sequence[tuple[str, bytes]], where: Location) -> etree._Element:
-    """docxtpl's XML recovery can drop content silently; re-parse strictly instead. The body's tree."""
+def _check_wellformed(entries: Sequence[tuple[str, bytes]], where: Location, filled: etree._Element) -> etree._Element:
+    """Every part is well-formed XML, parsed strictly (a part docxtpl filled leniently, or a step after it
+    that went wrong, is refused). The body's tree: `filled`, the tree it was written from (python-docx's,
+    well-formed by construction), where the body is exactly that tree's writing, else the body parsed."""
     parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
     body = None
     for name, blob in entries:
         if not name.endswith(".xml") or (name != _BODY and blob in _WELL_FORMED):
+            continue
+        if name == _BODY and blob == serialize_part_xml(filled):
+            body = filled
             continue
         try:
             root = etree.fromstring(blob, parser)
