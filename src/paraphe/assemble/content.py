@@ -252,7 +252,9 @@ class _Walker(IndirectDigests):
 
 # A name both libraries read to the same text: printable ASCII (their # escapes decoded alike).
 _PRINTABLE_NAME = re.compile(r"/[!-~]*")
-_PRINTABLE_NAMES = re.compile(r"(?:/[!-~]*)*")  # a dictionary's keys (each begins with /), one after the other
+# A dictionary's keys (each begins with /), one after the other. Possessive: « / » is printable too, and
+# a backtracking « (?:/[!-~]*)* » tried every way of cutting the keys up before failing (days at 40 keys).
+_PRINTABLE_NAMES = re.compile(r"(?:/[!-~]*+)*+")
 
 
 def _as_pypdf(value: object) -> PdfObject:
