@@ -46,3 +46,16 @@ def test_a_part_a_tag_left_unbalanced_is_refused_by_name(tmp_path: Path, in_head
     (diagnostic,) = refused.value.diagnostics
     assert diagnostic.rule == "template.output"
     assert f"not valid XML ({part}:" in diagnostic.message and "{%p %}, {%tr %} or {%tc %}" in diagnostic.message
+
+
+def test_a_part_not_xml_for_another_reason_is_refused_without_the_tags_hint(tmp_path: Path) -> None:
+    document = python_docx.Document()
+    document.add_paragraph("{{ title }}")
+    document.add_paragraph('Avant {{ "\\x0b" }} après')  # a character XML forbids, printed by a tag
+    template = tmp_path / "sdsf.docx"
+    document.save(str(template))
+    with pytest.raises(RenderError) as refused:
+        render_docx(load_convention(LOZERE), template, template.read_bytes())
+    (diagnostic,) = refused.value.diagnostics
+    assert diagnostic.rule == "template.output" and "invalid Char" in diagnostic.message
+    assert "{%p %}" not in diagnostic.message  # no tag is to blame

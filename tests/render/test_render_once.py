@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx.document import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -25,6 +26,12 @@ from support import LOZERE
 
 W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 P = '<w:p><w:pPr><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>'
+
+
+def _filled_docx() -> Document:
+    document = _filled().docx
+    assert document is not None
+    return document
 
 
 def _filled() -> ParapheTemplate:
@@ -133,7 +140,7 @@ def test_tables_are_mended_as_docxtpl_mends_them() -> None:
 
 
 def test_the_sdsf_tables_are_left_to_docxtpl_only_when_needed() -> None:
-    body = _filled().docx.element.body
+    body = _filled_docx().element.body
     tables = list(body.iter(f"{{{W_NAMESPACE}}}tbl"))
     assert len(tables) > 10 and not any(tags._to_fix(table) for table in tables)  # docxtpl's walk not made
 
@@ -141,6 +148,7 @@ def test_the_sdsf_tables_are_left_to_docxtpl_only_when_needed() -> None:
 def test_the_body_written_from_the_filled_tree_is_not_parsed_again() -> None:
     document = _filled()
     entries = docx._package_entries(document)
+    assert document.docx is not None
     filled = document.docx.element
     assert docx._check_wellformed(entries, Location("t"), filled) is filled
     changed = [(n, b.replace(b"</w:body>", b"<w:p/></w:body>") if n == "word/document.xml" else b) for n, b in entries]
@@ -148,3 +156,11 @@ def test_the_body_written_from_the_filled_tree_is_not_parsed_again() -> None:
     cut = [(n, b[: len(b) // 2] if n == "word/document.xml" else b) for n, b in entries]
     with pytest.raises(RenderError):
         docx._check_wellformed(cut, Location("t"), filled)
+
+
+def test_a_body_without_the_w_prefix_meets_docxtpls_own_error() -> None:
+    xml = f'<x:body xmlns:x="{W_NAMESPACE}"><x:p><x:r><x:t>a</x:t></x:r></x:p></x:body>'
+    with pytest.raises(KeyError):
+        DocxTemplate.fix_tables(DocxTemplate.__new__(DocxTemplate), xml)
+    with pytest.raises(KeyError):
+        ParapheTemplate.fix_tables(ParapheTemplate.__new__(ParapheTemplate), xml)

@@ -135,15 +135,16 @@ class Stamper:
             self._overlays[page.obj.objgen] = overlay
         return overlay
 
-    def frame(self, page: Page) -> Frame:
-        """`frame(page)`, read once per page: its boxes do not change while it is stamped."""
+    def shown(self, page: Page) -> Frame:
+        """`frame(page)`, read once per page: its boxes do not change while it is stamped. Read with the
+        page's overlay, which is made then (the page's /Contents and /Resources replaced, see `overlay`)."""
         return self._overlay(page).frame
 
     def page_number(self, page: Page, number: int, total: int, *, right_margin: float, baseline: float) -> None:
         """« N / M » right-aligned in the footer."""
         text = f"{number} / {total}"
         size = 8.0
-        x = self.frame(page).width - right_margin - text_width(text, size)
+        x = self.shown(page).width - right_margin - text_width(text, size)
         content = f"BT /ParapheF {size:g} Tf 0.33 g {x:.2f} {baseline:.2f} Td {_literal(text)} Tj ET".encode()
         self.overlay(page, FOOTER + content)
 
@@ -155,7 +156,7 @@ class Stamper:
 
     def reading_copy(self, page: Page, text: str, *, left_margin: float) -> None:
         """A reading copy's mark across the top of the page, in dark red: « Version consolidée … »."""
-        y = self.frame(page).height - 18
+        y = self.shown(page).height - 18
         position = f"BT /ParapheF 8 Tf 0.6 0 0 rg {left_margin:.2f} {y:.2f} Td ".encode()
         self.overlay(page, HEADER + position + _winansi_literal(text) + b" Tj ET")
 
@@ -163,7 +164,7 @@ class Stamper:
         """A large translucent diagonal « PROJET » across the page, drawn as shapes, not text."""
         size = 120.0
         width = self.draft_form()[1]
-        shown = self.frame(page)
+        shown = self.shown(page)
         angle = math.atan2(shown.height, shown.width)
         cos, sin = math.cos(angle), math.sin(angle)
         half = width * size / 1000 / 2

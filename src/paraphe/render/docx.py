@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.phys_pkg import PhysPkgWriter
@@ -33,7 +32,7 @@ from paraphe.paths import display_path
 from paraphe.render.context import DATED_BY_LAST_SIGNATURE_WORDS, ImageMaker, build_context
 from paraphe.render.placeholders import marked_body
 from paraphe.render.tags import NotXml, ParapheTemplate
-from paraphe.render.template_package import NotAWordDocument, not_a_word_document
+from paraphe.render.template_package import NotAWordDocument, UnreadablePackage, not_a_word_document
 from paraphe.render.typography import fr_text
 from paraphe.resources import template_path
 
@@ -55,9 +54,17 @@ def render_docx(
     where = Location(display_path(template))
     if content is None and not template.is_file():
         raise RenderError.at(where, _("no template for kind {kind!r}", kind=convention.kind), "template.missing")
+    if content is None:
+        try:
+            content = template.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise RenderError.at(
+                where, _("cannot read the template: {reason}", reason=reason), "template.missing"
+            ) from None
     environment = _ENVIRONMENT
     try:
-        document = ParapheTemplate(str(template) if content is None else io.BytesIO(content))
+        document = ParapheTemplate(io.BytesIO(content))
         document.render(build_context(convention, _image_maker(document), contents_pages), environment, autoescape=True)
         entries = _package_entries(document)
     except jinja2.TemplateSyntaxError as exc:
@@ -72,18 +79,18 @@ def render_docx(
         # A tag that loops over or calls what is not a list or a function (« for x in block.items »).
         raise RenderError.at(where, _("template tag misused: {exc}", exc=exc), "template.runtime") from None
     except NotXml as exc:
-        unbalanced = _(
-            "a tag such as {% if %} opened in a table's cell or a paragraph and closed outside it cuts the "
-            "document's structure: close it where it opens, or use {%p %}, {%tr %} or {%tc %} tags"
-        )
-        raise RenderError.at(where, f"{_not_xml(exc.part, exc.error)}; {unbalanced}", "template.output") from None
+        message = _not_xml(exc.part, exc.error)
+        if exc.unbalanced:
+            hint = _(
+                "a tag such as {% if %} opened in a table's cell or a paragraph and closed outside it cuts the "
+                "document's structure: close it where it opens, or use {%p %}, {%tr %} or {%tc %} tags"
+            )
+            message = f"{message}; {hint}"
+        raise RenderError.at(where, message, "template.output") from None
     except NotAWordDocument as exc:
         raise RenderError.at(where, not_a_word_document(exc), "template.invalid") from None
-    except PackageNotFoundError:
-        # python-docx's words for a file that is there but is no Word document.
-        raise RenderError.at(
-            where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid"
-        ) from None
+    except UnreadablePackage as exc:
+        raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
     assert document.docx is not None  # filled: docxtpl has read the template

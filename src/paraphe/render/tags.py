@@ -7,8 +7,10 @@ which docxtpl leaves, so `{%p if line.kind == "party" %}` no longer parses. The 
 `templates check` both read templates through `ParapheTemplate`.
 
 docxtpl parses the filled body leniently, mending what a tag left unbalanced by dropping what
-follows the cut; `ParapheTemplate` parses it strictly (NotXml). Its other overrides give docxtpl's
-own results in less time, each compared with docxtpl's in tests/render/test_render_once.py.
+follows the cut; `ParapheTemplate` parses it strictly, and a filled header or footer too (NotXml).
+Its other overrides give docxtpl's own results in less time: the line breaks and the tables are
+compared with docxtpl's in tests/render/test_render_once.py, the package's reading with python-docx's
+in tests/render/test_template_package.py.
 """
 
 from __future__ import annotations
@@ -52,9 +54,15 @@ class NotXml(Exception):
         super().__init__(part, error)
         self.part, self.error = part, error
 
+    @property
+    def unbalanced(self) -> bool:
+        """An element left open or closed out of turn: what a tag opened in one place and closed in another does."""
+        return self.error.code in (etree.ErrorTypes.ERR_TAG_NAME_MISMATCH, etree.ErrorTypes.ERR_TAG_NOT_FINISHED)
+
 
 class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
-    """docxtpl's template, with quotes inside tags read as quotes however the editor wrote them."""
+    """docxtpl's template, with quotes inside tags read as quotes however the editor wrote them, and filled
+    parts that are not XML refused (NotXml)."""
 
     docx: Document | None  # docxtpl's own attributes, set by its __init__ and init_docx
     is_rendered: bool
@@ -90,8 +98,10 @@ class ParapheTemplate(DocxTemplate):  # type: ignore[misc]
         try:
             tree = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError as exc:
-            raise NotXml("word/document.xml", exc) from None
-        if any(_to_fix(table) for table in tree.iter(_TBL)):
+            assert self.docx is not None  # rendering: docxtpl has read the template
+            raise NotXml(str(self.docx.part.partname).lstrip("/"), exc) from None
+        # docxtpl reads the « w » prefix before any table: without it, its own error.
+        if "w" not in tree.nsmap or any(_to_fix(table) for table in tree.iter(_TBL)):
             return cast(etree._Element, super().fix_tables(xml))
         return tree
 

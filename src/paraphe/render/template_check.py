@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from docx.opc.exceptions import PackageNotFoundError
 from jinja2 import nodes
 from lxml import etree
 
@@ -37,7 +36,12 @@ from paraphe.errors import RenderError
 from paraphe.i18n import _
 from paraphe.paths import display_path
 from paraphe.render.reference import ANY, KINDS, Shape, context_shape
-from paraphe.render.template_package import NotAWordDocument, not_a_word_document, require_word_document
+from paraphe.render.template_package import (
+    NotAWordDocument,
+    UnreadablePackage,
+    not_a_word_document,
+    require_word_document,
+)
 from paraphe.render.template_reading import Paragraph, Part, read_parts
 
 __all__ = ["check_template", "SIGNATURES_HEADING"]
@@ -99,7 +103,7 @@ def check_template(
         return [
             Diagnostic(where, _("cannot read the template: {reason}", reason=exc.strerror or exc), "template.missing")
         ]
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, PackageNotFoundError):
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, UnreadablePackage):
         return [Diagnostic(where, _("not a usable Word template: not a Word document (.docx)"), "template.invalid")]
     except NotAWordDocument as exc:
         return [Diagnostic(where, not_a_word_document(exc), "template.invalid")]

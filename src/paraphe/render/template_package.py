@@ -15,7 +15,7 @@ import io
 from collections import OrderedDict
 
 from docx.document import Document
-from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.constants import CONTENT_TYPE
 from docx.opc.package import Unmarshaller
 from docx.opc.part import PartFactory
 from docx.opc.pkgreader import PackageReader
@@ -23,7 +23,7 @@ from docx.package import Package
 
 from paraphe.i18n import N_, _
 
-__all__ = ["NotAWordDocument", "not_a_word_document", "read_document", "require_word_document"]
+__all__ = ["NotAWordDocument", "UnreadablePackage", "not_a_word_document", "read_document", "require_word_document"]
 
 _KEPT = 8  # templates: one per kind, a few more where conventions bring their own
 _READ: OrderedDict[bytes, PackageReader] = OrderedDict()
@@ -55,33 +55,43 @@ def not_a_word_document(exc: NotAWordDocument) -> str:
     )
 
 
+class UnreadablePackage(ValueError):
+    """python-docx could not read the package (a part or relationship missing or malformed): its words."""
+
+
 def read_document(content: bytes) -> Document:
-    """The template `content` as python-docx's `Document(io.BytesIO(content))` gives it; where python-docx
-    raises a ValueError for a main part that is not a Word document's, NotAWordDocument."""
+    """The template `content` as python-docx's `Document(io.BytesIO(content))` gives it. Where python-docx
+    raises a ValueError for a main part that is not a Word document's, NotAWordDocument; for anything else
+    it cannot read, UnreadablePackage."""
     reading = _reading(content)
-    _require_document_main(reading)
     package = Package()
-    Unmarshaller.unmarshal(reading, package, PartFactory)  # type: ignore[no-untyped-call]
-    document: Document = package.main_document_part.document
+    try:
+        Unmarshaller.unmarshal(reading, package, PartFactory)  # type: ignore[no-untyped-call]
+        part = package.main_document_part
+    except Exception as exc:  # noqa: BLE001 - bytes from outside: whatever python-docx trips on is the package's
+        raise UnreadablePackage(str(exc) or type(exc).__name__) from None
+    if part.content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:  # python-docx's own check (docx.api.Document)
+        raise NotAWordDocument(part.content_type)
+    document: Document = part.document
     return document
 
 
 def require_word_document(content: bytes) -> None:
-    """NotAWordDocument where `read_document` would raise it; python-docx's own errors for a package it cannot read."""
-    _require_document_main(_reading(content))
-
-
-def _require_document_main(reading: PackageReader) -> None:
-    for _name, content_type, reltype, _blob in reading.iter_sparts():  # type: ignore[no-untyped-call]
-        if reltype == RELATIONSHIP_TYPE.OFFICE_DOCUMENT and content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
-            raise NotAWordDocument(content_type)
+    """NotAWordDocument or UnreadablePackage where `read_document` would raise them."""
+    read_document(content)
 
 
 def _reading(content: bytes) -> PackageReader:
+    """The package's entries and relationships, read once per process. Called from the thread that renders
+    (and, before the workers fork, from the main one): no lock."""
     key = hashlib.sha256(content).digest()
     reading = _READ.get(key)
     if reading is None:
-        reading = _READ[key] = PackageReader.from_file(io.BytesIO(content))  # type: ignore[no-untyped-call]
+        try:
+            reading = PackageReader.from_file(io.BytesIO(content))  # type: ignore[no-untyped-call]
+        except Exception as exc:  # noqa: BLE001 - as in read_document
+            raise UnreadablePackage(str(exc) or type(exc).__name__) from None
+        _READ[key] = reading
         if len(_READ) > _KEPT:
             _READ.popitem(last=False)
     else:
