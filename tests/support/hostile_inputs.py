@@ -427,13 +427,18 @@ SIGNATURES = (
 ANNEXES = ("{%p for annex in annexes %}", "# {{ annex.heading }}", "{%p endfor %}")
 
 
-def _template(*paragraphs: str, marks: bool = True) -> bytes:
-    """A Word template of these paragraphs (« # » makes a Heading 1), followed by the marks unless `marks` is false."""
+def _template(*paragraphs: str | tuple[str, ...], marks: bool = True) -> bytes:
+    """A Word template of these paragraphs (« # » makes a Heading 1; a tuple, a table row of these cells),
+    followed by the marks unless `marks` is false."""
     from docx import Document
 
     document = Document()
     for paragraph in (*paragraphs, *(SIGNATURES + ANNEXES if marks else ())):
-        if paragraph.startswith("# "):
+        if isinstance(paragraph, tuple):
+            row = document.add_table(rows=1, cols=len(paragraph)).rows[0]
+            for cell, text in zip(row.cells, paragraph, strict=True):
+                cell.text = text
+        elif paragraph.startswith("# "):
             document.add_heading(paragraph[2:], level=1)
         else:
             document.add_paragraph(paragraph)
@@ -464,22 +469,9 @@ def template_split_tag() -> bytes:
 def template_if_across_table() -> bytes:
     """A condition opened in a table's cell and closed after the table: untaken, it cuts the table's end
     out, and docxtpl's lenient parsing would mend the rest silently, dropping the cell beside it."""
-    from docx import Document
-
-    document = Document()
-    document.add_paragraph("{{ title }}")
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "Projet {% if is_draft %}à relire"
-    table.cell(0, 1).text = "La cellule d'à côté"
-    document.add_paragraph("relu {% endif %}par le secrétariat")
-    for paragraph in SIGNATURES + ANNEXES:
-        if paragraph.startswith("# "):
-            document.add_heading(paragraph[2:], level=1)
-        else:
-            document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _template(
+        "{{ title }}", ("Projet {% if is_draft %}à relire", "La cellule d'à côté"), "relu {% endif %}par le secrétariat"
+    )
 
 
 def template_no_signatures() -> bytes:
