@@ -192,6 +192,11 @@ RULES: Mapping[str, Rule] = _catalog(
     Rule("template.filter", "error", "The template uses only Jinja's filters and tests."),
     Rule("template.split-tag", "error", "Each tag is typed in one paragraph, and a {%p %} tag alone in its paragraph."),
     Rule(
+        "template.structure",
+        "error",
+        "A block tag ends in the table cell or row where it opens, or between whole paragraphs.",
+    ),
+    Rule(
         "template.marker",
         "error",
         "The template has the « Signatures » heading, signatories' names and annex headings.",

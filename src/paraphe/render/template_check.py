@@ -36,6 +36,7 @@ from paraphe.errors import RenderError
 from paraphe.i18n import _
 from paraphe.paths import display_path
 from paraphe.render.reference import ANY, KINDS, Shape, context_shape
+from paraphe.render.tag_structure import cuts
 from paraphe.render.template_package import (
     NotAWordDocument,
     UnreadablePackage,
@@ -114,6 +115,7 @@ def check_template(
     for part, source in parts:
         findings = _Findings(where, part)
         _check_split_tags(findings)
+        _check_structure(findings, source)
         try:
             tree = _ENVIRONMENT.parse(source)
         except jinja2.TemplateSyntaxError as exc:
@@ -128,6 +130,21 @@ def check_template(
     all_paragraphs = [p for part, _ in parts for p in part.paragraphs]
     diagnostics += _check_marks(where, all_paragraphs, None if broken else uses)
     return diagnostics
+
+
+def _check_structure(findings: _Findings, source: str) -> None:
+    for cut in cuts(source):
+        findings.report(
+            findings.at(cut.line, cut.keyword),
+            _(
+                "the « {keyword} » block opened here ends outside the table it opens in, or inside a table it "
+                "opens outside of: left out or repeated, what lies between its tags cuts the document's "
+                "structure; close it in the same cell or paragraph, or use {tags}",
+                keyword=cut.keyword,
+                tags="{%p %}, {%tr %}, {%tc %}",
+            ),
+            "template.structure",
+        )
 
 
 # --- Tags split in a way docxtpl cannot mend -------------------------------------------------------
