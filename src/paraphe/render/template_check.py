@@ -10,11 +10,13 @@ paragraph's text:
 
 What is checked: variables and their attributes against the shape of the kind's context
 (`reference.context_shape`), filters and tests against Jinja's, tags split across paragraphs or
-sharing a paragraph with text docxtpl would drop, and the marks the assembler relies on (the
-« Signatures » heading, the signatories' names, the annexes' headings).
+sharing a paragraph with text docxtpl would drop, blocks whose tags stand where leaving out or
+repeating what lies between them cuts the document (tag_structure.py), and the marks the assembler
+relies on (the « Signatures » heading, the signatories' names, the annexes' headings).
 
 Longer than our 350-line mark: the tag walk and the branch-by-branch check share the context
-shape and its messages; template_reading.py already holds the reading of the .docx.
+shape and its messages; template_reading.py already holds the reading of the .docx, tag_structure.py
+the reading of where block tags stand.
 """
 
 from __future__ import annotations
