@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 # A Jinja statement: its keyword. Expressions and comments are left out of the XML read between tags.
 _STATEMENT = re.compile(r"\{%-?\s*(\w+)(?:[^%]|%(?!\}))*%\}")
@@ -36,28 +37,27 @@ class Cut:
 def cuts(source: str) -> Iterator[Cut]:
     """Every block of `source` with a stretch between its tags that would unbalance the document.
     Nothing where the tags do not nest as blocks (Jinja reports that) or a {% raw %} hides some."""
-    opened: list[tuple[str, int, list[tuple[int, int]]]] = []  # keyword, opening position, its tags' spans
-    blocks: list[tuple[str, int, list[tuple[int, int]]]] = []
+    opened: list[tuple[str, list[tuple[int, int]]]] = []  # keyword, the spans of its tags so far
+    blocks: list[tuple[str, list[tuple[int, int]]]] = []
     for match in _STATEMENT.finditer(source):
         keyword, span = match.group(1), match.span()
         if keyword == "raw":
             return
         if keyword in _BLOCKS or (keyword == "set" and "=" not in match.group()):
-            opened.append((keyword, match.start(), [span]))
+            opened.append((keyword, [span]))
         elif keyword in _MIDDLES and opened:
-            opened[-1][2].append(span)
+            opened[-1][1].append(span)
         elif keyword.startswith("end"):
             if not opened or opened[-1][0] != keyword.removeprefix("end"):
                 return
             block = opened.pop()
-            block[2].append(span)
+            block[1].append(span)
             blocks.append(block)
     if opened:
         return
-    for keyword, start, spans in sorted(blocks, key=lambda block: block[1]):
-        stretches = [source[end:next_start] for (_s, end), (next_start, _e) in zip(spans, spans[1:], strict=False)]
-        if not all(_balanced(stretch) for stretch in stretches):
-            yield Cut(source.count("\n", 0, start) + 1, keyword)
+    for keyword, spans in sorted(blocks, key=lambda block: block[1][0]):
+        if not all(_balanced(source[end:next_start]) for (_, end), (next_start, _) in pairwise(spans)):
+            yield Cut(source.count("\n", 0, spans[0][0]) + 1, keyword)
 
 
 def _balanced(stretch: str) -> bool:

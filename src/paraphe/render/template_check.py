@@ -43,7 +43,7 @@ from paraphe.render.template_package import (
     NotAWordDocument,
     UnreadablePackage,
     not_a_word_document,
-    require_word_document,
+    read_document,
 )
 from paraphe.render.template_reading import Paragraph, Part, read_parts
 
@@ -101,7 +101,7 @@ def check_template(
     try:
         content = template.read_bytes() if content is None else content
         parts = read_parts(content)
-        require_word_document(content)
+        read_document(content)  # what the build's filling reads: NotAWordDocument, UnreadablePackage
     except OSError as exc:
         return [
             Diagnostic(where, _("cannot read the template: {reason}", reason=exc.strerror or exc), "template.missing")

@@ -23,7 +23,7 @@ from docx.package import Package
 
 from paraphe.i18n import N_, _
 
-__all__ = ["NotAWordDocument", "UnreadablePackage", "not_a_word_document", "read_document", "require_word_document"]
+__all__ = ["NotAWordDocument", "UnreadablePackage", "not_a_word_document", "read_document"]
 
 _KEPT = 8  # templates: one per kind, a few more where conventions bring their own
 _READ: OrderedDict[bytes, PackageReader] = OrderedDict()
@@ -74,11 +74,6 @@ def read_document(content: bytes) -> Document:
         raise NotAWordDocument(part.content_type)
     document: Document = part.document
     return document
-
-
-def require_word_document(content: bytes) -> None:
-    """NotAWordDocument or UnreadablePackage where `read_document` would raise them."""
-    read_document(content)
 
 
 def _reading(content: bytes) -> PackageReader:
