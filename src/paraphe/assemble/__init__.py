@@ -318,8 +318,8 @@ def _set_metadata(pdf: Pdf, convention: Convention, claim: tuple[str, str] | Non
 def _set_identifier(pdf: Pdf, convention: Convention) -> None:
     """A file identifier derived from the document, not LibreOffice's random one.
 
-    The first half names the convention (qpdf keeps it); qpdf derives the second, the version,
-    from the written content (`deterministic_id`).
+    The first half names the convention (qpdf keeps it); the second, the version, is derived from
+    the written content (`qpdf.pdf_bytes`).
     """
     permanent = hashlib.sha256(f"{convention.id}\n{convention.status}".encode()).digest()[:16]
     pdf.trailer.ID = Array([String(permanent), String(permanent)])
