@@ -43,11 +43,12 @@ def pdf_bytes(pdf: Pdf) -> bytes:
     """
     identified = _identified(_saved(pdf, static_id=True))
     if identified is None:  # never seen: qpdf writes its stand-in in the last trailer
-        return _saved(pdf, deterministic_id=True)
+        return _saved(pdf, static_id=False)
     return identified
 
 
-def _saved(pdf: Pdf, **identifier: bool) -> bytes:
+def _saved(pdf: Pdf, *, static_id: bool) -> bytes:
+    """Written by qpdf with its static stand-in for the identifier's second half, or one it derives."""
     with (
         os.fdopen(os.memfd_create("paraphe-pdf"), "w+b") if hasattr(os, "memfd_create") else io.BytesIO() as out,
         warnings.catch_warnings(),
@@ -55,7 +56,7 @@ def _saved(pdf: Pdf, **identifier: bool) -> bytes:
         # An annex's own form fields stay on its pages, out of the document's form, which lists only
         # the signature fields (as before pikepdf): pikepdf's warning about such widgets is expected.
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-        pdf.save(out, fix_metadata_version=False, **identifier)
+        pdf.save(out, fix_metadata_version=False, static_id=static_id, deterministic_id=not static_id)
         out.seek(0)
         return out.read()
 
