@@ -61,9 +61,9 @@ def tool_identity() -> str:
     # The code, the schema, the policy and the specimens (package data): a schema that accepts less must not
     # reuse what it now refuses.
     # The templates are not hashed here: each output records the one it was filled from.
-    for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json", ".yaml") and p.is_file()):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
+    for name in _package_files(package):
+        digest.update(name.encode())
+        digest.update((package / name).read_bytes())
     for library in _SHAPING_LIBRARIES:
         try:
             digest.update(f"{library}=={metadata.version(library)}".encode())
@@ -75,6 +75,17 @@ def tool_identity() -> str:
         stat = resolved.stat() if resolved.exists() else None
         digest.update(f"{resolved}:{stat.st_size if stat else 0}:{stat.st_mtime_ns if stat else 0}".encode())
     return digest.hexdigest()
+
+
+def _package_files(package: Path) -> list[str]:
+    """The package's code and data (.py, .json, .yaml) by path within it, sorted; its bytecode caches are
+    not walked (a `rglob` through them was three quarters of the identity's time)."""
+    found = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        within = Path(folder).relative_to(package)
+        found += [(within / name).as_posix() for name in files if name.endswith((".py", ".json", ".yaml"))]
+    return sorted(found)
 
 
 def cache_path(out: Path, stem: Path) -> Path:
