@@ -66,3 +66,34 @@ def test_a_wrapper_gets_no_seed(tmp_path: Path) -> None:
     wrapper.chmod(0o755)
     seed_profile(str(wrapper), tmp_path / "profile")
     assert not (tmp_path / "profile").exists()
+
+
+def _installation(root: Path, version_file: bytes | None, versionrc: bytes) -> str:
+    """A LibreOffice installation as paraphe reads it: its launcher, program, configuration and versionrc."""
+    program = root / "program"
+    program.mkdir(parents=True)
+    for name in ("soffice", "soffice.bin"):
+        (program / name).write_text("#!/bin/sh\nexit 0\n")
+        (program / name).chmod(0o755)
+    (program / "versionrc").write_bytes(versionrc)
+    if version_file is not None:
+        (root / "share" / "registry").mkdir(parents=True)
+        (root / "share" / "registry" / "main.xcd").write_bytes(version_file)
+    return str(program / "soffice")
+
+
+def test_an_installation_s_version_and_build_are_read_where_their_files_are_mapped(tmp_path: Path) -> None:
+    soffice = _installation(
+        tmp_path,
+        b'<x/>\n<prop oor:name="ooSetupVersion" oor:type="xs:string">\n <value>9.9</value>',
+        b"buildid=12(B:3)\n",
+    )
+    assert (installed_version(soffice), installed_build(soffice)) == ("9.9", "12(B:3)")
+
+
+def test_an_installation_whose_files_are_empty_or_missing_has_no_version(tmp_path: Path) -> None:
+    """An empty file cannot be mapped: no version, not an error."""
+    soffice = _installation(tmp_path / "empty", b"", b"")
+    assert (installed_version(soffice), installed_build(soffice)) == (None, None)
+    soffice = _installation(tmp_path / "missing", None, b"[Version]\n")
+    assert (installed_version(soffice), installed_build(soffice)) == (None, None)
