@@ -30,6 +30,7 @@ from paraphe.i18n import _
 from paraphe.manifest.model import Convention
 from paraphe.paths import display_path
 from paraphe.render.context import DATED_BY_LAST_SIGNATURE_WORDS, ImageMaker, build_context
+from paraphe.render.package_zip import zipped
 from paraphe.render.placeholders import marked_body
 from paraphe.render.tags import NotXml, ParapheTemplate
 from paraphe.render.template_package import NotAWordDocument, UnreadablePackage, not_a_word_document
@@ -100,7 +101,7 @@ def render_docx(
         _check_date_wording(dict(entries)[_BODY], where)
     if convention.kind != "avenant":  # an avenant quotes the articles it changes, not all of them
         _check_articles(body, convention, where)
-    return _zipped(entries, convention.signature_date or dt.date(convention.period.start, 1, 1))
+    return zipped(entries, convention.signature_date or dt.date(convention.period.start, 1, 1))
 
 
 class _CompiledOnce(jinja2.Environment):
@@ -129,8 +130,6 @@ class _CompiledOnce(jinja2.Environment):
 
 _ENVIRONMENT = _CompiledOnce()
 
-_ZIP_FIRST, _ZIP_LAST = dt.date(1980, 1, 1), dt.date(2107, 12, 31)
-_ZIP_LEVEL = 1
 _BODY = "word/document.xml"
 
 
@@ -145,7 +144,7 @@ class _Collected:
 
 
 def _package_entries(document: DocxTemplate) -> list[tuple[str, bytes]]:
-    """What `document.save` would zip, as (name, bytes): the package is compressed once, by `_zipped`,
+    """What `document.save` would zip, as (name, bytes): the package is compressed once, by `zipped`,
     after the placeholders are marked and the parts checked, rather than zipped and unzipped three times.
 
     python-docx's own `OpcPackage.save` with its writer's target replaced (python-docx is pinned;
@@ -162,27 +161,6 @@ def _package_entries(document: DocxTemplate) -> list[tuple[str, bytes]]:
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)
     return collected.entries
-
-
-def _zipped(entries: Sequence[tuple[str, bytes]], date: dt.date) -> bytes:
-    """The .docx with every entry dated `date`: zipfile stamps the wall clock otherwise.
-
-    Same inputs, same bytes: a build can be reproduced and a reused output recognised.
-    A zip entry's date holds the years 1980-2107 only: a date outside is pinned to the nearest
-    end, since the stamp serves reproducibility, and what a reader sees comes from the manifest.
-    """
-    pinned = min(max(date, _ZIP_FIRST), _ZIP_LAST)
-    stamp = (pinned.year, pinned.month, pinned.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, blob in entries:
-            fixed = zipfile.ZipInfo(name, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            # zlib's fastest level: twice as fast as its default, a quarter larger (83 KB for a 700 KB SDSF,
-            # against 67), for a file LibreOffice reads once.
-            target.writestr(fixed, blob, compresslevel=_ZIP_LEVEL)
-    return out.getvalue()
 
 
 def _check_date_wording(body: bytes, where: Location) -> None:
