@@ -49,9 +49,11 @@ class Manifest:
         return signatories
 
     @cached_property
-    def texts(self) -> list[tuple[Pointer, str]]:
-        """Every string value of the manifest with its pointer (`strings`), walked once for all the rules."""
-        return list(strings(self.data))
+    def texts(self) -> dict[str, list[str]]:
+        """Every string value of the manifest under each top-level key, in the document's order, walked once
+        for all the rules. Without their pointers: a rule that finds something wrong locates it with `strings`
+        (a pointer made for each of an SDSF's 4 000 values was a tenth of its loading)."""
+        return {key: list(_values(value)) for key, value in self.data.items()}
 
     def at(self, pointer: Pointer, message: str, rule: str, *, key: bool = False) -> Diagnostic:
         """A diagnostic on the value at `pointer` (on its key with `key=True`)."""
@@ -87,6 +89,19 @@ def strings(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
             waiting.extend(((*here, index), item) for index, item in reversed(list(enumerate(value))))
         elif isinstance(value, str):
             yield here, value
+
+
+def _values(node: Any) -> Iterator[str]:
+    """Every string value under `node`, in the document's order (`strings` without the pointers)."""
+    waiting: list[Any] = [node]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, dict):
+            waiting.extend(reversed(value.values()))
+        elif isinstance(value, list):
+            waiting.extend(reversed(value))
+        elif isinstance(value, str):
+            yield value
 
 
 def get(data: Any, pointer: Pointer) -> Any:

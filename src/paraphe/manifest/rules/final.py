@@ -6,14 +6,16 @@ from collections.abc import Iterator
 
 from paraphe.diagnostics import Diagnostic
 from paraphe.i18n import _
-from paraphe.manifest.rules.base import Manifest
+from paraphe.manifest.rules.base import Manifest, strings
 from paraphe.placeholders import is_placeholder
 
 
 def no_placeholder(manifest: Manifest) -> Iterator[Diagnostic]:
     if not manifest.is_final:
         return
-    for pointer, text in manifest.texts:
+    if not any(is_placeholder(text) for texts in manifest.texts.values() for text in texts):
+        return
+    for pointer, text in strings(manifest.data):
         if is_placeholder(text):
             yield manifest.at(
                 pointer, _("{text!r} is a placeholder; a final convention has none", text=text), "final.placeholder"

@@ -25,7 +25,7 @@ def _texts(manifest: Manifest, declared_under: str) -> str:
     A marker's label (« Pouvant être porté par un agrément AVS ») or an organisation's name
     prints in the document and may use an acronym; an entry does not use itself.
     """
-    return _APART.join(text for pointer, text in manifest.texts if pointer[0] != declared_under)
+    return _APART.join(text for key, texts in manifest.texts.items() if key != declared_under for text in texts)
 
 
 def _mentioned(key: str, texts: str) -> bool:
