@@ -72,3 +72,9 @@ def test_where_qpdf_wrote_no_stand_in_its_own_derived_identifier_is_kept(monkeyp
     assert b"<31415926535897932384626433832795>" not in one
     assert _identifier(one)[1] != _identifier(other)[1]
     assert one == pdf_bytes(_document("un"))
+
+
+def test_a_file_without_a_trailer_s_end_is_not_patched() -> None:
+    """Where qpdf's stand-in cannot be found in the last trailer (never seen), the writing is qpdf's own."""
+    assert qpdf._identified(b"%PDF-1.7\n/ID [" + qpdf._STAND_IN + qpdf._STAND_IN + b"]") is None
+    assert qpdf._identified(b"%PDF-1.7\ntrailer << /Size 1 >>\nstartxref\n9\n%%EOF\n") is None

@@ -7,7 +7,8 @@ seen twice (content-addressed: its length and CRC, which the zip needs anyway, t
 the bytes), so a document's own parts are never kept. `zipfile` has no way to write bytes already
 compressed: the archive is written here, in the layout `zipfile` gives it for the same entries
 (tests/render/test_package_zip.py compares them byte for byte), and by `zipfile` itself for a name or a
-size this layout does not cover.
+size this layout does not cover. The kept entries are filled and read from the rendering thread only
+(before the workers fork, the main one): no lock.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def zipped(entries: Sequence[tuple[str, bytes]], date: dt.date) -> bytes:
     is pinned to the nearest end, since the stamp serves reproducibility, and what a reader sees comes from
     the manifest."""
     pinned = min(max(date, _FIRST), _LAST)
-    if not all(name.isascii() for name, _ in entries) or sum(len(blob) for _, blob in entries) >= zipfile.ZIP64_LIMIT:
+    if (
+        not all(name.isascii() for name, _ in entries)
+        or len(entries) >= zipfile.ZIP_FILECOUNT_LIMIT
+        or sum(len(blob) for _, blob in entries) >= zipfile.ZIP64_LIMIT // 2  # deflate may add a little
+    ):
         return _by_zipfile(entries, pinned)
     dos_date = (pinned.year - 1980) << 9 | pinned.month << 5 | pinned.day
     out = io.BytesIO()
