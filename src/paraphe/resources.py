@@ -11,7 +11,7 @@ import os
 import shutil
 import stat
 import tempfile
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -137,9 +137,15 @@ def trusted_file(path: Path, folder: Path) -> bool:
 
 def _home() -> Path | None:
     try:
-        return Path.home().resolve()
+        return _resolved_home(str(Path.home()))
     except (RuntimeError, KeyError, OSError):  # no $HOME and no password entry
         return None
+
+
+@lru_cache(maxsize=8)
+def _resolved_home(home: str) -> Path:
+    """The home folder resolved, by its name: looked up for every shared file of every manifest."""
+    return Path(home).resolve()
 
 
 def _writable_by_anyone(folder: Path) -> bool:
