@@ -6,6 +6,7 @@ test suite makes is also checked both ways (tests/conftest.py sets PARAPHE_CHECK
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 from dataclasses import replace
@@ -158,13 +159,69 @@ def test_the_record_holds_the_digest_of_the_written_file(name: str, monkeypatch:
 
     monkeypatch.setattr(content, "pdf_bytes", counted)
     with contextlib.ExitStack() as files:
-        written = content.written_with_record(
-            open_pdf(_rewritten(hostile_inputs.valid(), _annotate), files), _record(name)
-        )
+        pdf = open_pdf(_rewritten(hostile_inputs.valid(), _annotate), files)
+        _uncompressed_stream(pdf)  # read from the written file, where the stand-in goes
+        written = content.written_with_record(pdf, _record(name))
     reader = PdfReader(io.BytesIO(written), strict=True)
     found = read_record(reader)
     assert found == replace(_record(name), content=content_digest(reader))
     assert len(writes) == 1  # the digest took the stand-in's place
+
+
+def _uncompressed_stream(pdf: pikepdf.Pdf) -> None:
+    """A stream qpdf will compress as it writes (an annex's, say): its bytes before the writing are not the file's."""
+    page = pdf.pages[0].obj
+    page.Contents = Array([*_streams(page.Contents), pdf.make_stream(b"0 0 m 1 1 l S")])
+
+
+def _streams(contents: pikepdf.Object) -> list[pikepdf.Object]:
+    return list(contents) if isinstance(contents, Array) else [contents]
+
+
+def test_the_digest_is_read_before_writing_where_qpdf_writes_every_stream_as_it_stands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def never(pdf: pikepdf.Pdf, record: BuildRecord) -> bytes:
+        raise AssertionError("read from the written file")
+
+    monkeypatch.setattr(content, "_written_then_digested", never)
+    with contextlib.ExitStack() as files:
+        pdf = open_pdf(_rewritten(hostile_inputs.valid(), _annotate), files)
+        written = content.written_with_record(pdf, _record("Valérie HATSCH"))
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    found = read_record(reader)
+    assert found is not None and found.content == content_digest(reader)
+
+
+@pytest.mark.parametrize("filter_name", [None, "/ASCIIHexDecode", "/ASCII85Decode"])
+def test_a_stream_qpdf_would_write_anew_sends_the_digest_to_the_written_file(
+    filter_name: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack: a stream whose bytes qpdf changes as it writes (it compresses what is not, and decodes
+    then compresses anew what another general filter encodes), digested before the writing, gives a record
+    that `verify` then finds unlike the file: a genuine convention reported as changed."""
+    monkeypatch.delenv(content.CHECK_VARIABLE)  # the record's digest is checked here, against pypdf's
+    read_after: list[bool] = []
+    after = content._written_then_digested
+    monkeypatch.setattr(content, "_written_then_digested", lambda *a: read_after.append(True) or after(*a))
+
+    def odd_stream(pdf: pikepdf.Pdf) -> None:
+        if filter_name is None:
+            _uncompressed_stream(pdf)
+            return
+        page = pdf.pages[0].obj
+        drawn = b"0 0 m 1 1 l S"
+        encoded = drawn.hex().encode() + b">" if filter_name == "/ASCIIHexDecode" else base64.a85encode(drawn) + b"~>"
+        page.Contents = Array([*_streams(page.Contents), pikepdf.Stream(pdf, encoded, Filter=Name(filter_name))])
+
+    with contextlib.ExitStack() as files:
+        pdf = open_pdf(_rewritten(hostile_inputs.valid()), files)
+        odd_stream(pdf)
+        written = content.written_with_record(pdf, _record("Valérie HATSCH"))
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    found = read_record(reader)
+    assert read_after == [True]
+    assert found is not None and found.content == content_digest(reader)
 
 
 def test_a_stand_in_found_twice_is_not_replaced_the_file_is_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,6 +230,7 @@ def test_a_stand_in_found_twice_is_not_replaced_the_file_is_written_again(monkey
 
     with contextlib.ExitStack() as files:
         pdf = open_pdf(_rewritten(hostile_inputs.valid(), quoting), files)
+        _uncompressed_stream(pdf)  # read from the written file, where the stand-in goes
         written = content.written_with_record(pdf, _record("Valérie HATSCH"))
     reader = PdfReader(io.BytesIO(written), strict=True)
     assert str(reader.metadata["/Subject"]) == content._TO_COME

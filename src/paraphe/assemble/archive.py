@@ -25,6 +25,7 @@ from pyhanko.pdf_utils.metadata.xmp_xml import parse_xmp, serialise_xmp
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
 
+from paraphe.assemble.qpdf import deflated, flate_stream
 from paraphe.i18n import _
 
 PART = "2"
@@ -119,7 +120,7 @@ def ensure_output_intent(pdf: Pdf) -> bool:
     profile = next((p for p in SRGB_PROFILES if p.is_file()), None)
     if profile is None:
         return bool(existing)
-    stream = Stream(pdf, profile.read_bytes(), N=3)
+    stream = flate_stream(pdf, deflated(profile.read_bytes()), N=3)
     if existing:
         existing[0].DestOutputProfile = stream
         existing[0].OutputConditionIdentifier = String(SRGB)

@@ -1,5 +1,6 @@
-"""The content digest of a file assembly has just written, read by qpdf rather than parsed again by pypdf,
-and the build record that holds it, put in the file without writing it all again.
+"""The content digest of the file assembly writes, read by qpdf rather than parsed again by pypdf, and the
+build record that holds it, put in the file without writing it twice: read from the document before it is
+written where qpdf will write every stream it covers as it stands, from the written file otherwise.
 
 `provenance.content_digest` is the reference: `sign` and `verify` compute it with pypdf. This reading
 gives the very same digest for the files qpdf writes (same pages, same objects in the same order, each
@@ -65,11 +66,26 @@ class NotCovered(Exception):
 def written_with_record(pdf: Pdf, record: BuildRecord) -> bytes:
     """The file, with `record` in its document information, completed with the digest of the file's content.
 
-    Written once: the record goes in with a stand-in for the digest, the digest is read from the written
-    file (the document information is not part of what it covers), then put in the stand-in's place,
-    byte for byte as long. Only where the stand-in is not found exactly once is the file written again.
+    Written once. The digest is read from the document before it is written, where every stream it covers
+    is compressed already (LibreOffice's, and what paraphe adds: `qpdf.flate_stream`), so that qpdf writes
+    each as it stands. Otherwise (an annex's stream left uncompressed, or compressed another way, which qpdf
+    may write anew) the record goes in with a stand-in, the digest is read from the written file, then put in
+    the stand-in's place, byte for byte as long; only where the stand-in is not found exactly once is the
+    file written again.
     """
     pdf.docinfo["/ParapheFingerprint"] = String(record.fingerprint)
+    try:
+        content = _digest(pdf, as_written=False)
+    except NotCovered:
+        return _written_then_digested(pdf, record)
+    pdf.docinfo[RECORD_KEY] = String(replace(record, content=content).to_json())
+    written = pdf_bytes(pdf)
+    if os.environ.get(CHECK_VARIABLE) == "1" and written_content_digest(written) != content:
+        raise AssertionError(f"content digest read before writing {content} ≠ the written file's")
+    return written
+
+
+def _written_then_digested(pdf: Pdf, record: BuildRecord) -> bytes:
     pdf.docinfo[RECORD_KEY] = String(replace(record, content=_TO_COME).to_json())
     written = pdf_bytes(pdf)
     content = written_content_digest(written)
@@ -105,27 +121,32 @@ def written_content_digest(data: bytes) -> str:
 
 def _quick_digest(data: bytes) -> str:
     with contextlib.ExitStack() as files:
-        pdf = open_pdf(data, files, inherit_page_attributes=False)
-        pages = _flat_pages(pdf)
-        walker = _Walker({page.objgen[0]: index for index, page in enumerate(pages)})
-        digest = hashlib.sha256()
-        for page in pages:
-            digest.update(b"page")
-            digest.update(walker.dictionary(page, PAGE_SKIP, depth=0))
-            for annot in _annotations(page):
-                if not _is_dict(annot):
-                    digest.update(walker.direct(annot, depth=1))
-                elif _is_signature_widget(annot):
-                    if not _zero_area(annot):
-                        digest.update(b"signature widget" + walker.dictionary(annot, SIGNATURE_WIDGET_SKIP, depth=1))
-                else:
-                    digest.update(b"annotation" + walker.dictionary(annot, ANNOTATION_SKIP, depth=1))
-        catalog = pdf.Root
-        digest.update(b"catalog" + walker.dictionary(catalog, CATALOG_SKIP, depth=0))
-        form = catalog.get("/AcroForm")
-        if _is_dict(form) and any(key not in FORM_SKIP for key in form.keys()):
-            digest.update(b"form" + walker.dictionary(form, FORM_SKIP, depth=0))
-        return f"{CONTENT_DIGEST_VERSION}:{digest.hexdigest()}"
+        return _digest(open_pdf(data, files, inherit_page_attributes=False), as_written=True)
+
+
+def _digest(pdf: Pdf, *, as_written: bool) -> str:
+    """The content digest of `pdf`: a file as written (`as_written`), or a document about to be, whose
+    streams must then all be compressed already (NotCovered otherwise)."""
+    pages = _flat_pages(pdf)
+    walker = _Walker({page.objgen[0]: index for index, page in enumerate(pages)}, as_written=as_written)
+    digest = hashlib.sha256()
+    for page in pages:
+        digest.update(b"page")
+        digest.update(walker.dictionary(page, PAGE_SKIP, depth=0))
+        for annot in _annotations(page):
+            if not _is_dict(annot):
+                digest.update(walker.direct(annot, depth=1))
+            elif _is_signature_widget(annot):
+                if not _zero_area(annot):
+                    digest.update(b"signature widget" + walker.dictionary(annot, SIGNATURE_WIDGET_SKIP, depth=1))
+            else:
+                digest.update(b"annotation" + walker.dictionary(annot, ANNOTATION_SKIP, depth=1))
+    catalog = pdf.Root
+    digest.update(b"catalog" + walker.dictionary(catalog, CATALOG_SKIP, depth=0))
+    form = catalog.get("/AcroForm")
+    if _is_dict(form) and any(key not in FORM_SKIP for key in form.keys()):
+        digest.update(b"form" + walker.dictionary(form, FORM_SKIP, depth=0))
+    return f"{CONTENT_DIGEST_VERSION}:{digest.hexdigest()}"
 
 
 def _flat_pages(pdf: Pdf) -> list[pikepdf.Object]:
@@ -189,9 +210,13 @@ class _Walker(IndirectDigests):
     """`provenance._Walker` over qpdf's objects: the same indirect objects' handling, the same bytes for
     each value as pypdf's reading would give."""
 
-    def __init__(self, pages: dict[int, int]) -> None:
+    def __init__(self, pages: dict[int, int], *, as_written: bool = True) -> None:
         super().__init__(pages)
         self.names: dict[str, bytes] = {}  # the same few names again and again: each written once
+        # Before the writing, a stream's bytes are the file's only where qpdf writes them as they stand:
+        # compressed by FlateDecode alone, or a JPEG (others qpdf may decode and compress anew; it
+        # compresses what is not compressed).
+        self.as_written = as_written
 
     def value(self, value: object, depth: int) -> bytes:
         if depth > _DEPTH_COVERED:
@@ -246,10 +271,13 @@ class _Walker(IndirectDigests):
         for key in sorted(k for k in entries if k not in skip and not (stream and k == "/Length")):
             hashed.update(key.encode() + b"=" + self.value(entries[key], depth + 1))
         if stream:
+            if not self.as_written and value.get("/Filter") not in _WRITTEN_AS_THEY_STAND:
+                raise NotCovered
             hashed.update(b"stream" + hashlib.sha256(value.read_raw_bytes()).digest())
         return hashed.digest()
 
 
+_WRITTEN_AS_THEY_STAND = (Name.FlateDecode, Name.DCTDecode)
 # A name both libraries read to the same text: printable ASCII (their # escapes decoded alike).
 _PRINTABLE_NAME = re.compile(r"/[!-~]*")
 # A dictionary's keys (each begins with /), one after the other. Possessive: « / » is printable too, and

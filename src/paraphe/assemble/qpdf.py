@@ -8,9 +8,10 @@ import hashlib
 import io
 import os
 import warnings
+import zlib
 
 import pikepdf
-from pikepdf import Pdf
+from pikepdf import Name, Object, Pdf, Stream
 
 # Page attributes a page takes from the page tree above it when it has none of its own.
 INHERITABLE = ("/MediaBox", "/CropBox", "/Resources", "/Rotate")
@@ -33,6 +34,21 @@ def open_pdf(data: bytes, files: contextlib.ExitStack, *, inherit_page_attribute
             pikepdf.open(source, access_mode=pikepdf.AccessMode.mmap, inherit_page_attributes=inherit_page_attributes)
         )
     return files.enter_context(pikepdf.open(io.BytesIO(data), inherit_page_attributes=inherit_page_attributes))
+
+
+def deflated(data: bytes) -> bytes:
+    """`data` compressed for a FlateDecode stream (zlib's default level, qpdf's own)."""
+    return zlib.compress(data)
+
+
+def flate_stream(pdf: Pdf, encoded: bytes, **entries: Object | int) -> Stream:
+    """A new stream of `pdf` whose data is `encoded`, already compressed (`deflated`).
+
+    qpdf would compress a stream paraphe adds only as it writes the file; compressed here, it is written
+    as it stands, so that the content digest can be read from the document before it is written
+    (`content.written_with_record`), and what never changes (the stamps' font) is compressed once.
+    """
+    return Stream(pdf, encoded, Filter=Name.FlateDecode, **entries)
 
 
 def pdf_bytes(pdf: Pdf) -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pikepdf import Array, Dictionary, Name, Object, Page, Pdf, Stream
 
+from paraphe.assemble.qpdf import deflated, flate_stream
 from paraphe.assemble.typeface import embedded_font, outlined_form, text_width
 
 __all__ = ["Frame", "Stamper", "frame", "rectangle", "text_width"]
@@ -93,7 +94,7 @@ class Stamper:
         self.pdf = pdf
         self._font: Dictionary | None = None
         self._draft: tuple[Stream, float] | None = None
-        self._save = Stream(pdf, b"q\n")
+        self._save = flate_stream(pdf, deflated(b"q\n"))
         self._overlays: dict[tuple[int, int], _Overlay] = {}  # each page stamped so far, by its object
 
     def font(self) -> Dictionary:
@@ -122,14 +123,15 @@ class Stamper:
             overlay.own("/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
         # A page's stamps share one stream, each in its own q … Q: a page drawn once more, not once per stamp.
         overlay.stamps.append(b"q " + content + b" EMC Q")
-        overlay.stream.write(b"\nQ q " + overlay.matrix + b" cm " + b" ".join(overlay.stamps) + b" Q")
+        drawn = b"\nQ q " + overlay.matrix + b" cm " + b" ".join(overlay.stamps) + b" Q"
+        overlay.stream.write(deflated(drawn), filter=Name.FlateDecode)
 
     def _overlay(self, page: Page) -> _Overlay:
         overlay = self._overlays.get(page.obj.objgen)
         if overlay is None:
             shown = frame(page)
             cm = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in shown.matrix).encode()
-            overlay = _Overlay(Stream(self.pdf, b""), _own(page.obj, "/Resources"), {}, shown, cm, [])
+            overlay = _Overlay(flate_stream(self.pdf, deflated(b"")), _own(page.obj, "/Resources"), {}, shown, cm, [])
             # q … Q around the page's own drawing: whatever state it leaves (a scale, a colour) is undone.
             page.obj.Contents = Array([self._save, *_content_streams(page, self.pdf), overlay.stream])
             self._overlays[page.obj.objgen] = overlay

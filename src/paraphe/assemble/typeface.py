@@ -16,8 +16,9 @@ from pathlib import Path
 from fontTools.pens.basePen import BasePen
 from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
-from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream
+from pikepdf import Array, Dictionary, Name, Pdf, Stream
 
+from paraphe.assemble.qpdf import deflated, flate_stream
 from paraphe.fonts import font_path
 
 FIRST, LAST = 32, 255  # WinAnsi from the space on: the footers' ASCII and a reading copy's « é », « ° », « – »
@@ -104,11 +105,6 @@ def _to_unicode() -> bytes:
     )
 
 
-def _stream(pdf: Pdf, data: bytes, **entries: Object | int) -> Stream:
-    """A new stream of `pdf`; the writer compresses it when the document is saved."""
-    return Stream(pdf, data, **entries)
-
-
 def embedded_font(pdf: Pdf) -> Dictionary:
     """The stamps' font as a new indirect object of `pdf` (add it once, however many pages use it)."""
     facts = _embedding(font_path(False))
@@ -123,7 +119,7 @@ def embedded_font(pdf: Pdf) -> Dictionary:
         Descent=facts.descent,
         CapHeight=facts.cap_height,
         StemV=80,
-        FontFile2=_stream(pdf, facts.program, Length1=len(facts.program)),
+        FontFile2=flate_stream(pdf, facts.deflated_program, Length1=len(facts.program)),
     )
     made: Dictionary = pdf.make_indirect(
         Dictionary(
@@ -135,7 +131,7 @@ def embedded_font(pdf: Pdf) -> Dictionary:
             Widths=Array(facts.widths),
             Encoding=Name.WinAnsiEncoding,
             FontDescriptor=pdf.make_indirect(descriptor),
-            ToUnicode=_stream(pdf, facts.to_unicode),
+            ToUnicode=flate_stream(pdf, facts.deflated_to_unicode),
         )
     )
     return made
@@ -152,6 +148,8 @@ class _Embedding:
     cap_height: int
     widths: tuple[int, ...]
     to_unicode: bytes
+    deflated_program: bytes  # the two streams compressed once per process, not at every document's writing
+    deflated_to_unicode: bytes
 
 
 @functools.cache
@@ -160,14 +158,17 @@ def _embedding(path: Path) -> _Embedding:
     font = _load(path)
     scale = 1000 / font["head"].unitsPerEm
     head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    program, to_unicode = _subset(path), _to_unicode()
     return _Embedding(
-        program=_subset(path),
+        program=program,
         bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
         ascent=round(hhea.ascent * scale),
         descent=round(hhea.descent * scale),
         cap_height=round(os2.sCapHeight * scale),
         widths=tuple(_advance(path, char) if (char := winansi(c)) else 0 for c in range(FIRST, LAST + 1)),
-        to_unicode=_to_unicode(),
+        to_unicode=to_unicode,
+        deflated_program=deflated(program),
+        deflated_to_unicode=deflated(to_unicode),
     )
 
 
@@ -206,7 +207,7 @@ def outlined_form(pdf: Pdf, text: str) -> tuple[Stream, float]:
     head = font["head"]
     box = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
     box[2] = round(width + box[2])
-    form = _stream(pdf, path, Type=Name.XObject, Subtype=Name.Form, BBox=Array(box))
+    form = flate_stream(pdf, deflated(path), Type=Name.XObject, Subtype=Name.Form, BBox=Array(box))
     return form, width
 
 
