@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import zlib
 from dataclasses import replace
 
 import pikepdf
@@ -222,6 +223,57 @@ def test_a_stream_qpdf_would_write_anew_sends_the_digest_to_the_written_file(
     found = read_record(reader)
     assert read_after == [True]
     assert found is not None and found.content == content_digest(reader)
+
+
+_DRAWN = zlib.compress(b"0 0 m 1 1 l S")
+
+
+def _drawn_twice(second: bytes, data: bytes = _DRAWN, page: bytes = b"") -> bytes:
+    """One page drawn by two content streams, the second's dictionary holding `second` and its bytes `data`."""
+    return hostile_inputs.pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 5 0 R] " + page + b">>",
+            hostile_inputs.stream(_DRAWN, b"/Filter /FlateDecode "),
+            hostile_inputs.stream(data, b"/Filter /FlateDecode " + second),
+        ]
+    )
+
+
+# Pages qpdf writes otherwise than it holds them (qpdf 12's writer): an empty stream said to be compressed
+# (decoded, its filter dropped), an empty /DecodeParms (dropped), a key whose value is null (left out).
+_REWRITTEN_BY_QPDF = {
+    "empty-flate-stream": _drawn_twice(b"", data=b""),
+    "empty-decode-parms": _drawn_twice(b"/DecodeParms [] "),
+    "null-in-a-stream": _drawn_twice(b"/Foo null "),
+    "null-on-a-page": _drawn_twice(b"", page=b"/Foo null "),
+}
+
+
+@pytest.mark.parametrize("route", ["annex", "body"])
+@pytest.mark.parametrize("odd", sorted(_REWRITTEN_BY_QPDF))
+def test_a_page_qpdf_writes_otherwise_sends_the_digest_to_the_written_file(
+    odd: str, route: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack: an annex (anyone's file) whose page qpdf writes otherwise than it holds it; digested before
+    the writing, the record would not be the file's and `verify` would report a genuine convention as changed.
+    The same for a body LibreOffice would one day write so."""
+    monkeypatch.delenv(content.CHECK_VARIABLE)  # the record's digest is checked here, against pypdf's
+    read_after: list[bool] = []
+    after = content._written_then_digested
+    monkeypatch.setattr(content, "_written_then_digested", lambda *a: read_after.append(True) or after(*a))
+    with contextlib.ExitStack() as files:
+        if route == "annex":
+            pdf = open_pdf(_rewritten(hostile_inputs.valid()), files)
+            pdf.pages.append(open_pdf(_REWRITTEN_BY_QPDF[odd], files).pages[0])  # as insert_annex_files does
+        else:
+            pdf = open_pdf(_REWRITTEN_BY_QPDF[odd], files)
+        written = content.written_with_record(pdf, _record("Valérie HATSCH"))
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    found = read_record(reader)
+    assert found is not None and found.content == content_digest(reader)
+    assert read_after == [True] or (route == "annex" and odd.startswith("null-"))  # copying a page drops nulls
 
 
 def test_a_stand_in_found_twice_is_not_replaced_the_file_is_written_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -74,8 +74,9 @@ def test_an_entry_with_a_kept_one_s_length_and_crc_is_still_its_own() -> None:
         assert read.read("word/forged.xml") == forged
 
 
-def test_a_name_outside_ascii_is_written_by_zipfile() -> None:
-    entries = [("word/média.xml", b"x" * 100)]
+@pytest.mark.parametrize("name", ["word/média.xml", "word/cut\0here.xml"])  # zipfile cuts a name at a NUL
+def test_a_name_outside_ascii_or_with_a_nul_is_written_by_zipfile(name: str) -> None:
+    entries = [(name, b"x" * 100)]
     assert zipped(entries, DATE) == _by_zipfile(entries, DATE)
 
 

@@ -17,7 +17,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import TypeGuard, cast
@@ -86,6 +86,8 @@ def written_with_record(pdf: Pdf, record: BuildRecord) -> bytes:
 
 
 def _written_then_digested(pdf: Pdf, record: BuildRecord) -> bytes:
+    # The identifier's second half is then derived from the file with the stand-in (`pdf_bytes`): as much the
+    # document's own, the same content giving the same identifier.
     pdf.docinfo[RECORD_KEY] = String(replace(record, content=_TO_COME).to_json())
     written = pdf_bytes(pdf)
     content = written_content_digest(written)
@@ -266,15 +268,34 @@ class _Walker(IndirectDigests):
         entries = dict(value.items())
         if not _PRINTABLE_NAMES.fullmatch("".join(entries)):
             raise NotCovered
+        raw = value.read_raw_bytes() if stream else None
+        if not self.as_written and not _written_as_it_stands(entries, raw):
+            raise NotCovered
         hashed = hashlib.sha256(b"<<")
         # pypdf leaves /Length out of a stream's dictionary once it has read the stream's bytes.
         for key in sorted(k for k in entries if k not in skip and not (stream and k == "/Length")):
             hashed.update(key.encode() + b"=" + self.value(entries[key], depth + 1))
-        if stream:
-            if not self.as_written and value.get("/Filter") not in _WRITTEN_AS_THEY_STAND:
-                raise NotCovered
-            hashed.update(b"stream" + hashlib.sha256(value.read_raw_bytes()).digest())
+        if raw is not None:
+            hashed.update(b"stream" + hashlib.sha256(raw).digest())
         return hashed.digest()
+
+
+def _written_as_it_stands(entries: Mapping[str, object], raw: bytes | None) -> bool:
+    """Whether qpdf writes a dictionary, and a stream's `raw` bytes, as the document holds them (qpdf 12's
+    writer): it leaves out a key whose value is null, decodes an empty stream (or one its /Length says is),
+    drops some /DecodeParms (an empty array), and decodes then compresses anew what another general filter
+    encodes or nothing compresses."""
+    if any(entry is None for entry in entries.values()):
+        return False
+    if raw is None:
+        return True
+    length = entries.get("/Length")
+    return (
+        entries.get("/Filter") in _WRITTEN_AS_THEY_STAND
+        and "/DecodeParms" not in entries
+        and len(raw) > 0
+        and not (type(length) is int and length == 0)
+    )
 
 
 _WRITTEN_AS_THEY_STAND = (Name.FlateDecode, Name.DCTDecode)
