@@ -194,17 +194,24 @@ def test_the_digest_is_read_before_writing_where_qpdf_writes_every_stream_as_it_
     assert found is not None and found.content == content_digest(reader)
 
 
+@pytest.fixture
+def read_after(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A True for each time the digest is read from the written file; the suite's own check off, so that what
+    is checked is the record against pypdf's reading of the file."""
+    monkeypatch.delenv(content.CHECK_VARIABLE)
+    reads: list[bool] = []
+    after = content._written_then_digested
+    monkeypatch.setattr(content, "_written_then_digested", lambda *a: reads.append(True) or after(*a))
+    return reads
+
+
 @pytest.mark.parametrize("filter_name", [None, "/ASCIIHexDecode", "/ASCII85Decode"])
 def test_a_stream_qpdf_would_write_anew_sends_the_digest_to_the_written_file(
-    filter_name: str | None, monkeypatch: pytest.MonkeyPatch
+    filter_name: str | None, read_after: list[bool]
 ) -> None:
     """The attack: a stream whose bytes qpdf changes as it writes (it compresses what is not, and decodes
     then compresses anew what another general filter encodes), digested before the writing, gives a record
     that `verify` then finds unlike the file: a genuine convention reported as changed."""
-    monkeypatch.delenv(content.CHECK_VARIABLE)  # the record's digest is checked here, against pypdf's
-    read_after: list[bool] = []
-    after = content._written_then_digested
-    monkeypatch.setattr(content, "_written_then_digested", lambda *a: read_after.append(True) or after(*a))
 
     def odd_stream(pdf: pikepdf.Pdf) -> None:
         if filter_name is None:
@@ -254,15 +261,11 @@ _REWRITTEN_BY_QPDF = {
 @pytest.mark.parametrize("route", ["annex", "body"])
 @pytest.mark.parametrize("odd", sorted(_REWRITTEN_BY_QPDF))
 def test_a_page_qpdf_writes_otherwise_sends_the_digest_to_the_written_file(
-    odd: str, route: str, monkeypatch: pytest.MonkeyPatch
+    odd: str, route: str, read_after: list[bool]
 ) -> None:
     """The attack: an annex (anyone's file) whose page qpdf writes otherwise than it holds it; digested before
     the writing, the record would not be the file's and `verify` would report a genuine convention as changed.
     The same for a body LibreOffice would one day write so."""
-    monkeypatch.delenv(content.CHECK_VARIABLE)  # the record's digest is checked here, against pypdf's
-    read_after: list[bool] = []
-    after = content._written_then_digested
-    monkeypatch.setattr(content, "_written_then_digested", lambda *a: read_after.append(True) or after(*a))
     with contextlib.ExitStack() as files:
         if route == "annex":
             pdf = open_pdf(_rewritten(hostile_inputs.valid()), files)
