@@ -43,6 +43,7 @@ from paraphe.assemble.layout import (
 )
 from paraphe.assemble.qpdf import open_pdf, pdf_bytes
 from paraphe.assemble.stamp import Stamper
+from paraphe.assemble.structure_aside import TreeNotKept, set_aside
 from paraphe.diagnostics import Diagnostic, Location
 from paraphe.errors import AssemblyError, ConversionError
 from paraphe.i18n import _
@@ -84,9 +85,13 @@ def assemble(
     the annex files as the build read them (`read_annexes`), the very bytes the record's
     digests are of; without them, the files are read here.
     """
-    with contextlib.ExitStack() as files:
-        # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes.
+    # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes;
+    # LibreOffice's structure tree is set aside meanwhile where its file allows (structure_aside).
+    with contextlib.suppress(TreeNotKept), contextlib.ExitStack() as files:
         return _assemble(convention, _open_checked_body(body, name, files), name, record, annexes, files)
+    with contextlib.ExitStack() as files:
+        pdf = _open_checked_body(body, name, files, keep_tree=False)
+        return _assemble(convention, pdf, name, record, annexes, files)
 
 
 def _assemble(
@@ -145,9 +150,18 @@ def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None
             stamper.fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
 
 
-def _open_checked_body(body: bytes, name: str, files: contextlib.ExitStack) -> Pdf:
+def _open_checked_body(body: bytes, name: str, files: contextlib.ExitStack, *, keep_tree: bool = True) -> Pdf:
     """The converted body as qpdf holds it, checked. Where qpdf read it without a repair and found pages,
-    that is enough; otherwise pypdf's reading decides, as it always did, and says what is wrong."""
+    that is enough; otherwise pypdf's reading decides, as it always did, and says what is wrong.
+    `keep_tree`: LibreOffice's structure tree set aside, where its file allows."""
+    aside = set_aside(body) if keep_tree else None
+    if aside is not None:
+        light, tree = aside
+        with contextlib.suppress(pikepdf.PdfError, TreeNotKept):
+            pdf = open_pdf(light, files)
+            if not pdf.get_warnings() and len(pdf.pages) > 0:
+                tree.adopt(pdf)
+                return pdf
     with contextlib.suppress(pikepdf.PdfError):
         pdf = open_pdf(body, files)
         if not pdf.get_warnings() and len(pdf.pages) > 0:

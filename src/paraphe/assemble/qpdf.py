@@ -13,6 +13,8 @@ import zlib
 import pikepdf
 from pikepdf import Name, Object, Pdf, Stream
 
+from paraphe.assemble.structure_aside import aside_of
+
 # Page attributes a page takes from the page tree above it when it has none of its own.
 INHERITABLE = ("/MediaBox", "/CropBox", "/Resources", "/Rotate")
 
@@ -72,9 +74,15 @@ def _saved(pdf: Pdf, *, static_id: bool) -> bytes:
         # An annex's own form fields stay on its pages, out of the document's form, which lists only
         # the signature fields (as before pikepdf): pikepdf's warning about such widgets is expected.
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-        pdf.save(out, fix_metadata_version=False, static_id=static_id, deterministic_id=not static_id)
+        aside = aside_of(pdf)
+        pdf.save(
+            out, fix_metadata_version=False, static_id=static_id, deterministic_id=not static_id,
+            # LibreOffice's structure tree set aside: put back in a file whose objects stand one by one
+            object_stream_mode=pikepdf.ObjectStreamMode.disable if aside else pikepdf.ObjectStreamMode.preserve,
+        )  # fmt: skip
         out.seek(0)
-        return out.read()
+        written = out.read()
+        return written if aside is None else aside.spliced(written, pdf)
 
 
 # What qpdf writes for the identifier's second half (and its first, where the document had none) when

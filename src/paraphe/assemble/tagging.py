@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pikepdf import Array, Dictionary, Name, Page, Pdf, String
 
+from paraphe.assemble.structure_aside import aside_of
+
 
 def _parent_tree_numbers(tree: Dictionary) -> Array | None:
     """The parent tree's flat /Nums (LibreOffice writes one); None for a tree of /Kids we do not extend."""
@@ -27,6 +29,10 @@ def _document_element(tree: Dictionary) -> Dictionary | None:
 
 def tag_annotation(pdf: Pdf, annotation: Dictionary, page: Page, alternative: str) -> bool:
     """A Form element for `annotation` in the structure tree; False when the document has none to extend."""
+    aside = aside_of(pdf)
+    if aside is not None:  # LibreOffice's tree, set aside: the element is written with it
+        aside.tag(annotation, page, alternative)
+        return True
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, Dictionary):
         return False
