@@ -1,7 +1,7 @@
 """The renderer's shortcuts give what docxtpl and python-docx give: the package zipped once, each
-template part patched once, docxtpl's line breaks resolved only where there are some, tables mended
-by docxtpl only where they need it, and a part already parsed strictly not parsed again (a part that
-is not XML is still refused), nor the body written from the filled tree."""
+template part patched once and filled as docxtpl fills it, docxtpl's line breaks resolved only where
+there are some, tables mended by docxtpl only where they need it, and a part already parsed strictly
+not parsed again (a part that is not XML is still refused), nor the body written from the filled tree."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import random
 import zipfile
 from pathlib import Path
 
+import jinja2
 import pytest
 from docx.document import Document
 from docxtpl import DocxTemplate
@@ -73,6 +74,23 @@ def test_the_entries_collected_are_what_save_zips() -> None:
 def test_line_breaks_are_resolved_as_docxtpl_resolves_them(xml: str) -> None:
     ours = ParapheTemplate.resolve_listing(ParapheTemplate.__new__(ParapheTemplate), xml)
     assert ours == DocxTemplate.resolve_listing(DocxTemplate.__new__(DocxTemplate), xml)
+
+
+def test_a_part_is_filled_as_docxtpl_fills_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = docx._package_entries(_filled())
+    monkeypatch.setattr(ParapheTemplate, "render_xml_part", DocxTemplate.render_xml_part)
+    assert docx._package_entries(_filled()) == ours
+
+
+def test_a_broken_tag_is_shown_in_its_context_as_docxtpl_shows_it() -> None:
+    xml = "<w:p><w:r><w:t>a</w:t></w:r></w:p>" * 6 + "<w:p><w:r><w:t>{{ broken( }}</w:t></w:r></w:p>"
+    shown = []
+    for method in (ParapheTemplate.render_xml_part, DocxTemplate.render_xml_part):
+        template = ParapheTemplate.__new__(ParapheTemplate)
+        with pytest.raises(jinja2.TemplateSyntaxError) as raised:
+            method(template, xml, None, {}, jinja2.Environment())
+        shown.append(list(raised.value.docx_context))  # type: ignore[attr-defined]
+    assert shown[0] == shown[1] and any("broken" in line for line in shown[0])
 
 
 def test_a_part_patched_once_is_what_a_fresh_patch_gives() -> None:
