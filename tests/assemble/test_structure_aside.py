@@ -20,7 +20,7 @@ import pikepdf
 import pytest
 
 import paraphe.assemble as assembly
-from paraphe.assemble import assemble
+from paraphe.assemble import assemble, structure_aside
 from paraphe.assemble.structure_aside import StructureAside, set_aside
 from paraphe.convert import Document, convert_documents
 from paraphe.manifest.convention import load_convention
@@ -33,6 +33,12 @@ MINIMAL = Path(__file__).resolve().parent.parent / "manifests" / "minimal" / "sd
 @pytest.fixture(scope="module")
 def convention() -> Convention:
     return load_convention(MINIMAL)
+
+
+@pytest.fixture(autouse=True)
+def any_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The small document's tree set aside too (a larger one is set aside at any rate)."""
+    monkeypatch.setattr(structure_aside, "SMALLEST_TREE", 1)
 
 
 @pytest.fixture(scope="module")
