@@ -15,10 +15,10 @@ from support import hostile_inputs as inputs
 
 def _stamped(pdf: bytes) -> PdfWriter:
     document = pikepdf.open(io.BytesIO(pdf))
-    stamper = Stamper(document)
-    for index, page in enumerate(document.pages):
-        stamper.page_number(page, index + 1, len(document.pages), right_margin=56.7, baseline=30)
-        stamper.fingerprint(page, "0123456789ab", left_margin=56.7, baseline=20)
+    with Stamper(document) as stamper:
+        for index, page in enumerate(document.pages):
+            stamper.page_number(page, index + 1, len(document.pages), right_margin=56.7, baseline=30)
+            stamper.fingerprint(page, "0123456789ab", left_margin=56.7, baseline=20)
     buffer = io.BytesIO()
     document.save(buffer)
     return PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))

@@ -176,6 +176,18 @@ def test_the_body_written_from_the_filled_tree_is_not_parsed_again() -> None:
         docx._check_wellformed(cut, Location("t"), filled)
 
 
+def test_the_body_python_docx_wrote_from_the_filled_tree_is_not_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    document = _filled()
+    entries, written = docx._package(document)
+    assert document.docx is not None and written is dict(entries)["word/document.xml"]
+
+    def written_again(element: etree._Element) -> bytes:
+        raise AssertionError("the filled tree written again")
+
+    monkeypatch.setattr(docx, "serialize_part_xml", written_again)
+    assert docx._check_wellformed(entries, Location("t"), document.docx.element, written) is document.docx.element
+
+
 def test_a_body_without_the_w_prefix_meets_docxtpls_own_error() -> None:
     xml = f'<x:body xmlns:x="{W_NAMESPACE}"><x:p><x:r><x:t>a</x:t></x:r></x:p></x:body>'
     with pytest.raises(KeyError):

@@ -138,16 +138,17 @@ def _assemble(
 
 
 def _stamp(pdf: Pdf, convention: Convention, record: BuildRecord | None) -> None:
-    stamper = Stamper(pdf)
     total = len(pdf.pages)
-    for index, page in enumerate(pdf.pages):
-        if not convention.is_final:
-            stamper.draft(page)
-        if convention.reading_copy is not None:
-            stamper.reading_copy(page, convention.reading_copy, left_margin=SIDE_MARGIN)
-        stamper.page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
-        if record is not None:
-            stamper.fingerprint(page, record.fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
+    with Stamper(pdf) as stamper:
+        for index, page in enumerate(pdf.pages):
+            if not convention.is_final:
+                stamper.draft(page)
+            if convention.reading_copy is not None:
+                stamper.reading_copy(page, convention.reading_copy, left_margin=SIDE_MARGIN)
+            stamper.page_number(page, index + 1, total, right_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE)
+            if record is not None:
+                fingerprint = record.fingerprint
+                stamper.fingerprint(page, fingerprint, left_margin=SIDE_MARGIN, baseline=FOOTER_BASELINE - 10)
 
 
 def _open_checked_body(body: bytes, name: str, files: contextlib.ExitStack, *, keep_tree: bool = True) -> Pdf:

@@ -88,7 +88,8 @@ class _Overlay:
 
 class Stamper:
     """Draws the stamps on the pages of one document, with the objects they share added to it once:
-    the font, the watermark's outlines, the « q » that opens each overlay."""
+    the font, the watermark's outlines, the « q » that opens each overlay. Used as a context: each
+    page's stamps are written when it ends, in one stream, compressed once."""
 
     def __init__(self, pdf: Pdf) -> None:
         self.pdf = pdf
@@ -96,6 +97,19 @@ class Stamper:
         self._draft: tuple[Stream, float] | None = None
         self._save = flate_stream(pdf, deflated(b"q\n"))
         self._overlays: dict[tuple[int, int], _Overlay] = {}  # each page stamped so far, by its object
+
+    def __enter__(self) -> Stamper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.finish()
+
+    def finish(self) -> None:
+        """Each stamped page's overlay written: its stamps, each in its own q … Q, in one stream."""
+        for overlay in self._overlays.values():
+            drawn = b"\nQ q " + overlay.matrix + b" cm " + b" ".join(overlay.stamps) + b" Q"
+            overlay.stream.write(deflated(drawn), filter=Name.FlateDecode)
 
     def font(self) -> Dictionary:
         if self._font is None:
@@ -112,7 +126,8 @@ class Stamper:
 
         Pages may share their content streams and resources (several annex pages drawn by one
         stream): the page gets a new /Contents array around the streams it had, and a copy of its
-        resources, so a stamp lands on this page only. Its later stamps join the same overlay.
+        resources, so a stamp lands on this page only. Its later stamps join the same overlay, written
+        by `finish`.
         """
         overlay = self._overlay(page)
         if draft:
@@ -123,8 +138,6 @@ class Stamper:
             overlay.own("/ExtGState")[_ALPHA] = Dictionary(ca=alpha, CA=alpha)
         # A page's stamps share one stream, each in its own q … Q: a page drawn once more, not once per stamp.
         overlay.stamps.append(b"q " + content + b" EMC Q")
-        drawn = b"\nQ q " + overlay.matrix + b" cm " + b" ".join(overlay.stamps) + b" Q"
-        overlay.stream.write(deflated(drawn), filter=Name.FlateDecode)
 
     def _overlay(self, page: Page) -> _Overlay:
         overlay = self._overlays.get(page.obj.objgen)

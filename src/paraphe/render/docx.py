@@ -67,7 +67,7 @@ def render_docx(
     try:
         document = ParapheTemplate(io.BytesIO(content))
         document.render(build_context(convention, _image_maker(document), contents_pages), environment, autoescape=True)
-        entries = _package_entries(document)
+        entries, written_body = _package(document)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError.at(
             where, _("broken template tag: {message}", message=exc.message), "template.syntax"
@@ -95,7 +95,7 @@ def render_docx(
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
     assert document.docx is not None  # filled: docxtpl has read the template
-    body = _check_wellformed(entries, where, document.docx.element)
+    body = _check_wellformed(entries, where, document.docx.element, written_body)
     entries = [(name, marked_body(blob, body) if name == _BODY else blob) for name, blob in entries]
     if convention.dated_by_last_signature:
         _check_date_wording(dict(entries)[_BODY], where)
@@ -134,33 +134,46 @@ _BODY = "word/document.xml"
 
 
 class _Collected:
-    """python-docx's package writer's target: the entries it would zip, in its order, uncompressed."""
+    """python-docx's package writer's target: the entries it would zip, in its order, uncompressed; and
+    the bytes written for the part named `watched`."""
 
-    def __init__(self) -> None:
+    def __init__(self, watched: str | None = None) -> None:
         self.entries: list[tuple[str, bytes]] = []
+        self.watched = watched
+        self.watched_blob: bytes | None = None
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
         self.entries.append((pack_uri.membername, blob))
+        if pack_uri == self.watched:
+            self.watched_blob = blob
 
 
 def _package_entries(document: DocxTemplate) -> list[tuple[str, bytes]]:
+    return _package(document)[0]
+
+
+def _package(document: DocxTemplate) -> tuple[list[tuple[str, bytes]], bytes | None]:
     """What `document.save` would zip, as (name, bytes): the package is compressed once, by `zipped`,
     after the placeholders are marked and the parts checked, rather than zipped and unzipped three times.
 
     python-docx's own `OpcPackage.save` with its writer's target replaced (python-docx is pinned;
     tests/render/test_docx_package.py compares with `save`). docxtpl's `save` adds only media
     replacements, which paraphe never asks for.
+
+    With the entries, the body's bytes where python-docx wrote them from the filled tree (the document
+    part's element, which docxtpl filled), so that `_check_wellformed` need not write the tree again.
     """
     package = document.docx.part.package
     for part in package.parts:
         part.before_marshal()
-    collected = _Collected()
+    main = document.docx.part
+    collected = _Collected(main.partname if getattr(main, "_element", None) is document.docx.element else None)
     writer = cast(PhysPkgWriter, collected)  # all python-docx asks of it is `write`
     parts = package.parts
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)
-    return collected.entries
+    return collected.entries, collected.watched_blob
 
 
 def _check_date_wording(body: bytes, where: Location) -> None:
@@ -201,16 +214,19 @@ class _WellFormed:
 _WELL_FORMED = _WellFormed()
 
 
-def _check_wellformed(entries: Sequence[tuple[str, bytes]], where: Location, filled: etree._Element) -> etree._Element:
+def _check_wellformed(
+    entries: Sequence[tuple[str, bytes]], where: Location, filled: etree._Element, written: bytes | None = None
+) -> etree._Element:
     """Every part is well-formed XML, parsed strictly (a part docxtpl filled leniently, or a step after it
     that went wrong, is refused). The body's tree: `filled`, the tree it was written from (python-docx's,
-    well-formed by construction), where the body is exactly that tree's writing, else the body parsed."""
+    well-formed by construction), where the body is exactly that tree's writing (`written`, the very bytes
+    python-docx wrote from it, or bytes equal to its writing), else the body parsed."""
     parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
     body = None
     for name, blob in entries:
         if not name.endswith(".xml") or (name != _BODY and blob in _WELL_FORMED):
             continue
-        if name == _BODY and blob == serialize_part_xml(filled):
+        if name == _BODY and (blob is written or blob == serialize_part_xml(filled)):
             body = filled
             continue
         try:
