@@ -279,6 +279,25 @@ def test_a_page_qpdf_writes_otherwise_sends_the_digest_to_the_written_file(
     assert read_after == [True] or (route == "annex" and odd.startswith("null-"))  # copying a page drops nulls
 
 
+@pytest.mark.parametrize("made", ["from a whole float", "read as « 5. »"])
+def test_a_real_without_decimals_sends_the_digest_to_the_written_file(made: str, read_after: list[bool]) -> None:
+    """The attack (met on a signature field at x = 292): qpdf writes a real made from 292.0 as « 292 », an
+    integer to pypdf, and one read as « 5. » as it stands, a real; both are 5 without decimals to pikepdf.
+    Digested before the writing as a real, the first gave a record `verify` found unlike the file."""
+    with contextlib.ExitStack() as files:
+        if made == "from a whole float":
+            pdf = open_pdf(_rewritten(hostile_inputs.valid()), files)
+            annotation = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([88.1, 616.0, 292.0, 646.0]))
+            pdf.pages[0].obj.Annots = Array([pdf.make_indirect(annotation)])
+        else:
+            pdf = open_pdf(_drawn_twice(b"", page=b"/UserUnit 5. "), files)
+        written = content.written_with_record(pdf, _record("Valérie HATSCH"))
+    reader = PdfReader(io.BytesIO(written), strict=True)
+    found = read_record(reader)
+    assert found is not None and found.content == content_digest(reader)
+    assert read_after == [True]
+
+
 def test_a_stand_in_found_twice_is_not_replaced_the_file_is_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
     def quoting(pdf: pikepdf.Pdf) -> None:
         pdf.docinfo["/Subject"] = String(content._TO_COME)

@@ -178,7 +178,8 @@ def test_the_body_written_from_the_filled_tree_is_not_parsed_again() -> None:
 
 def test_the_body_python_docx_wrote_from_the_filled_tree_is_not_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
     document = _filled()
-    entries, written = docx._package(document)
+    entries = docx._package_entries(document)
+    written = entries.written_body
     assert document.docx is not None and written is dict(entries)["word/document.xml"]
 
     def written_again(element: etree._Element) -> bytes:

@@ -212,4 +212,5 @@ def _own(holder: Dictionary, key: str) -> Dictionary:
 
 
 def rectangle(x0: float, y0: float, x1: float, y1: float) -> Array:
-    return Array([round(v, 2) for v in (x0, y0, x1, y1)])
+    """Rounded to the hundredth; a whole number as an integer, as qpdf writes it (`292.0` is « 292 »)."""
+    return Array([int(v) if v.is_integer() else v for v in (round(float(c), 2) for c in (x0, y0, x1, y1))])

@@ -79,12 +79,14 @@ class StructureAside:
     root: int  # the /StructTreeRoot
     targets: frozenset[int]  # the objects outside the tree it points to
     stand_in: tuple[int, int] | None = None  # the catalog's /StructTreeRoot in qpdf's document
+    pages: frozenset[int] = frozenset()  # LibreOffice's pages, as `adopt` found them
     forms: list[_Form] = field(default_factory=list)
     _keys: list[int] | None = None
 
     def adopt(self, pdf: Pdf) -> None:
         """`pdf` (qpdf's reading of the file `set_aside` gave) made to carry the tree to its writing."""
-        kept = {page.obj.objgen[0] for page in pdf.pages}
+        self.pages = frozenset(page.obj.objgen[0] for page in pdf.pages)
+        kept = set(self.pages)
         for page in pdf.pages:
             kept.update(annotation.objgen[0] for annotation in _annotations(page.obj))
         if not self.targets <= kept:
@@ -96,7 +98,7 @@ class StructureAside:
 
     def tag(self, annotation: Dictionary, page: Page, alternative: str) -> None:
         """As `tagging.tag_annotation`: the key in the parent tree now, the Form element at the writing."""
-        if page.obj.objgen[0] >= self.size:
+        if page.obj.objgen[0] not in self.pages:
             raise TreeNotKept("a signature field on a page LibreOffice did not write")
         keys = self._parent_tree_keys()
         key = max(keys, default=-1) + 1

@@ -67,7 +67,7 @@ def render_docx(
     try:
         document = ParapheTemplate(io.BytesIO(content))
         document.render(build_context(convention, _image_maker(document), contents_pages), environment, autoescape=True)
-        entries, written_body = _package(document)
+        packaged = _package_entries(document)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError.at(
             where, _("broken template tag: {message}", message=exc.message), "template.syntax"
@@ -95,8 +95,9 @@ def render_docx(
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise RenderError.at(where, _("not a usable Word template: {exc}", exc=exc), "template.invalid") from None
     assert document.docx is not None  # filled: docxtpl has read the template
-    body = _check_wellformed(entries, where, document.docx.element, written_body)
-    entries = [(name, marked_body(blob, body) if name == _BODY else blob) for name, blob in entries]
+    # A package handed on otherwise than by _package_entries (a fault injected in the tests) is checked whole.
+    body = _check_wellformed(packaged, where, document.docx.element, getattr(packaged, "written_body", None))
+    entries = [(name, marked_body(blob, body) if name == _BODY else blob) for name, blob in packaged]
     if convention.dated_by_last_signature:
         _check_date_wording(dict(entries)[_BODY], where)
     if convention.kind != "avenant":  # an avenant quotes the articles it changes, not all of them
@@ -148,11 +149,13 @@ class _Collected:
             self.watched_blob = blob
 
 
-def _package_entries(document: DocxTemplate) -> list[tuple[str, bytes]]:
-    return _package(document)[0]
+class _Entries(list[tuple[str, bytes]]):
+    """A package's entries, and the body's bytes where python-docx wrote them from the filled tree."""
+
+    written_body: bytes | None = None
 
 
-def _package(document: DocxTemplate) -> tuple[list[tuple[str, bytes]], bytes | None]:
+def _package_entries(document: DocxTemplate) -> _Entries:
     """What `document.save` would zip, as (name, bytes): the package is compressed once, by `zipped`,
     after the placeholders are marked and the parts checked, rather than zipped and unzipped three times.
 
@@ -173,7 +176,9 @@ def _package(document: DocxTemplate) -> tuple[list[tuple[str, bytes]], bytes | N
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)
-    return collected.entries, collected.watched_blob
+    entries = _Entries(collected.entries)
+    entries.written_body = collected.watched_blob
+    return entries
 
 
 def _check_date_wording(body: bytes, where: Location) -> None:
