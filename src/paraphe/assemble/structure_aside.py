@@ -18,6 +18,9 @@ through qpdf, as before, `TreeNotKept`):
 
 What a page shows, the catalog and the form are qpdf's, as before: the content digest read before the
 writing covers them, and the tests' check (`PARAPHE_CHECK_DIGEST`) reads it again from the file spliced.
+
+Longer than our 350-line mark on purpose: setting the tree aside and putting it back read and write the
+one layout (LibreOffice's objects, qpdf's), and each check of the one is what makes the other safe.
 """
 
 from __future__ import annotations
