@@ -11,6 +11,7 @@ file's tree is still the one qpdf alone writes.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import re
 import subprocess
@@ -122,6 +123,21 @@ def test_the_tree_set_aside_is_the_tree_qpdf_writes(
     with pikepdf.open(io.BytesIO(aside)) as pdf, pikepdf.open(io.BytesIO(whole)) as other:
         assert len(pdf.objects) == len(other.objects)
         assert len(pdf.pages) == len(other.pages)
+
+
+def test_a_document_whose_tree_was_set_aside_is_freed_at_once(
+    convention: Convention, body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No reference cycle through the tree set aside, which the document carries: qpdf's copy of an SDSF is freed
+    as its assembly ends, not when Python's collector runs."""
+    gc.collect()
+    gc.disable()
+    try:
+        _, splices = _built(convention, body, monkeypatch, aside=True)
+        alive = [o for o in gc.get_objects() if isinstance(o, pikepdf.Pdf)]
+    finally:
+        gc.enable()
+    assert splices == 1 and alive == []
 
 
 def test_the_same_inputs_give_the_same_bytes(

@@ -67,7 +67,7 @@ class TreeNotKept(Exception):
 class _Form:
     """A signature field's Form element, written with the tree."""
 
-    widget: pikepdf.Object  # in the document qpdf holds
+    widget: tuple[int, int]  # its number in the document qpdf holds (no reference to it: no cycle to collect)
     page: int  # LibreOffice's number for the field's page
     alternative: str
 
@@ -108,7 +108,7 @@ class StructureAside:
         keys.append(key)
         annotation.StructParent = key
         page.obj.Tabs = Name.S
-        self.forms.append(_Form(annotation, page.obj.objgen[0], alternative))
+        self.forms.append(_Form(annotation.objgen, page.obj.objgen[0], alternative))
 
     def spliced(self, written: bytes, pdf: Pdf) -> bytes:
         """`written` (qpdf's writing of `pdf`, without object streams) with the tree put back."""
@@ -158,7 +158,7 @@ class StructureAside:
         as qpdf wrote them. Pages and annotations the tree points to keep LibreOffice's numbers."""
         kept: dict[int, int] = {}  # qpdf's number → LibreOffice's
         keeping = self.targets | {form.page for form in self.forms}
-        widgets_at = {form.widget.objgen: index for index, form in enumerate(self.forms)}
+        widgets_at = {form.widget: index for index, form in enumerate(self.forms)}
         widgets = [0] * len(self.forms)
         with pikepdf.open(io.BytesIO(written), inherit_page_attributes=False) as out:
             if len(out.pages) != len(pdf.pages):
