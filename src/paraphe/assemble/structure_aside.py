@@ -125,23 +125,21 @@ class StructureAside:
             pieces.append(text)
             at += len(text)
         changed = self._changed_objects(forms, widgets)
-        run: tuple[int, int] | None = None  # LibreOffice's bytes copied at once, from object to object
-        for number, (start, end) in self.spans.items():
-            if number in changed:
-                if run is not None:
-                    pieces.append(self.source[run[0] : run[1]])
-                    run = None
-                offsets[number] = at
-                pieces.append(changed[number])
-                at += len(changed[number])
-                continue
-            offsets[number] = at
-            at += end - start
-            run = (
-                (run[0], end) if run is not None and run[1] == start else _flushed(pieces, self.source, run, start, end)
-            )
-        if run is not None:
-            pieces.append(self.source[run[0] : run[1]])
+        # The tree's objects lie one after the other (`set_aside` takes them so): copied in runs, between
+        # the few a Form element changes.
+        numbers, bounds = list(self.spans), list(self.spans.values())
+        position = 0
+        for cut in [*sorted(numbers.index(n) for n in changed if n in self.spans), len(numbers)]:
+            if position < cut:
+                start, shift = bounds[position][0], at - bounds[position][0]
+                offsets.update((numbers[i], bounds[i][0] + shift) for i in range(position, cut))
+                pieces.append(self.source[start : bounds[cut - 1][1]])
+                at += bounds[cut - 1][1] - start
+            if cut < len(numbers):
+                offsets[numbers[cut]] = at
+                pieces.append(changed[numbers[cut]])
+                at += len(changed[numbers[cut]])
+            position = cut + 1
         for number, text in sorted(changed.items()):
             if number not in self.spans:  # a Form element
                 offsets[number] = at
@@ -443,13 +441,6 @@ def _renumbered_object(text: bytes, number: int, final: dict[int, int]) -> bytes
     return b"%d 0 obj\n" % number + _QPDF_TOKEN.sub(_renumber(final), dictionary) + rest
 
 
-def _flushed(pieces: list[bytes], source: bytes, run: tuple[int, int] | None, start: int, end: int) -> tuple[int, int]:
-    """A new run of LibreOffice's bytes from `start`, the one before it added to `pieces`."""
-    if run is not None:
-        pieces.append(source[run[0] : run[1]])
-    return start, end
-
-
 def _object(number: int, dictionary: bytes) -> bytes:
     return b"%d 0 obj\n%s\nendobj\n" % (number, dictionary)
 
@@ -465,13 +456,13 @@ def _cross_reference(offsets: dict[int, int], size: int) -> bytes:
     """A cross-reference table for objects 0 to `size` - 1, those not written linked as free."""
     free = [number for number in range(1, size) if number not in offsets]
     following = dict(zip([0, *free], [*free, 0], strict=True))
-    lines = [b"xref\n0 %d\n" % size]
-    for number in range(size):
-        if number in offsets:
-            lines.append(b"%010d 00000 n \n" % offsets[number])
-        else:
-            lines.append(b"%010d %05d f \n" % (following[number], 65535 if number == 0 else 0))
-    return b"".join(lines)
+    lines = [
+        b"%010d 00000 n \n" % offsets[number]
+        if number in offsets
+        else b"%010d %05d f \n" % (following[number], 65535 if number == 0 else 0)
+        for number in range(size)
+    ]
+    return b"xref\n0 %d\n" % size + b"".join(lines)
 
 
 def _with_size(trailer: bytes, size: int) -> bytes:
