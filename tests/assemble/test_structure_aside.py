@@ -4,8 +4,11 @@ converted here: the finished file's tree is the one assembly through qpdf alone 
 The attacks (a file not as LibreOffice writes it): an object outside the tree that points into it would be
 left pointing to a number qpdf no longer writes; a tree element that points out to something other than a
 page or an annotation would be left pointing to a number given to another object; an incremental update
-would be read as its first revision. Each is refused (the file goes through qpdf whole), and the finished
-file's tree is still the one qpdf alone writes.
+would be read as its first revision; a reference written otherwise than « N 0 R » (other spacing, a
+comment, another generation) or a dictionary cut short at a string's « stream » would escape the reading of
+references; an object after the table would not be read at all. Each is refused (the file goes through
+qpdf whole), and the finished file is still the one qpdf alone writes. A file that cannot be read so is
+refused without an error. (Found by a review; each was a file spliced wrong before.)
 """
 
 from __future__ import annotations
@@ -211,3 +214,82 @@ def test_an_object_not_where_the_table_says_is_not_set_aside(body: bytes) -> Non
     document = _document_element(body)
     moved = body.replace(b"\n%d 0 obj\n" % document, b"\n%d 0 obj \n" % document, 1)
     assert set_aside(moved) is None
+
+
+@pytest.mark.parametrize("written", [b"/SE %d  0 R", b"/SE %d 0\nR", b"/SE %d 0 %%\nR"])
+def test_a_reference_into_the_tree_written_otherwise_sends_the_file_to_qpdf_whole(
+    convention: Convention, body: bytes, monkeypatch: pytest.MonkeyPatch, written: bytes
+) -> None:
+    pointing = _same_length(body, b"/Lang(fr-FR)", written % _document_element(body))
+    assert set_aside(pointing) is None
+    built, splices = _built(convention, pointing, monkeypatch, aside=True)
+    assert splices == 0
+    with pikepdf.open(io.BytesIO(built)) as pdf:
+        assert pdf.Root.SE.S == "/Document"
+
+
+def test_a_reference_out_of_the_tree_written_otherwise_sends_the_file_to_qpdf_whole(body: bytes) -> None:
+    document = _document_element(body)
+    start = body.index(b"\n%d 0 obj" % document)
+    page = re.search(rb"/Pg (\d+) 0 R", body[start : body.index(b"endobj", start)])
+    assert page is not None
+    at = start + page.end() - 2  # the space before « R »
+    assert set_aside(body[:at] + b"\n" + body[at + 1 :]) is None
+
+
+def _entry(data: bytes, number: int) -> int:
+    """Where object `number`'s entry in the file's cross-reference table begins."""
+    table = data.rindex(b"\nxref\n") + 1
+    return data.index(b"\n", data.index(b"\n", table) + 1) + 1 + 20 * number
+
+
+def test_a_page_of_another_generation_is_not_set_aside(body: bytes) -> None:
+    """The attack: « 1 1 R » is not read as a reference to page 1, which would then be given another number."""
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        page = pdf.pages[0].obj.objgen[0]
+    other = re.sub(rb"(?<![0-9])%d 0 (R|obj)" % page, lambda found: b"%d 1 " % page + found.group(1), body)
+    line = _entry(other, page)
+    other = other[: line + 11] + b"00001" + other[line + 16 :]
+    with pikepdf.open(io.BytesIO(other)) as pdf:  # qpdf reads it as it is
+        assert pdf.pages[0].obj.objgen == (page, 1) and not pdf.get_warnings()
+    assert set_aside(other) is None
+
+
+def test_a_dictionary_whose_string_holds_stream_is_not_cut_there() -> None:
+    from paraphe.assemble.structure_aside import _dictionary_part
+
+    page = b"1 0 obj\n<</Title(upstream)/SE 4 0 R>>\nendobj\n"
+    assert _dictionary_part(page, 0, len(page)) is None
+    stream = b"2 0 obj\n<</Length 5>>\nstream\n4 0 R\nendstream\nendobj\n"
+    assert _dictionary_part(stream, 0, len(stream)) == b"2 0 obj\n<</Length 5>>\n"
+
+
+def test_an_object_after_the_table_is_not_set_aside(body: bytes) -> None:
+    """The attack: an object the table places after itself was read by qpdf but by no check here."""
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        page = pdf.pages[0].obj.objgen[0]
+    start = body.index(b"\n%d 0 obj" % page) + 1
+    copy = body[start : body.index(b"endobj", start) + 6].replace(
+        b"<</Type/Page", b"<</Type/Page/SE %d 0 R" % _document_element(body), 1
+    )
+    line = _entry(body, page)
+    moved = body[:line] + b"%010d" % len(body) + body[line + 10 :] + copy + b"\n%%EOF\n"
+    with pikepdf.open(io.BytesIO(moved)) as pdf:  # qpdf reads it as it is
+        assert "/SE" in pdf.pages[0].obj and not pdf.get_warnings()
+    assert set_aside(moved) is None
+
+
+@pytest.mark.parametrize("broken", ["a parent tree beyond the table", "an offset that is no number"])
+def test_a_file_that_cannot_be_read_so_is_refused_without_an_error(
+    convention: Convention, body: bytes, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    if broken == "a parent tree beyond the table":
+        found = re.search(rb"/ParentTree (\d+) 0 R", body)
+        assert found is not None
+        odd = body.replace(found.group(0), b"/ParentTree %s 0 R" % (b"9" * len(found.group(1))), 1)
+    else:
+        line = _entry(body, 1)
+        odd = body[:line] + b"x" + body[line + 1 :]
+    assert set_aside(odd) is None
+    if broken == "a parent tree beyond the table":
+        _built(convention, odd, monkeypatch, aside=True)  # assembled, through qpdf whole

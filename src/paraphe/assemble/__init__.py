@@ -87,8 +87,11 @@ def assemble(
     """
     # qpdf (pikepdf) changes the body in place and writes it: no copy of every object, as pypdf's writer makes;
     # LibreOffice's structure tree is set aside meanwhile where its file allows (structure_aside).
-    with contextlib.suppress(TreeNotKept), contextlib.ExitStack() as files:
-        return _assemble(convention, _open_checked_body(body, name, files), name, record, annexes, files)
+    try:
+        with contextlib.ExitStack() as files:
+            return _assemble(convention, _open_checked_body(body, name, files), name, record, annexes, files)
+    except TreeNotKept as exc:
+        log.debug("%s: the structure tree goes through qpdf with the rest (%s)", name, exc)
     with contextlib.ExitStack() as files:
         pdf = _open_checked_body(body, name, files, keep_tree=False)
         return _assemble(convention, pdf, name, record, annexes, files)
@@ -158,11 +161,13 @@ def _open_checked_body(body: bytes, name: str, files: contextlib.ExitStack, *, k
     aside = set_aside(body) if keep_tree else None
     if aside is not None:
         light, tree = aside
-        with contextlib.suppress(pikepdf.PdfError, TreeNotKept):
+        try:
             pdf = open_pdf(light, files)
             if not pdf.get_warnings() and len(pdf.pages) > 0:
                 tree.adopt(pdf)
                 return pdf
+        except (pikepdf.PdfError, TreeNotKept) as exc:
+            log.debug("%s: the structure tree goes through qpdf with the rest (%s)", name, exc)
     with contextlib.suppress(pikepdf.PdfError):
         pdf = open_pdf(body, files)
         if not pdf.get_warnings() and len(pdf.pages) > 0:

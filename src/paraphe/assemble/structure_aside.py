@@ -28,8 +28,10 @@ from __future__ import annotations
 import io
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import cast
 
 import pikepdf
 from pikepdf import Dictionary, Name, Page, Pdf
@@ -70,6 +72,7 @@ class _Form:
     widget: tuple[int, int]  # its number in the document qpdf holds (no reference to it: no cycle to collect)
     page: int  # LibreOffice's number for the field's page
     alternative: str
+    key: int  # in the parent tree
 
 
 @dataclass
@@ -81,10 +84,9 @@ class StructureAside:
     spans: dict[int, tuple[int, int]]  # each tree object's bytes in `source`, in the file's order
     root: int  # the /StructTreeRoot
     targets: frozenset[int]  # the objects outside the tree it points to
-    stand_in: tuple[int, int] | None = None  # the catalog's /StructTreeRoot in qpdf's document
     pages: frozenset[int] = frozenset()  # LibreOffice's pages, as `adopt` found them
     forms: list[_Form] = field(default_factory=list)
-    _keys: list[int] | None = None
+    _next_key: int | None = None  # the parent tree's, once a field asked for one
 
     def adopt(self, pdf: Pdf) -> None:
         """`pdf` (qpdf's reading of the file `set_aside` gave) made to carry the tree to its writing."""
@@ -94,21 +96,18 @@ class StructureAside:
             kept.update(annotation.objgen[0] for annotation in _annotations(page.obj))
         if not self.targets <= kept:
             raise TreeNotKept("the tree points to an object that is neither a page nor an annotation")
-        stand_in = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        pdf.Root.StructTreeRoot = stand_in
-        self.stand_in = stand_in.objgen
+        pdf.Root.StructTreeRoot = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))  # a stand-in
         setattr(pdf, _ATTRIBUTE, self)
 
     def tag(self, annotation: Dictionary, page: Page, alternative: str) -> None:
         """As `tagging.tag_annotation`: the key in the parent tree now, the Form element at the writing."""
         if page.obj.objgen[0] not in self.pages:
             raise TreeNotKept("a signature field on a page LibreOffice did not write")
-        keys = self._parent_tree_keys()
-        key = max(keys, default=-1) + 1
-        keys.append(key)
+        key = self._next_key if self._next_key is not None else self._first_free_key()
+        self._next_key = key + 1
         annotation.StructParent = key
         page.obj.Tabs = Name.S
-        self.forms.append(_Form(annotation.objgen, page.obj.objgen[0], alternative))
+        self.forms.append(_Form(annotation.objgen, page.obj.objgen[0], alternative, key))
 
     def spliced(self, written: bytes, pdf: Pdf) -> bytes:
         """`written` (qpdf's writing of `pdf`, without object streams) with the tree put back."""
@@ -176,9 +175,8 @@ class StructureAside:
             if not isinstance(stand_in, Dictionary) or not stand_in.is_indirect:
                 raise TreeNotKept("qpdf did not write the stand-in")
             kept[stand_in.objgen[0]] = self.root
-        tree_numbers = [number for number in kept.values() if number in self.spans]
-        if len(set(kept.values())) != len(kept) or tree_numbers != [self.root] or not all(widgets):
-            raise TreeNotKept("the numbers kept are not the tree's root, its pages and annotations")
+        if len(set(kept.values())) != len(kept) or set(kept.values()) != keeping | {self.root} or not all(widgets):
+            raise TreeNotKept("qpdf did not write each page and annotation the tree points to")
         final = dict(kept)
         fresh = self.size
         for number in range(1, count + 1):
@@ -199,11 +197,9 @@ class StructureAside:
         document_text = self._dictionary(document)
         kids_found = _only(_DOCUMENT_KIDS, document_text)
         kids = [(int(n), self._page_of(int(n))) for n in _REFERENCE.findall(kids_found.group(1))]
-        keys = self._parent_tree_keys()
-        first_key = len(keys) - len(self.forms)
         entries: list[bytes] = []
         changed: dict[int, bytes] = {}
-        for index, (form, number, widget) in enumerate(zip(self.forms, forms, widgets, strict=True)):
+        for form, number, widget in zip(self.forms, forms, widgets, strict=True):
             alternative = pikepdf.String(form.alternative).unparse()
             changed[number] = _object(
                 number,
@@ -212,18 +208,18 @@ class StructureAside:
             )
             position = next((i + 1 for i in range(len(kids) - 1, -1, -1) if kids[i][1] == form.page), len(kids))
             kids.insert(position, (number, form.page))
-            entries.append(b"%d %d 0 R" % (keys[first_key + index], number))
+            entries.append(b"%d %d 0 R" % (form.key, number))
         new_kids = b"/K[" + b" ".join(b"%d 0 R" % n for n, _page in kids) + b"]"
         changed[document] = _object(
             document, document_text[: kids_found.start()] + new_kids + document_text[kids_found.end() :]
         )
         tree_text = self._dictionary(parent_tree)
         numbers = _NUMBERS.fullmatch(tree_text)
-        assert numbers is not None  # read by _parent_tree_keys
+        assert numbers is not None  # read by _first_free_key
         changed[parent_tree] = _object(
             parent_tree, tree_text[: numbers.end(1)] + b"\n" + b"\n".join(entries) + tree_text[numbers.end(1) :]
         )
-        next_key = b"/ParentTreeNextKey %d" % (max(keys) + 1)
+        next_key = b"/ParentTreeNextKey %d" % cast(int, self._next_key)
         if _NEXT_KEY.search(root_text):
             root_text = _NEXT_KEY.sub(next_key, root_text, count=1)
         else:
@@ -231,26 +227,24 @@ class StructureAside:
         changed[self.root] = _object(self.root, root_text)
         return changed
 
-    def _parent_tree_keys(self) -> list[int]:
-        """The parent tree's keys (a flat /Nums, as LibreOffice writes it), and the next from /ParentTreeNextKey."""
-        if self._keys is None:
-            root_text = self._dictionary(self.root)
-            self._document_element(root_text)  # a tree this module extends, or none
-            parent_tree = int(_only(_PARENT_TREE, root_text).group(1))
-            numbers = _NUMBERS.fullmatch(self._dictionary(parent_tree))
-            if numbers is None:
-                raise TreeNotKept("a parent tree other than one /Nums array")
-            content, keys, at = numbers.group(1), [], 0
-            while (entry := _NUMBERS_ENTRY.match(content, at)) is not None:
-                keys.append(int(entry.group(1)))
-                at = entry.end()
-            if content[at:].strip():
-                raise TreeNotKept("a parent tree entry this module does not read")
-            next_key = _NEXT_KEY.search(root_text)
-            if next_key is not None:
-                keys.append(int(next_key.group(1)) - 1)
-            self._keys = keys
-        return self._keys
+    def _first_free_key(self) -> int:
+        """The parent tree's first free key, as `tagging.py` finds it: after its keys (a flat /Nums, as
+        LibreOffice writes it) and from /ParentTreeNextKey. The tree's shape is checked here, at the first
+        field, rather than at the writing: no document element, no tree this module extends."""
+        root_text = self._dictionary(self.root)
+        self._document_element(root_text)
+        parent_tree = int(_only(_PARENT_TREE, root_text).group(1))
+        numbers = _NUMBERS.fullmatch(self._dictionary(parent_tree))
+        if numbers is None:
+            raise TreeNotKept("a parent tree other than one /Nums array")
+        content, keys, at = numbers.group(1), [], 0
+        while (entry := _NUMBERS_ENTRY.match(content, at)) is not None:
+            keys.append(int(entry.group(1)))
+            at = entry.end()
+        if content[at:].strip():
+            raise TreeNotKept("a parent tree entry this module does not read")
+        next_key = _NEXT_KEY.search(root_text)
+        return max(int(next_key.group(1)) if next_key else 0, max(keys, default=-1) + 1)
 
     def _document_element(self, root_text: bytes) -> int:
         kid = _only(_SINGLE_KID, root_text)
@@ -286,82 +280,143 @@ def aside_of(pdf: Pdf) -> StructureAside | None:
     return found
 
 
+@dataclass(frozen=True)
+class _Table:
+    """LibreOffice's cross-reference table: where each object in use begins, in the file's order, and ends
+    (where the next begins, or the table)."""
+
+    size: int
+    entries: slice  # the table's entries in the file
+    offsets: list[int]  # by number (a free one's is not an offset)
+    in_use: list[int]  # the numbers in use, in the file's order
+    starts: list[int]
+    ends: list[int]
+
+    def index(self, number: int) -> int | None:
+        """Where object `number` stands in the file's order; None for a number not in use."""
+        if not 0 < number < self.size:
+            return None
+        at = bisect_left(self.starts, self.offsets[number])
+        return at if at < len(self.starts) and self.in_use[at] == number else None
+
+
 def set_aside(body: bytes) -> tuple[bytes, StructureAside] | None:
     """LibreOffice's file `body` with its structure tree's objects freed for qpdf, and the tree. None for a
     tree too small to be worth it (`SMALLEST_TREE`), or where the file is not as LibreOffice writes it: one
-    cross-reference table, a tree in one region of the file, that only the catalog points into and that
-    points out only to what `adopt` checks."""
-    start = _start_of_cross_reference(body)
-    table = _XREF.match(body, start) if start is not None else None
-    if start is None or table is None:
+    cross-reference table, of generation 0 only, every reference written « N 0 R », a tree in one region of
+    the file that only the catalog points into and that points out only to what `adopt` checks."""
+    table = _read_table(body)
+    if table is None:
         return None
-    size, at = int(table.group(1)), table.end()
-    entries, trailer = body[at : at + 20 * size], body[at + 20 * size :]
-    fields = entries.split()
-    if len(fields) != 3 * size or not trailer.lstrip().startswith(b"trailer") or b"/Prev" in trailer:
+    trailer = body[table.entries.stop :]
+    catalog = _only_reference(_ROOT, trailer, 0, len(trailer))
+    at_catalog = table.index(catalog) if catalog is not None else None
+    if catalog is None or at_catalog is None:
         return None
-    if b"/Encrypt" in trailer or b"/XRefStm" in trailer or (root := _ROOT.search(trailer)) is None:
-        return None
-    offsets, kinds = list(map(int, fields[0::3])), fields[2::3]
-    in_use = sorted((number for number in range(size) if kinds[number] == b"n"), key=offsets.__getitem__)
-    starts = [offsets[number] for number in in_use]
-    ends = [*starts[1:], start]
-    catalog = int(root.group(1))
-    at_catalog = bisect_left(starts, offsets[catalog])
-    if at_catalog >= len(starts) or starts[at_catalog] != offsets[catalog] or kinds[catalog] != b"n":
-        return None
-    tree_root = _only_reference(_TREE_ROOT, body, offsets[catalog], ends[at_catalog])
-    region = _tree_region(body, starts, ends, offsets, tree_root)
-    if tree_root is None or region is None or any(not a < b for a, b in pairwise(starts)):
+    tree_root = _only_reference(_TREE_ROOT, body, table.starts[at_catalog], table.ends[at_catalog])
+    region = _tree_region(body, table, tree_root) if tree_root is not None else None
+    if tree_root is None or region is None or region[1] - region[0] < SMALLEST_TREE:
         return None
     first, last = region
-    if last - first < SMALLEST_TREE:
+    numbers = table.in_use[first:last]
+    if not all(body.startswith(b"%d 0 obj\n" % number, table.offsets[number]) for number in numbers):
         return None
-    numbers = in_use[first:last]
-    if not all(body.startswith(b"%d 0 obj\n" % number, offsets[number]) for number in numbers):
+    spans = dict(zip(numbers, zip(table.starts[first:last], table.ends[first:last], strict=True), strict=True))
+    # Nothing outside the tree points into it but the catalog, to its root.
+    others = (*range(first), *range(last, len(table.in_use)))
+    outside = [_dictionary_part(body, table.starts[i], table.ends[i]) for i in others if i != at_catalog]
+    catalog_part = _dictionary_part(body, table.starts[at_catalog], table.ends[at_catalog])
+    if any(part is None for part in outside) or catalog_part is None:
         return None
-    spans = dict(zip(numbers, zip(starts[first:last], ends[first:last], strict=True), strict=True))
-    # Nothing outside the tree points into it but the catalog (its dictionaries: a stream's data is not read).
-    for index in (*range(first), *range(last, len(in_use))):
-        number, offset, end = in_use[index], starts[index], ends[index]
-        dictionary_end = body.find(b"stream", offset, end)
-        found = {int(n) for n in _REFERENCE.findall(body, offset, dictionary_end if dictionary_end > 0 else end)}
-        if any(n in spans for n in found) and not (number == catalog and found & spans.keys() == {tree_root}):
-            return None
-    targets = _references(body[starts[first] : ends[last - 1]]) - spans.keys()
-    if 0 in targets:
+    into = _references(b"\n".join(cast(list[bytes], outside)))
+    from_catalog = _references(catalog_part)
+    if into is None or from_catalog is None or into & spans.keys() or from_catalog & spans.keys() != {tree_root}:
         return None
-    light = bytearray(entries)
-    free = b"0000000000 65535 f" + entries[18:20]
+    out_of = _references(body[table.starts[first] : table.ends[last - 1]])
+    if out_of is None:
+        return None
+    light = bytearray(body[table.entries])
+    free = b"0000000000 65535 f" + light[18:20]
     for number in spans:
         light[20 * number : 20 * number + 20] = free
-    aside = StructureAside(body, size, spans, tree_root, frozenset(targets))
-    return body[:at] + bytes(light) + trailer, aside
+    aside = StructureAside(body, table.size, spans, tree_root, frozenset(out_of - spans.keys()))
+    return body[: table.entries.start] + bytes(light) + trailer, aside
 
 
-def _references(text: bytes) -> set[int]:
-    """The numbers of the objects `text` refers to (as LibreOffice writes references, « N 0 R »)."""
-    return {int(number[::-1]) for number in set(_REVERSED_REFERENCE.findall(text.replace(b" 0 R", _MARK)[::-1]))}
+def _read_table(body: bytes) -> _Table | None:
+    """The file's one cross-reference table, its objects in use of generation 0 and before it; None otherwise."""
+    start = _start_of_cross_reference(body)
+    found = _XREF.match(body, start) if start is not None else None
+    if start is None or found is None:
+        return None
+    size, at = int(found.group(1)), found.end()
+    fields, trailer = body[at : at + 20 * size].split(), body[at + 20 * size :]
+    if len(fields) != 3 * size or not trailer.lstrip().startswith(b"trailer"):
+        return None
+    if any(key in trailer for key in (b"/Prev", b"/Encrypt", b"/XRefStm")):  # an update, encryption, a stream
+        return None
+    kinds = fields[2::3]
+    in_use = [number for number in range(1, size) if kinds[number] == b"n"]
+    generations = {fields[3 * number + 1] for number in in_use}
+    try:
+        offsets = [int(offset) for offset in fields[0::3]]
+    except ValueError:
+        return None
+    if generations != {b"00000"} or not {*kinds} <= {b"n", b"f"}:
+        return None
+    in_use.sort(key=offsets.__getitem__)
+    starts = [offsets[number] for number in in_use]
+    ends = [*starts[1:], start]
+    if not starts or any(not a < b for a, b in pairwise([*starts, start])):  # none after the table, none twice
+        return None
+    return _Table(size, slice(at, at + 20 * size), offsets, in_use, starts, ends)
 
 
-def _tree_region(
-    body: bytes, starts: list[int], ends: list[int], offsets: list[int], tree_root: int | None
-) -> tuple[int, int] | None:
+def _dictionary_part(body: bytes, start: int, end: int) -> bytes | None:
+    """An object outside the tree, up to its stream's data if it has some: None where « stream » may not be
+    the keyword (a string before it: a title « upstream » would cut the dictionary short)."""
+    keyword = body.find(b"stream", start, end)
+    if keyword < 0:
+        return body[start:end]
+    head = body[start:keyword]
+    if not head.rstrip().endswith(b">>") or b"(" in head or _HEXADECIMAL_STRING.search(head):
+        return None
+    return head
+
+
+# References as LibreOffice writes them: « N 0 R ». A reference written otherwise (other spacing, a comment, a
+# generation other than 0) could escape the reading below; any « R » after a space that is not the end of
+# such a reference (or a comment sign at all) sends the file to qpdf whole.
+_WHITESPACE = (b" ", b"\n", b"\r", b"\t", b"\x0c", b"\x00")
+_HEXADECIMAL_STRING = re.compile(rb"(?<!<)<(?!<)")
+
+
+def _references(text: bytes) -> set[int] | None:
+    """The numbers of the objects `text` refers to; None where a reference in it may be written otherwise
+    than « N 0 R »."""
+    if b"%" in text or _MARK in text:
+        return None
+    marked = text.replace(b" 0 R", _MARK)
+    found = _REVERSED_REFERENCE.findall(marked[::-1])
+    references = marked.count(_MARK)
+    if len(found) != references or sum(text.count(space + b"R") for space in _WHITESPACE) != references:
+        return None
+    return {int(number[::-1]) for number in set(found)}
+
+
+def _tree_region(body: bytes, table: _Table, tree_root: int) -> tuple[int, int] | None:
     """Where LibreOffice writes the tree, in the file's order of objects (first, after last): from its first
     element or attribute dictionary to the last of its root and parent tree. Whatever lies there is set
     aside with it: `set_aside` checks that nothing outside points in, and what it points out to."""
     found = [at for at in (body.find(b" 0 obj\n" + prefix) for prefix in _TREE_OBJECTS) if at >= 0]
-    if tree_root is None or not found:
+    root_at = table.index(tree_root)
+    if not found or root_at is None:
         return None
-    first = bisect_left(starts, body.rfind(b"\n", 0, min(found)) + 1)
-    root_at = bisect_left(starts, offsets[tree_root])
-    if root_at >= len(starts) or starts[root_at] != offsets[tree_root]:
-        return None
-    parent_tree = _only_reference(_PARENT_TREE, body, starts[root_at], ends[root_at])
-    if parent_tree is None or first >= len(starts) or starts[first] != body.rfind(b"\n", 0, min(found)) + 1:
-        return None
-    parent_at = bisect_left(starts, offsets[parent_tree])
-    if parent_at >= len(starts) or starts[parent_at] != offsets[parent_tree]:
+    line = body.rfind(b"\n", 0, min(found)) + 1
+    first = bisect_left(table.starts, line)
+    parent_tree = _only_reference(_PARENT_TREE, body, table.starts[root_at], table.ends[root_at])
+    parent_at = table.index(parent_tree) if parent_tree is not None else None
+    if parent_at is None or first >= len(table.starts) or table.starts[first] != line:
         return None
     last = max(root_at, parent_at) + 1
     return (first, last) if first <= root_at < last else None
@@ -420,7 +475,7 @@ def _qpdf_objects(written: bytes) -> tuple[list[tuple[int, int]], bytes]:
     return objects, written[trailer_at + 7 : end].strip()
 
 
-def _renumber(final: dict[int, int]):  # type: ignore[no-untyped-def]
+def _renumber(final: dict[int, int]) -> Callable[[re.Match[bytes]], bytes]:
     def replaced(token: re.Match[bytes]) -> bytes:
         if token.group(1) is None:
             return token.group(0)
