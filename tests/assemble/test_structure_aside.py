@@ -68,9 +68,9 @@ def _built(convention: Convention, body: bytes, monkeypatch: pytest.MonkeyPatch,
         return assemble(convention, body, "sdsf-mini.yaml").pdf, len(splices)
 
 
-def _tree(data: bytes) -> tuple[str, list[object], list[object], list[object]]:
+def _tree(data: bytes) -> tuple[str, list[object], list[object], str]:
     """The structure tree as its references lead (pages and annotations by place, other objects by the order
-    first met), the pages' /StructParents and /Tabs, the annotations' /StructParent."""
+    first met), the pages' /StructParents and /Tabs, the annotations' /StructParent, the catalog's /MarkInfo."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         annotations = {
@@ -98,7 +98,7 @@ def _tree(data: bytes) -> tuple[str, list[object], list[object], list[object]]:
         tree = shown(pdf.Root.StructTreeRoot)
         parents = [(page.obj.get("/StructParents"), page.obj.get("/Tabs")) for page in pdf.pages]
         marks = [pdf.get_object(objgen).get("/StructParent") for objgen in annotations]
-        return tree, parents, marks, [str(pdf.Root.get("/MarkInfo"))]
+        return tree, parents, marks, str(pdf.Root.get("/MarkInfo"))
 
 
 def _qpdf_check(data: bytes, tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ class StructureAside:
 
     source: bytes
     size: int  # the file's /Size: numbers from it on are free for what qpdf writes
-    spans: dict[int, tuple[int, int]]  # each tree object's bytes in `source`, in the file's order
+    spans: dict[int, tuple[int, int]]  # each tree object's bytes in `source` (to the next object), in file order
     root: int  # the /StructTreeRoot
     targets: frozenset[int]  # the objects outside the tree it points to
     pages: frozenset[int] = frozenset()  # LibreOffice's pages, as `adopt` found them
